@@ -1,0 +1,57 @@
+"""Page names and anchors that are safe on every filesystem and unique in the site.
+
+Plugin titles and file names come from anywhere (``../../escape``, ``CON``,
+``Web Chat`` beside ``web-chat``), yet a page path must stay inside the output
+directory, be valid on Windows and not collide on case-insensitive disks, and
+an anchor must stay the same from build to build so links to it keep working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+MAX_SLUG = 60
+RESERVED_PAGES = {"index"}  # the overview page
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def page_slug(stem: str, taken: set[str]) -> str:
+    """A lower-case ASCII ``[a-z0-9-]`` name for a plugin's page, unique among ``taken``.
+
+    ``taken`` is updated. Clashes get a suffix derived from the original text, so
+    a page keeps its name when other plugins come and go.
+    """
+    ascii_text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
+    if not slug or slug in _WINDOWS_RESERVED or slug in RESERVED_PAGES:
+        slug = f"{slug or 'plugin'}-{_digest(stem)}"
+    if slug in taken:
+        slug = f"{slug[: MAX_SLUG - 9]}-{_digest(stem)}"
+    while slug in taken:  # a digest clash: vanishingly rare, still deterministic
+        slug = f"{slug}-x"
+    taken.add(slug)
+    return slug
+
+
+def anchor(plugin_slug: str, name: str, identity: str, taken: set[str]) -> str:
+    """``<plugin>--<name>``: readable, and unique across the whole catalog.
+
+    The name keeps its case and its dots (``_genesys.widgets.webchat.state.open``);
+    any other character outside letters, digits, ``_`` and ``-`` becomes ``-``.
+    A second cookie of the same name (another domain or storage) gets a suffix
+    derived from its identity, never from its position.
+    """
+    readable = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", name)).strip("-")[:MAX_SLUG * 2]
+    result = f"{plugin_slug}--{readable or _digest(name)}"
+    if result.casefold() in taken:
+        result = f"{result}-{_digest(identity)}"
+    while result.casefold() in taken:
+        result += "-x"
+    taken.add(result.casefold())
+    return result
