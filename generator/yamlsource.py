@@ -26,7 +26,7 @@ MAX_EXPANSION_FACTOR = 10
 MAX_EXPANSION_FLOOR = 100_000
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_CORE_TAG = "tag:yaml.org,2002:"
+_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 
 Loc = tuple[Union[str, int], ...]
 
@@ -130,10 +130,10 @@ def _to_python(node: yaml.Node, depth: int, budget: list[int]) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise _Refused(node, "anchors and aliases expand to far more values than the file holds (an alias bomb?); write the values out")
-    if not node.tag.startswith(_CORE_TAG):
+    if node.tag not in _CORE_TAGS:
         raise _Refused(node, f"YAML tag {node.tag!r} is not supported; remove it")
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        if not node.style and node.value in _NULLS:  # plain style is None or ""
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):

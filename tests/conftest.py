@@ -1,0 +1,75 @@
+"""Shared fixtures: the repository, the bundled catalog, and catalogs to break."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOG = REPO / "catalog"
+SEED_PAGE = Path(__file__).parent / "data" / "seed-page.txt"
+SEED_PLUGINS = ["App", "ClickToCall", "Console", "KnowledgeCenter", "WebChat"]
+_ROW_SUFFIX = " Session Cookie Third-Party Strictly necessary"
+
+
+def seed_rows() -> list[tuple[str, str, str]]:
+    """(plugin, name, purpose) for every cookie row of the seed page, read from the page itself."""
+    rows, plugin = [], None
+    for line in SEED_PAGE.read_text(encoding="utf-8").splitlines():
+        if line in SEED_PLUGINS:
+            plugin = line
+        elif plugin and line.endswith(_ROW_SUFFIX):
+            name, purpose = line[: -len(_ROW_SUFFIX)].split(" ", 1)
+            rows.append((plugin, name, purpose))
+    return rows
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled catalog, to edit or break."""
+    target = tmp_path / "catalog"
+    shutil.copytree(CATALOG, target)
+    return target
+
+
+@pytest.fixture
+def cli():
+    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def run(*args: str):
+        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
+
+
+def write_catalog(root: Path, product: str = "product: Test\n", plugins: dict[str, str] | None = None) -> Path:
+    """A catalog from literal YAML texts: {"file.yml": "..."}."""
+    (root / "plugins").mkdir(parents=True, exist_ok=True)
+    (root / "catalog.yml").write_text(product, encoding="utf-8")
+    for name, text in (plugins or {}).items():
+        (root / "plugins" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+COOKIE = """  - name: {name}
+    purpose: {purpose}
+    duration: session
+    provenance: first-party
+    category: functional
+"""
+
+
+def plugin_yaml(title: str = "P", cookies: list[tuple[str, str]] = (("a", "b"),)) -> str:
+    return f"plugin: {title}\ncookies:\n" + "".join(COOKIE.format(name=n, purpose=p) for n, p in cookies)
+
+
+def no_traceback(text: str) -> bool:
+    return "Traceback" not in text and not re.search(r'File ".*", line \d+', text)

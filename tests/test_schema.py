@@ -1,0 +1,44 @@
+"""The JSON Schemas for editors: derived from the model, committed, and pointed at."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+from conftest import CATALOG, REPO
+
+from generator.schema import schemas, serialise
+from generator.yamlsource import load_yaml
+
+SCHEMAS = REPO / "generator" / "schemas"
+
+
+@pytest.mark.parametrize("name", ["catalog.schema.json", "plugin.schema.json"])
+def test_committed_schema_matches_the_model(name):
+    assert (SCHEMAS / name).read_text(encoding="utf-8") == serialise(schemas()[name]), (
+        "run `cookie-catalog schema --out generator/schemas`"
+    )
+
+
+def test_catalog_files_point_at_the_schema_and_satisfy_it():
+    files = [CATALOG / "catalog.yml", *sorted((CATALOG / "plugins").glob("*.yml"))]
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, f"{path} lacks the yaml-language-server modeline"
+        schema_path = (path.parent / match.group(1)).resolve()
+        schema = json.loads(schema_path.read_text())
+        jsonschema.validate(load_yaml(path).data, schema)
+
+
+def test_schema_rejects_what_the_validator_rejects():
+    schema = schemas()["plugin.schema.json"]
+    cookie = {"name": "a", "purpose": "b", "duration": "session", "provenance": "first-party", "category": "functional"}
+    jsonschema.validate({"plugin": "P", "cookies": [cookie]}, schema)
+    for bad in ({"duration": "forever"}, {"provenance": "no"}, {"purpos": "x"}, {"storage": "cookies"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"plugin": "P", "cookies": [{**cookie, **bad}]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"plugin": "P", "cookies": "foo"}, schema)

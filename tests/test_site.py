@@ -1,0 +1,102 @@
+"""A real `mkdocs build --strict` of the project's own site."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SEED_PLUGINS, seed_rows
+from sitebuild import article, build, cells, project_copy
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    project = project_copy(tmp_path_factory.mktemp("project"))
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return project / "site"
+
+
+def test_every_seed_name_and_purpose_verbatim_in_its_plugin_page(site):
+    for plugin, name, purpose in seed_rows():
+        page_cells = cells(site / "cookies" / plugin.lower() / "index.html")
+        position = page_cells.index(name)
+        assert page_cells[position + 1] == purpose
+
+
+def test_plugin_pages_and_nav_in_catalog_order(site):
+    home = (site / "index.html").read_text()
+    links = re.findall(r'href="(cookies/[a-z]+/)"', home)
+    assert list(dict.fromkeys(links)) == [f"cookies/{p.lower()}/" for p in SEED_PLUGINS]
+
+
+def test_notes_are_admonitions_titled_important(site):
+    overview = article(site / "cookies" / "index.html")
+    text = " ".join(overview.chunks)
+    assert "Genesys Widgets never stores Personally Identifiable Information (PII) in its cookies." in text
+    webchat = (site / "cookies" / "webchat" / "index.html").read_text()
+    assert re.search(r'<div class="admonition info">\s*<p class="admonition-title">Important</p>\s*<p>An active WebChat session cookie', webchat)
+
+
+def test_conditions_and_category_links(site):
+    webchat = cells(site / "cookies" / "webchat" / "index.html")
+    assert webchat.count("PureEngage V3 API") == 4 and webchat.count("PureCloud V2 API") == 5
+    html = (site / "cookies" / "webchat" / "index.html").read_text()
+    assert html.count('<a href="../#category-strictly-necessary">Strictly necessary</a>') == 21
+    assert 'id="category-strictly-necessary"' in (site / "cookies" / "index.html").read_text()
+
+
+def test_each_cookie_has_its_own_anchor(site):
+    html = (site / "cookies" / "webchat" / "index.html").read_text()
+    ids = re.findall(r'class="cc-anchor" id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) == 21
+    assert "webchat--_genesys.widgets.webchat.state.pureengage-v3-rest.index" in ids
+
+
+def test_search_index_holds_every_cookie(site):
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    text = " ".join(doc["text"] for doc in index["docs"])
+    for _, name, _ in seed_rows():
+        assert name in text
+
+
+def test_bad_catalog_fails_the_build_with_file_and_line(tmp_path):
+    project = project_copy(tmp_path)
+    (project / "catalog/plugins/console.yml").write_text("plugin: Console\ncookies:\n  - name: x\n")
+    result = build(project, project / "site")
+    assert result.returncode == 1
+    assert "catalog/plugins/console.yml:3:5: cookies[0].purpose: is required but missing" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hand_written_page_is_never_replaced(tmp_path):
+    project = project_copy(tmp_path)
+    (project / "docs/cookies").mkdir()
+    (project / "docs/cookies/webchat.md").write_text("# Mine\n")
+    result = build(project, project / "site")
+    assert result.returncode == 1
+    assert "cookies/webchat.md would replace the hand-written" in result.stderr
+    assert (project / "docs/cookies/webchat.md").read_text() == "# Mine\n"
+
+
+def test_build_writes_nothing_into_docs(tmp_path):
+    project = project_copy(tmp_path)
+    before = sorted(p.relative_to(project) for p in (project / "docs").rglob("*"))
+    assert build(project, project / "site").returncode == 0
+    assert sorted(p.relative_to(project) for p in (project / "docs").rglob("*")) == before
+
+
+def test_auto_nav_without_explicit_nav(tmp_path):
+    project = project_copy(tmp_path)
+    config = (project / "mkdocs.yml").read_text()
+    config = re.sub(r"\nnav:\n(  - .*\n)+", "\n", config)
+    (project / "mkdocs.yml").write_text(config)
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    home = (project / "site" / "index.html").read_text()
+    links = list(dict.fromkeys(re.findall(r'href="(cookies/[a-z]+/)"', home)))
+    assert links == [f"cookies/{p.lower()}/" for p in SEED_PLUGINS]

@@ -1,0 +1,151 @@
+"""`cookie-catalog validate`: every problem reported as file:line:col: field: message."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
+
+GOOD_COOKIE = "  - name: a\n    purpose: b\n    duration: session\n    provenance: first-party\n    category: functional\n"
+
+
+def test_bundled_catalog_passes(cli):
+    code, out, err = cli("validate", CATALOG)
+    assert code == 0, err
+    assert "5 plugins, 37 cookies" in out
+
+
+def test_default_catalog_is_catalog_dir(cli, monkeypatch):
+    monkeypatch.chdir(CATALOG.parent)
+    code, out, _ = cli("validate")
+    assert code == 0 and "37 cookies" in out
+
+
+def run_bad(cli, tmp_path: Path, monkeypatch, plugin_text: str, product: str = "product: Test\n") -> str:
+    write_catalog(tmp_path / "cat", product, {"web.yml": plugin_text})
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("validate", "cat")
+    assert code == 1
+    assert no_traceback(out + err)
+    return err
+
+
+CASES = [
+    # (plugin file text, expected fragment of the message, incl. file:line:col and field)
+    ("plugin: P\ncookies:\n  - name: [a\n", "cat/plugins/web.yml:4:1: YAML syntax error"),
+    ("plugin: P\nplugin: Q\ncookies: []\n", "cat/plugins/web.yml:2:1: plugin: duplicate key (first at line 1)"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE + "    purpos: x\n", "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of category, condition, domain, duration, duration_note, name, pattern, provenance, purpose, storage (did you mean 'purpose'?)"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("    purpose: b\n", ""), "cat/plugins/web.yml:3:5: cookies[0].purpose: is required but missing"),
+    ("plugin: P\ncookies: foo\n", "cat/plugins/web.yml:2:10: cookies: is the text 'foo'; expected a list"),
+    ("cookies: []\n", "cat/plugins/web.yml:1:1: plugin: is required but missing"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("first-party", "no"), "cat/plugins/web.yml:6:17: cookies[0].provenance: 'no' is not allowed; expected 'first-party' or 'third-party'"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "tracking"), "cat/plugins/web.yml:7:15: cookies[0].category: unknown category 'tracking'; expected one of analytics"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("session", "forever"), "cat/plugins/web.yml:5:15: cookies[0].duration: 'forever' is not a duration; expected 'session', '<n> <unit>'"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "functional\n    storage: cookies"), "cookies[0].storage: 'cookies' is not allowed; expected 'cookie', 'local-storage'"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "functional\n    pattern: yes"), "cat/plugins/web.yml:8:14: cookies[0].pattern: 'yes' is not a boolean; expected true or false"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE + GOOD_COOKIE, "cat/plugins/web.yml:8:11: cookies[1].name: 'a' (cookie) is already listed at line 3"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("name: a", 'name: "a\\nb"'), "cookies[0].name: spans several lines"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("name: a", 'name: ""'), "cookies[0].name: is empty"),
+    ("plugin: P\ncookies:\n  - just text\n", "cat/plugins/web.yml:3:5: cookies[0]: is the text 'just text'; expected a mapping"),
+    ("- a\n- b\n", "cat/plugins/web.yml:1:1: holds a list; expected a mapping"),
+    ("plugin: P\nnotes:\n  - kind: danger\n    text: t\ncookies: []\n", "cat/plugins/web.yml:3:11: notes[0].kind: 'danger' is not allowed; expected 'important', 'note' or 'warning'"),
+    ("plugin: !!python/object:os.system x\ncookies: []\n", "cat/plugins/web.yml:1:9: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not supported"),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[1].split(": ", 1)[-1][:40] for c in CASES])
+def test_refused_with_location(cli, tmp_path, monkeypatch, text, expected):
+    err = run_bad(cli, tmp_path, monkeypatch, text)
+    assert expected in err, err
+
+
+def test_every_problem_reported_not_just_the_first(cli, tmp_path, monkeypatch):
+    text = "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("first-party", "no").replace("session", "forever") + "  - name: x\n"
+    err = run_bad(cli, tmp_path, monkeypatch, text)
+    assert "cookies[0].provenance" in err and "cookies[0].duration" in err and "cookies[1].purpose" in err
+    assert "6 problems in cat" in err
+
+
+def test_catalog_yml_problems(cli, tmp_path, monkeypatch):
+    err = run_bad(cli, tmp_path, monkeypatch, plugin_yaml(), product="product: T\nupdated: April 2020\nversoin: 1\n")
+    assert "cat/catalog.yml:2:10: updated: 'April 2020' is not a date; expected an ISO date such as 2020-04-15" in err
+    assert "cat/catalog.yml:3:1: versoin: unknown key; expected one of categories, contact, effective" in err
+    assert "did you mean 'version'?" in err
+
+
+def test_custom_category_declared_in_catalog_yml(cli, tmp_path, monkeypatch):
+    write_catalog(tmp_path / "cat", "product: T\ncategories:\n  chat:\n    label: Chat\n",
+                  {"web.yml": plugin_yaml().replace("functional", "chat")})
+    code, out, err = cli("validate", tmp_path / "cat")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        (b"", "cat/plugins/web.yml: is empty; expected a YAML mapping"),
+        (b"# only a comment\n", "cat/plugins/web.yml: is empty"),
+        (b"plugin: caf\xe9\ncookies: []\n", "cat/plugins/web.yml:1:1: is not UTF-8 (byte 0xe9 at offset 11)"),
+    ],
+)
+def test_empty_and_non_utf8_files(cli, tmp_path, monkeypatch, content, expected):
+    write_catalog(tmp_path / "cat")
+    (tmp_path / "cat/plugins/web.yml").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("validate", "cat")
+    assert code == 1 and expected in err, err
+
+
+def test_missing_catalog_yml_and_plugins(cli, tmp_path, monkeypatch):
+    (tmp_path / "cat").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("validate", "cat")
+    assert code == 1
+    assert "cat/catalog.yml: is missing" in err
+    assert "cat/plugins: holds no plugin files" in err
+
+
+def test_missing_directory(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("validate", "nowhere")
+    assert code == 1 and "nowhere: no such catalog directory" in err
+
+
+def test_alias_bomb_refused_fast(cli, tmp_path, monkeypatch):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+    text = "plugin: P\ncookies: []\n" + "\n".join(lines).replace("a: &a", "description: &a", 1) + "\n"
+    start = time.perf_counter()
+    err = run_bad(cli, tmp_path, monkeypatch, text)
+    assert time.perf_counter() - start < 5
+    assert "alias bomb" in err and "cat/plugins/web.yml:" in err
+
+
+def test_modest_alias_reuse_is_fine(cli, tmp_path, monkeypatch):
+    text = "plugin: P\ncookies:\n  - name: a\n    purpose: &p Shared purpose\n    duration: session\n    provenance: first-party\n    category: functional\n  - name: b\n    purpose: *p\n    duration: session\n    provenance: first-party\n    category: functional\n"
+    write_catalog(tmp_path / "cat", plugins={"web.yml": text})
+    code, _, err = cli("validate", tmp_path / "cat")
+    assert code == 0, err
+
+
+def test_deep_nesting_refused(cli, tmp_path, monkeypatch):
+    err = run_bad(cli, tmp_path, monkeypatch, "plugin: P\ncookies: []\ndescription: " + "[" * 500 + "]" * 500 + "\n")
+    assert "nesting deeper than" in err
+
+
+def test_yaml_11_surprises_stay_text(tmp_path):
+    from generator.loader import load_catalog
+
+    text = plugin_yaml(cookies=[("no", "yes"), ("010", "1e3"), ("null", "~")])
+    write_catalog(tmp_path / "cat", plugins={"web.yml": text.replace("name: null", 'name: "null"').replace("purpose: ~", 'purpose: "~"')})
+    names = [(c.name, c.purpose) for c in load_catalog(tmp_path / "cat").plugins[0].cookies]
+    assert names == [("no", "yes"), ("010", "1e3"), ("null", "~")]
+
+
+def test_null_value_for_required_text(cli, tmp_path, monkeypatch):
+    err = run_bad(cli, tmp_path, monkeypatch, "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("purpose: b", "purpose:"))
+    assert "cat/plugins/web.yml:4:13: cookies[0].purpose: is nothing; expected text" in err or "cookies[0].purpose: is nothing; expected text" in err, err
