@@ -1,31 +1,50 @@
 """Turning catalog text into inert Markdown: the one place that escapes it.
 
 Catalog text is data. Our pages are read by Python-Markdown with whatever
-extensions a customer enabled (smarty, magiclink, emoji, attr_list, ...), so
-instead of guessing which characters each extension treats as markup we write
-every ASCII punctuation character as a numeric character reference. Both
-Python-Markdown and CommonMark pass references through as literal characters,
-and no extension matches on them: ``*``, ``|``, ``<script>``, ``{{`` and
-``javascript:`` reach the reader verbatim and never become markup.
+extensions a customer enabled (smarty, magiclink, emoji, caret, keys, ...) and
+the policy by markdown-it-py, so characters that can start markup are written
+as numeric character references. Both parsers pass references through as
+literal characters and no extension matches on them: ``*``, ``|``,
+``<script>``, ``{{`` and ``javascript:`` reach the reader verbatim and never
+become markup.
+
+Characters that are markup only in some contexts stay readable elsewhere, so
+the generated Markdown remains legible: ``.`` is escaped only where it could
+end a list number, form an ellipsis or a ``www.`` link; ``-`` only in runs
+(smart dashes, rules) or at the start; ``:`` only when glued to what follows
+(``javascript:x``, ``:emoji:``) or at the start. ``,``, ``/``, ``?``, ``%``,
+``;``, ``(`` and ``)`` are markup nowhere on their own.
 """
 
 from __future__ import annotations
 
 import re
-import string
 
-# ",", "/", "?", "%" and ";" are markup in no Markdown dialect or extension we know
-# of; leaving them readable keeps the generated files legible.
-_PUNCTUATION = re.compile("[" + re.escape(string.punctuation.translate(str.maketrans("", "", ",/?%;"))) + "]")
+_ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CANDIDATES = re.compile(r"[\\`*_\[\]<>&|{}#!=~^$+'\"@.:-]")
+
+
+def _needs_escape(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch in _ALWAYS or i == 0:
+        return True
+    before, after = text[i - 1], text[i + 1 : i + 2]
+    if ch == ".":
+        return before.isdigit() or before == "." or after == "." or text[max(0, i - 3) : i].lower() == "www"
+    if ch == "-":
+        return before == "-" or after == "-"
+    return after not in ("", " ")  # ":" glued to what follows
 
 
 def md_text(text: str) -> str:
     """Inline Markdown that shows ``text`` exactly; line breaks become ``<br>``."""
-    escaped = _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text)
     # Control characters are invalid in HTML; show them as U+FFFD like browsers do.
-    escaped = _CONTROL.sub("\ufffd", escaped)
+    text = _CONTROL.sub("\ufffd", text)
+    escaped = _CANDIDATES.sub(
+        lambda m: f"&#{ord(m.group())};" if _needs_escape(text, m.start()) else m.group(), text
+    )
     # Leading/trailing spaces would be stripped by table and paragraph parsing.
     escaped = re.sub(r"^ | $", "&#32;", escaped)
     return _LINE_BREAKS.sub("<br>", escaped)

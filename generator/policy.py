@@ -1,0 +1,146 @@
+"""The downloadable cookie policy: Markdown, standalone HTML, CSV, JSON and PDF.
+
+Every format is derived from the same validated catalog. The HTML is rendered
+with markdown-it-py from the very Markdown of ``cookie-policy.md``, so the two
+cannot say different things; CSV and JSON are built from the model directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from markdown_it import MarkdownIt
+
+from generator.model import Catalog, Cookie
+from generator.render import Renderer
+
+BASENAME = "cookie-policy"
+FORMATS = ("md", "html", "csv", "json", "pdf")
+DEFAULT_FORMATS = ("md", "html", "csv", "json")
+CSV_COLUMNS = (
+    "plugin", "name", "purpose", "duration", "duration_iso8601",
+    "provenance", "category", "condition", "storage", "domain",
+)
+# Spreadsheets evaluate a cell starting with one of these as a formula (CWE-1236).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class PolicyError(Exception):
+    """A format cannot be produced (e.g. no PDF engine); nothing was written."""
+
+
+def policy_markdown(renderer: Renderer) -> str:
+    return renderer.render("policy.md.j2")
+
+
+def policy_html(renderer: Renderer, markdown: str) -> str:
+    # html=True lets through only the template's own tags (<br>, <code>): catalog
+    # text reaches the Markdown with "<" already written as a character reference.
+    body = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+    body = body.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
+    return renderer.render("policy.html.j2", body=body, lang="en")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Neutralise formula-looking cells with a leading apostrophe, as OWASP advises."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def policy_csv(catalog: Catalog) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_COLUMNS)
+    for plugin in catalog.plugins:
+        for cookie in plugin.cookies:
+            row = (
+                plugin.title, cookie.name, cookie.purpose, cookie.duration.text, cookie.duration.iso8601,
+                cookie.provenance, cookie.category, cookie.condition or "", cookie.storage, cookie.domain or "",
+            )
+            writer.writerow([spreadsheet_safe(value) for value in row])
+    return out.getvalue()
+
+
+def _cookie_data(cookie: Cookie) -> dict[str, Any]:
+    return {
+        "name": cookie.name,
+        "purpose": cookie.purpose,
+        "duration": str(cookie.duration),
+        "duration_text": cookie.duration.text,
+        "duration_iso8601": cookie.duration.iso8601 or None,
+        "duration_note": cookie.duration_note,
+        "provenance": cookie.provenance,
+        "category": cookie.category,
+        "condition": cookie.condition,
+        "storage": cookie.storage,
+        "domain": cookie.domain,
+        "pattern": cookie.pattern,
+        "anchor": cookie.anchor,
+    }
+
+
+def policy_data(catalog: Catalog) -> dict[str, Any]:
+    """The whole policy as plain data; its shape is generator/schemas/policy.schema.json."""
+    product = catalog.product
+    notes = lambda items: [{"kind": n.kind, "text": n.text} for n in items]  # noqa: E731
+    return {
+        "product": product.product,
+        "title": catalog.title,
+        "version": product.version,
+        "updated": product.updated.isoformat() if product.updated else None,
+        "effective": product.effective.isoformat() if product.effective else None,
+        "contact": product.contact,
+        "intro": product.intro,
+        "notes": notes(product.notes),
+        "categories": [{"key": c.key, "label": c.label, "description": c.description} for c in catalog.categories],
+        "plugins": [
+            {
+                "title": p.title,
+                "slug": p.slug,
+                "description": p.description,
+                "notes": notes(p.notes),
+                "cookies": [_cookie_data(c) for c in p.cookies],
+            }
+            for p in catalog.plugins
+        ],
+        "cookie_count": catalog.cookie_count,
+    }
+
+
+def policy_json(catalog: Catalog) -> str:
+    return json.dumps(policy_data(catalog), ensure_ascii=False, indent=2) + "\n"
+
+
+def policy_files(
+    catalog: Catalog,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    templates: Optional[Path] = None,
+) -> dict[str, bytes]:
+    """``{"cookie-policy.md": b"...", ...}`` for the formats asked for.
+
+    Raises PolicyError (before anything is produced) when a format cannot be made.
+    """
+    formats = tuple(dict.fromkeys(formats))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise PolicyError(f"unknown format {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
+    engine = None
+    if "pdf" in formats:
+        from generator.pdf import find_engine
+
+        engine = find_engine()
+    renderer = Renderer(catalog, templates)
+    markdown = policy_markdown(renderer)
+    html = policy_html(renderer, markdown) if {"html", "pdf"} & set(formats) else ""
+    texts = {"md": markdown, "html": html, "csv": lambda: policy_csv(catalog), "json": lambda: policy_json(catalog)}
+    out: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "pdf":
+            out[f"{BASENAME}.pdf"] = engine(html)  # type: ignore[misc]
+        else:
+            text = texts[fmt]
+            out[f"{BASENAME}.{fmt}"] = (text() if callable(text) else text).encode("utf-8")
+    return out
