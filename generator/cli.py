@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeVar
 
 import click
 import jinja2
 
 from generator.loader import load_catalog
 from generator.model import Catalog
+from generator.policy import DEFAULT_FORMATS, FORMATS, PolicyError, policy_files
 from generator.problems import CatalogError
 from generator.render import Renderer
 from generator.sink import SinkError, write_tree
@@ -44,7 +45,10 @@ def load_or_exit(catalog: Path) -> Catalog:
         sys.exit(1)
 
 
-def render_or_exit(build: Callable[[], dict[str, str]]) -> dict[str, str]:
+T = TypeVar("T")
+
+
+def render_or_exit(build: Callable[[], T]) -> T:
     """Run a rendering step; a broken user template is an input error, not a crash."""
     try:
         return build()
@@ -85,6 +89,27 @@ def generate(catalog: Path, out: Path, templates: Optional[Path]) -> None:
     except SinkError as exc:
         fail(str(exc))
     click.echo(f"{out}: {len(pages)} pages, {len(changed)} changed")
+
+
+@main.command()
+@CATALOG_ARG
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the policy files into; replaced as a whole.")
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=f"Comma-separated formats among {', '.join(FORMATS)}.")
+@TEMPLATES_OPT
+def policy(catalog: Path, out: Path, formats: str, templates: Optional[Path]) -> None:
+    """Write the downloadable cookie policy of CATALOG (cookie-policy.md, .html, .csv, .json, .pdf) into --out.
+
+    The same files the MkDocs plugin offers under downloads/. On any error
+    nothing in --out changes.
+    """
+    model = load_or_exit(catalog)
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    try:
+        files = render_or_exit(lambda: policy_files(model, wanted, templates))
+        changed = write_tree(out, files)
+    except (PolicyError, SinkError) as exc:
+        fail(str(exc))
+    click.echo(f"{out}: {', '.join(files)} ({len(changed)} changed)")
 
 
 @main.command()

@@ -21,10 +21,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+import posixpath
+
 from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError
-from generator.render import OVERVIEW, Renderer
+from generator.policy import DEFAULT_FORMATS, PolicyError, policy_files
+from generator.render import Renderer
+
+DOWNLOADS = "downloads"
 
 
 class CookieCatalogConfig(Config):
@@ -38,6 +43,17 @@ class CookieCatalogConfig(Config):
     """Where the generated pages go inside the site."""
     nav_title = c.Type(str, default="Cookies")
     """Title of the nav section holding the generated pages."""
+    downloads = c.Optional(c.Type(bool))
+    """Offer the policy under downloads/ (md, html, csv, json); defaults to `pages`."""
+    pdf = c.Type(bool, default=False)
+    """Also offer downloads/cookie-policy.pdf (needs WeasyPrint or Chromium)."""
+
+
+class _Download(File):
+    """A generated file MkDocs copies as it is, even when its name ends in .md."""
+
+    def is_documentation_page(self) -> bool:
+        return False
 
 
 class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
@@ -61,27 +77,39 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         except CatalogError as exc:
             raise PluginError(f"cookie-catalog: the catalog has {len(exc.problems)} problem(s):\n{exc}") from None
         self.generated = []
-        if not self.config.pages:
-            return files
         templates = self._path(config, self.config.templates) if self.config.templates else None
+        downloads = self.config.pages if self.config.downloads is None else self.config.downloads
+        formats = (*DEFAULT_FORMATS, "pdf") if self.config.pdf else DEFAULT_FORMATS
         try:
-            pages = Renderer(self.catalog, templates).pages()
+            if downloads:
+                for name, data in policy_files(self.catalog, formats, templates).items():
+                    self._add(files, _Download.generated(config, f"{DOWNLOADS}/{name}", content=data))
+            if self.config.pages:
+                href = posixpath.relpath(DOWNLOADS, self._dir or ".") if downloads else None
+                renderer = Renderer(self.catalog, templates, downloads_href=href, download_formats=formats)
+                for name, text in renderer.pages().items():
+                    src_uri = f"{self._dir}/{name}" if self._dir else name
+                    # NOT_IN_NAV: MkDocs would warn that they are missing from an
+                    # explicit nav before on_nav gets to place them.
+                    self._add(files, File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+                    self.generated.append(src_uri)
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
             raise PluginError(f"cookie-catalog: {where}:{getattr(exc, 'lineno', '?')}: {exc}") from None
-        for name, text in pages.items():
-            src_uri = f"{self._dir}/{name}" if self._dir else name
-            existing = files.get_file_from_path(src_uri)
-            if existing is not None:
-                raise PluginError(
-                    f"cookie-catalog: the generated page {src_uri} would replace the hand-written "
-                    f"{existing.abs_src_path or src_uri}; rename one of them or set `dir:` in the plugin config"
-                )
-            # NOT_IN_NAV: MkDocs would warn that they are missing from an explicit
-            # nav before on_nav gets to place them.
-            files.append(File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
-            self.generated.append(src_uri)
+        except PolicyError as exc:
+            raise PluginError(f"cookie-catalog: {exc}") from None
         return files
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        """Add a generated file; a hand-written one at the same path is an error, never replaced."""
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            raise PluginError(
+                f"cookie-catalog: the generated {file.src_uri} would replace the hand-written "
+                f"{existing.abs_src_path or existing.src_uri}; rename one of them or set `dir:` in the plugin config"
+            )
+        files.append(file)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Gather our pages into one section, in catalog order, where the site wants them.

@@ -26,7 +26,9 @@ CSV_COLUMNS = (
     "provenance", "category", "condition", "storage", "domain",
 )
 # Spreadsheets evaluate a cell starting with one of these as a formula (CWE-1236).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A leading apostrophe is the spreadsheet's own "this is text" mark, hidden when
+# shown; text that already starts with one gets another so it survives as typed.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 class PolicyError(Exception):

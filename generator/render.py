@@ -28,8 +28,10 @@ def bundled_templates() -> Path:
 class Renderer:
     """Renders one catalog with one set of templates.
 
-    ``link_categories`` is off where the overview page (which holds the category
-    descriptions) is not part of the site, e.g. tables embedded in a customer's docs.
+    ``overview_href`` is None where the overview page (which holds the category
+    descriptions) is not part of the site, e.g. tables embedded in a customer's
+    docs; ``downloads_href`` (the policy downloads' folder, relative to the
+    pages) is None where there are no downloads to link to.
     """
 
     def __init__(
@@ -38,12 +40,16 @@ class Renderer:
         templates: Optional[Path] = None,
         *,
         overview_href: Optional[str] = OVERVIEW,
+        downloads_href: Optional[str] = None,
+        download_formats: tuple[str, ...] = (),
     ):
         self.catalog = catalog
         search = [str(templates)] if templates else []
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([*search, str(bundled_templates())]),
-            autoescape=False,  # Markdown out; catalog text goes through the `md` filter
+            # Markdown templates: catalog text goes through the `md` filter;
+            # HTML templates (*.html.j2): Jinja's own HTML escaping.
+            autoescape=lambda name: bool(name and name.endswith(".html.j2")),
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
             trim_blocks=False,
@@ -54,6 +60,8 @@ class Renderer:
             catalog=catalog,
             product=catalog.product,
             category_link=self._category_link(overview_href),
+            downloads_href=downloads_href,
+            download_formats=download_formats,
         )
 
     def _category_link(self, overview_href: Optional[str]) -> Callable[[str], str]:

@@ -100,3 +100,29 @@ def test_auto_nav_without_explicit_nav(tmp_path):
     home = (project / "site" / "index.html").read_text()
     links = list(dict.fromkeys(re.findall(r'href="(cookies/[a-z]+/)"', home)))
     assert links == [f"cookies/{p.lower()}/" for p in SEED_PLUGINS]
+
+
+def test_site_offers_the_four_downloads_complete(site):
+    from readback import read_csv, read_html
+
+    downloads = site / "downloads"
+    assert sorted(p.name for p in downloads.iterdir()) == [
+        "cookie-policy.csv", "cookie-policy.html", "cookie-policy.json", "cookie-policy.md"
+    ]
+    assert len(read_csv((downloads / "cookie-policy.csv").read_bytes())) == 37
+    assert json.loads((downloads / "cookie-policy.json").read_text())["cookie_count"] == 37
+    html_text = read_html((downloads / "cookie-policy.html").read_text()).visible
+    markdown = (downloads / "cookie-policy.md").read_text()
+    for _, name, purpose in seed_rows():
+        assert name in html_text and purpose in html_text
+        assert name.replace("_", "&#95;", 1) in markdown
+
+
+def test_home_page_and_plugin_footers_link_the_downloads(site):
+    home = (site / "index.html").read_text()
+    for ext in ("md", "html", "csv", "json"):
+        assert f'href="downloads/cookie-policy.{ext}"' in home
+    for plugin in SEED_PLUGINS:
+        page = (site / "cookies" / plugin.lower() / "index.html").read_text()
+        for ext in ("md", "html", "csv", "json"):
+            assert f'href="../../downloads/cookie-policy.{ext}"' in page
