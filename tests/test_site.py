@@ -11,6 +11,8 @@ import pytest
 from conftest import SEED_PLUGINS, seed_rows
 from sitebuild import article, build, cells, project_copy
 
+from generator.escape import md_text
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
@@ -115,7 +117,7 @@ def test_site_offers_the_four_downloads_complete(site):
     markdown = (downloads / "cookie-policy.md").read_text()
     for _, name, purpose in seed_rows():
         assert name in html_text and purpose in html_text
-        assert name.replace("_", "&#95;", 1) in markdown
+        assert md_text(name) in markdown
 
 
 def test_home_page_and_plugin_footers_link_the_downloads(site):
