@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 
-_ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@")
+_ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_CANDIDATES = re.compile(r"[\\`*_\[\]<>&|{}#!=~^$+'\"@.:-]")
+_EDGE_SPACE = re.compile(r"^[^\S\n\r\x0b\x0c\x85\u2028\u2029]+|[^\S\n\r\x0b\x0c\x85\u2028\u2029]+$")
+_CANDIDATES = re.compile(r"[\\`*_\[\]<>&|{}#!=~^$+'\"@.:\t-]")
 
 
 def _needs_escape(text: str, i: int) -> bool:
@@ -45,8 +46,9 @@ def md_text(text: str) -> str:
     escaped = _CANDIDATES.sub(
         lambda m: f"&#{ord(m.group())};" if _needs_escape(text, m.start()) else m.group(), text
     )
-    # Leading/trailing spaces would be stripped by table and paragraph parsing.
-    escaped = re.sub(r"^ | $", "&#32;", escaped)
+    # Parsers strip leading and trailing white space (Python's str.strip: any
+    # Unicode space) from cells and paragraphs; references survive that.
+    escaped = _EDGE_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), escaped)
     return _LINE_BREAKS.sub("<br>", escaped)
 
 

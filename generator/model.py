@@ -57,6 +57,12 @@ def _one_line(value: object) -> object:
     return value
 
 
+def _not_blank(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("is blank; expected text")
+    return value
+
+
 def _yaml_bool(value: object) -> object:
     """Only YAML 1.2's spellings of true and false: ``yes`` or ``on`` are typos here."""
     if isinstance(value, str):
@@ -73,6 +79,8 @@ def _parse_duration(value: object) -> object:
 
 
 CookieName = Annotated[str, BeforeValidator(_one_line), Field(min_length=1)]
+# A policy with a blank purpose or a blank product name is not a policy.
+NonBlank = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1)]
 YamlBool = Annotated[bool, BeforeValidator(_yaml_bool)]
 DurationField = Annotated[
     duration.Duration,
@@ -97,7 +105,7 @@ class Note(_Strict):
     """A highlighted remark, shown as an admonition ("Important" on the seed page)."""
 
     kind: NoteKind = "important"
-    text: str
+    text: NonBlank
 
 
 class CategoryDef(_Strict):
@@ -108,7 +116,7 @@ class CategoryDef(_Strict):
 class ProductFile(_Strict):
     """``catalog.yml``: the product and its policy as a whole."""
 
-    product: str = Field(description="The product's name.")
+    product: NonBlank = Field(description="The product's name.")
     title: Optional[str] = Field(None, description="Title of the policy; defaults to '<product> cookie policy'.")
     version: Optional[str] = Field(None, description="The policy's version string.")
     updated: Optional[dt.date] = Field(None, description="When the policy was last updated (ISO date).")
@@ -125,7 +133,7 @@ class CookieEntry(_Strict):
     """One cookie (or storage key) as written in a plugin file."""
 
     name: CookieName = Field(description="The cookie's name, exactly as the browser stores it.")
-    purpose: str
+    purpose: NonBlank
     duration: DurationField
     provenance: Provenance
     category: str = Field(
@@ -142,7 +150,7 @@ class CookieEntry(_Strict):
 class PluginFile(_Strict):
     """``plugins/<name>.yml``: one provider or product area."""
 
-    plugin: str = Field(description="The plugin's title, e.g. WebChat.")
+    plugin: NonBlank = Field(description="The plugin's title, e.g. WebChat.")
     order: Optional[int] = Field(None, description="Position among plugins; file-name order otherwise.")
     description: Optional[str] = None
     notes: list[Note] = []

@@ -1,0 +1,87 @@
+"""Hypothesis strategies: catalogs whose text is anything a catalog may legally hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+METACHARACTERS = ["*", "_", "|", "[", "]", "(", ")", "<", ">", "&", "#", "\\", "`", "{{", "}}", "{%", "%}",
+                  "---", "<script>", "</td>", "javascript:", "[x](y)", "![i](j)", "&amp;", "&#42;", ":smile:",
+                  "==", "~~", "^^", "++", "...", "--", "www.example.com", "@", "$x$", "'", '"', "!!!", "1. ",
+                  "- ", "> ", "*[HTML]: ", "{: .x}", "--8<--", "\n", "\r\n", "\t", "  ", " ", "\u200f", "\u202e",
+                  "مرحبا", "שלום", "日本語", "😀", "👩‍👩‍👧", "ｃｏｏｋｉｅ", "Ａ", "ß", "İ", "\u0301", "\x00", "\x85", "\u2028"]
+
+_any = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+_fragment = st.one_of(st.sampled_from(METACHARACTERS), _any, st.text("abcXYZ019 .-", min_size=1, max_size=6))
+text = st.lists(_fragment, max_size=8).map("".join)
+nonblank = text.filter(lambda s: s.strip() != "")
+one_line = text.map(lambda s: "".join(" " if c in "\n\r\x0b\x0c\x85\u2028\u2029" else c for c in s)).filter(lambda s: s.strip() != "")
+
+
+def yaml_quote(value: str) -> str:
+    """A YAML double-quoted scalar for any text (non-printables escaped)."""
+    out = ['"']
+    for ch in value:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF) or 0xFFFE <= code <= 0xFFFF:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+@st.composite
+def catalogs(draw) -> dict:
+    """A catalog as data: product fields, and plugins of cookies with hostile text."""
+    n_plugins = draw(st.integers(1, 3))
+    plugins = []
+    for _ in range(n_plugins):
+        names = draw(st.lists(one_line, min_size=0, max_size=4, unique=True))
+        cookies = [
+            {
+                "name": name,
+                "purpose": draw(nonblank),
+                "condition": draw(st.none() | text),
+                "domain": draw(st.none() | one_line),
+                "duration_note": draw(st.none() | text),
+            }
+            for name in names
+        ]
+        plugins.append({"plugin": draw(one_line), "description": draw(st.none() | text), "note": draw(st.none() | nonblank), "cookies": cookies})
+    titles = [p["plugin"] for p in plugins]
+    if len(set(titles)) != len(titles):
+        for i, p in enumerate(plugins):
+            p["plugin"] += f" {i}"
+    return {"product": draw(one_line), "intro": draw(st.none() | text), "contact": draw(st.none() | text), "note": draw(st.none() | nonblank), "plugins": plugins}
+
+
+def write(data: dict, root: Path) -> Path:
+    """Write the catalog ``data`` as YAML files under ``root``."""
+    (root / "plugins").mkdir(parents=True)
+    lines = [f"product: {yaml_quote(data['product'])}"]
+    for key in ("intro", "contact"):
+        if data[key] is not None:
+            lines.append(f"{key}: {yaml_quote(data[key])}")
+    if data["note"] is not None:
+        lines.append(f"notes:\n  - kind: important\n    text: {yaml_quote(data['note'])}")
+    (root / "catalog.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for i, plugin in enumerate(data["plugins"]):
+        lines = [f"plugin: {yaml_quote(plugin['plugin'])}"]
+        if plugin["description"] is not None:
+            lines.append(f"description: {yaml_quote(plugin['description'])}")
+        if plugin["note"] is not None:
+            lines.append(f"notes:\n  - kind: warning\n    text: {yaml_quote(plugin['note'])}")
+        lines.append("cookies:" if plugin["cookies"] else "cookies: []")
+        for cookie in plugin["cookies"]:
+            lines.append(f"  - name: {yaml_quote(cookie['name'])}")
+            lines.append(f"    purpose: {yaml_quote(cookie['purpose'])}")
+            lines.append("    duration: 2 years\n    provenance: third-party\n    category: analytics")
+            for key in ("condition", "domain", "duration_note"):
+                if cookie[key] is not None:
+                    lines.append(f"    {key}: {yaml_quote(cookie[key])}")
+        (root / "plugins" / f"p{i}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root

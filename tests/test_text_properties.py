@@ -1,0 +1,160 @@
+"""Any text in, the same text out, and never markup: checked on random catalogs.
+
+Every text of a random catalog (names, purposes, notes, conditions, domains,
+titles, the product) must come out verbatim in what a reader sees of every
+output, and no element, attribute, link or handler may appear that the
+templates did not put there. The site pages are rendered with Python-Markdown
+and a deliberately aggressive set of extensions, since customers enable any.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+from hypothesis import HealthCheck, given, settings
+from markdown_it import MarkdownIt
+from readback import read_csv, unguard
+from strategies import catalogs, write
+
+from generator.loader import load_catalog
+from generator.policy import policy_files
+from generator.render import Renderer
+
+EXTENSIONS = [
+    "admonition", "attr_list", "tables", "toc", "smarty", "abbr", "def_list", "footnotes", "md_in_html",
+    "pymdownx.magiclink", "pymdownx.emoji", "pymdownx.tilde", "pymdownx.caret", "pymdownx.mark",
+    "pymdownx.keys", "pymdownx.betterem", "pymdownx.superfences", "pymdownx.inlinehilite",
+    "pymdownx.arithmatex", "pymdownx.escapeall",
+]
+ALLOWED_TAGS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "span", "code", "a", "br",
+                "div", "small", "hr", "strong", "blockquote", "main", "html", "head", "body", "meta", "title", "style"}
+_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def seen(text: str) -> str:
+    """What a reader should see of ``text``: line breaks as breaks, control characters as U+FFFD."""
+    return _BREAKS.sub("\n", _CONTROL.sub("\ufffd", text))
+
+
+class Blocks(HTMLParser):
+    """Text of every cell, heading and paragraph (``<br>`` read as a line break), and every tag."""
+
+    BLOCKS = {"td", "th", "h1", "h2", "h3", "p", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self.open: list[list] = []
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "br":
+            self.handle_data("\n")
+        elif tag in self.BLOCKS:
+            self.open.append([tag, ""])
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS and self.open:
+            self.blocks.append(tuple(self.open.pop()))
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1][1] += data
+
+
+def parse(html: str) -> Blocks:
+    parser = Blocks()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def assert_inert(parsed: Blocks, allowed_hrefs: re.Pattern) -> None:
+    for tag, attrs in parsed.tags:
+        assert tag in ALLOWED_TAGS, f"injected <{tag}>"
+        assert not [k for k in attrs if k.lower().startswith("on")], f"handler on <{tag}>"
+        if tag == "a":
+            assert allowed_hrefs.fullmatch(attrs.get("href", "")), f"injected link {attrs}"
+        if tag == "span":
+            assert attrs.get("class") == "cc-anchor" or re.fullmatch(r"category-[a-z-]+", attrs.get("id", "")), attrs
+            assert set(attrs) <= {"class", "id"}, attrs
+
+
+def expected_cells(data: dict, plugin: dict) -> list[list[str]]:
+    rows = []
+    for c in plugin["cookies"]:
+        name = seen(c["name"]) + ("\n" + seen(c["domain"]) if c["domain"] else "")
+        duration = "2 years" + ("\n" + seen(c["duration_note"]) if c["duration_note"] else "")
+        rows.append([name, seen(c["purpose"]), duration, "Third-party", "Analytics", seen(c["condition"] or "")])
+    return rows
+
+
+def check_site_pages(data: dict, catalog) -> None:
+    pages = Renderer(catalog, downloads_href="../downloads").pages()
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    overview = parse(md.reset().convert(pages["index.md"]))
+    assert_inert(overview, re.compile(r"[a-z0-9-]+\.md"))
+    assert ("h1", f"{seen(catalog.title)}") in overview.blocks or ("h1", seen(catalog.title)) in [(t, x.rstrip("¶")) for t, x in overview.blocks]
+    if data["note"] is not None:
+        assert ("p", seen(data["note"])) in overview.blocks
+    for plugin_data, plugin in zip(sorted(data["plugins"], key=lambda p: 0), catalog.plugins):
+        html = md.reset().convert(pages[f"{plugin.slug}.md"])
+        parsed = parse(html)
+        assert_inert(parsed, re.compile(r"index\.md#category-analytics|\.\./downloads/cookie-policy\.(md|html|csv|json)"))
+        texts = [t for tag, t in parsed.blocks]
+        assert seen(plugin_data["plugin"]) in texts
+        if plugin_data["note"] is not None:
+            assert seen(plugin_data["note"]) in texts
+        if (plugin_data["description"] or "").strip():
+            assert seen(plugin_data["description"]) in texts
+        cells = [t for tag, t in parsed.blocks if tag == "td"]
+        rows = [cells[i : i + 6] for i in range(0, len(cells), 6)]
+        expected = expected_cells(data, plugin_data)
+        if not any(c["condition"] for c in plugin_data["cookies"]):
+            expected = [r[:5] for r in expected]
+            rows = [cells[i : i + 5] for i in range(0, len(cells), 5)]
+        assert rows == expected
+
+
+def check_policy(data: dict, catalog) -> None:
+    files = policy_files(catalog)
+    # JSON: exact text, whatever it holds
+    policy = json.loads(files["cookie-policy.json"])
+    assert policy["product"] == data["product"]
+    for plugin_data, plugin in zip(data["plugins"], policy["plugins"]):
+        assert plugin["title"] == plugin_data["plugin"]
+        assert [(c["name"], c["purpose"], c["condition"], c["domain"]) for c in plugin["cookies"]] == [
+            (c["name"], c["purpose"], c["condition"], c["domain"]) for c in plugin_data["cookies"]
+        ]
+    # CSV: exact text once the spreadsheet guard is undone
+    rows = read_csv(files["cookie-policy.csv"])
+    expected = [(p["plugin"], c["name"], c["purpose"], c["condition"] or "", c["domain"] or "")
+                for p in data["plugins"] for c in p["cookies"]]
+    assert [tuple(unguard(r[k]) for k in ("plugin", "name", "purpose", "condition", "domain")) for r in rows] == expected
+    # Markdown and the standalone HTML made from it
+    for html in (MarkdownIt("commonmark", {"html": True}).enable("table").render(files["cookie-policy.md"].decode()),
+                 files["cookie-policy.html"].decode()):
+        parsed = parse(html)
+        assert_inert(parsed, re.compile(r"(?!)"))
+        texts = [t for _, t in parsed.blocks]
+        for plugin_data in data["plugins"]:
+            assert seen(plugin_data["plugin"]) in texts
+            for c in plugin_data["cookies"]:
+                assert seen(c["purpose"]) in texts
+                assert any(t.startswith(seen(c["name"])) for t in texts)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs())
+def test_any_text_verbatim_and_inert_in_every_output(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = load_catalog(write(data, Path(tmp) / "cat"))
+    check_site_pages(data, catalog)
+    check_policy(data, catalog)
