@@ -76,19 +76,27 @@ def validate(catalog: Path) -> None:
 @main.command()
 @CATALOG_ARG
 @click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the pages into; replaced as a whole.")
+@click.option("--format", "formats", type=click.Choice(["md", "html", "md,html", "html,md"]), default="md", show_default=True,
+              help="md: Markdown pages; html: also one HTML <section> fragment per plugin (<slug>.html).")
 @TEMPLATES_OPT
-def generate(catalog: Path, out: Path, templates: Optional[Path]) -> None:
+def generate(catalog: Path, out: Path, formats: str, templates: Optional[Path]) -> None:
     """Write the Markdown pages of CATALOG (an overview and one page per plugin) into --out.
 
-    On any error nothing in --out changes.
+    With --format html, also one self-contained HTML fragment per plugin, for a
+    CMS or help centre. On any error nothing in --out changes.
     """
     model = load_or_exit(catalog)
-    pages = render_or_exit(lambda: Renderer(model, templates).pages())
+
+    def build() -> dict[str, str]:
+        renderer = Renderer(model, templates)
+        return {**renderer.pages(), **(renderer.fragments() if "html" in formats else {})}
+
+    pages = render_or_exit(build)
     try:
         changed = write_tree(out, {name: text.encode("utf-8") for name, text in pages.items()})
     except SinkError as exc:
         fail(str(exc))
-    click.echo(f"{out}: {len(pages)} pages, {len(changed)} changed")
+    click.echo(f"{out}: {len(pages)} files, {len(changed)} changed")
 
 
 @main.command()

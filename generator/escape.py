@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup, escape
+
 _ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -55,3 +57,9 @@ def md_text(text: str) -> str:
 def md_code(text: str) -> str:
     """``text`` as inline code; an HTML element because backtick spans cannot hold references."""
     return f"<code>{md_text(text)}</code>"
+
+
+def html_text(text: str) -> Markup:
+    """HTML that shows ``text`` exactly; line breaks become ``<br>``."""
+    text = _CONTROL.sub("\ufffd", text)
+    return Markup("<br>").join(escape(part) for part in _LINE_BREAKS.split(text))

@@ -23,9 +23,10 @@ from mkdocs.structure.pages import Page
 
 import posixpath
 
+from generator.directives import DirectiveError, expand
 from generator.loader import load_catalog
 from generator.model import Catalog
-from generator.problems import CatalogError
+from generator.problems import CatalogError, display_path
 from generator.policy import DEFAULT_FORMATS, PolicyError, policy_files
 from generator.render import Renderer
 
@@ -62,6 +63,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def __init__(self) -> None:
         self.catalog: Optional[Catalog] = None
         self.generated: list[str] = []  # src_uris of our pages, overview first
+        self.renderer: Optional[Renderer] = None  # for directives in hand-written pages
 
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -84,9 +86,9 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             if downloads:
                 for name, data in policy_files(self.catalog, formats, templates).items():
                     self._add(files, _Download.generated(config, f"{DOWNLOADS}/{name}", content=data))
+            href = posixpath.relpath(DOWNLOADS, self._dir or ".") if downloads else None
+            self.renderer = renderer = Renderer(self.catalog, templates, downloads_href=href, download_formats=formats)
             if self.config.pages:
-                href = posixpath.relpath(DOWNLOADS, self._dir or ".") if downloads else None
-                renderer = Renderer(self.catalog, templates, downloads_href=href, download_formats=formats)
                 for name, text in renderer.pages().items():
                     src_uri = f"{self._dir}/{name}" if self._dir else name
                     # NOT_IN_NAV: MkDocs would warn that they are missing from an
@@ -130,6 +132,20 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             page1.previous_page, page1.next_page = page0, page2
         _set_parents(items, None)
         return Navigation(items, pages)
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages."""
+        if self.renderer is None or page.file.src_uri in self.generated:
+            return markdown
+        overview = f"{self._dir}/index.md" if self.config.pages else None
+        href = posixpath.relpath(overview, posixpath.dirname(page.file.src_uri) or ".") if overview else None
+        shown = display_path(Path(page.file.abs_src_path)) if page.file.abs_src_path else page.file.src_uri
+        try:
+            return expand(markdown, shown, self.renderer, href)
+        except DirectiveError as exc:
+            raise PluginError(f"cookie-catalog: {exc}") from None
+        except jinja2.TemplateError as exc:
+            raise PluginError(f"cookie-catalog: template error: {exc}") from None
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         server.watch(str(self._path(config, self.config.catalog)))

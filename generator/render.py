@@ -12,8 +12,8 @@ from typing import Callable, Optional
 
 import jinja2
 
-from generator.escape import md_code, md_text
-from generator.model import Catalog, Cookie, Plugin
+from generator.escape import html_text, md_code, md_text
+from generator.model import Catalog, Cookie, Note, Plugin
 
 OVERVIEW = "index.md"
 
@@ -56,6 +56,7 @@ class Renderer:
         )
         self.env.filters["md"] = md_text
         self.env.filters["md_code"] = md_code
+        self.env.filters["html_text"] = html_text
         self.env.globals.update(
             catalog=catalog,
             product=catalog.product,
@@ -78,11 +79,19 @@ class Renderer:
             out[f"{plugin.slug}.md"] = self.plugin_page(plugin)
         return out
 
+    def fragments(self) -> dict[str, str]:
+        """One standalone HTML ``<section>`` per plugin, for pages outside MkDocs."""
+        return {f"{p.slug}.html": self.render("fragment.html.j2", plugin=p) for p in self.catalog.plugins}
+
     def plugin_page(self, plugin: Plugin) -> str:
         return self.render("plugin.md.j2", plugin=plugin)
 
-    def cookie_table(self, cookies: tuple[Cookie, ...]) -> str:
-        return self.render("_cookie_table.md.j2", cookies=cookies)
+    def cookie_table(self, cookies: tuple[Cookie, ...], overview_href: Optional[str]) -> str:
+        """The table as on the plugin pages, for a page elsewhere in the site."""
+        return self.render("_cookie_table.md.j2", cookies=cookies, category_link=self._category_link(overview_href))
+
+    def notes(self, notes: tuple[Note, ...]) -> str:
+        return "\n".join(self.render("_note.md.j2", note=note) for note in notes)
 
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)

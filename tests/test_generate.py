@@ -34,7 +34,7 @@ def test_writes_overview_and_one_page_per_plugin(cli, tmp_path):
     assert code == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [".cookie-catalog", "app.md", "clicktocall.md", "console.md", "index.md", "knowledgecenter.md", "webchat.md"]
-    assert "6 pages, 6 changed" in out
+    assert "6 files, 6 changed" in out
 
 
 def test_deterministic_and_unchanged_files_not_rewritten(cli, tmp_path, catalog_copy):

@@ -32,7 +32,8 @@ EXTENSIONS = [
     "pymdownx.arithmatex", "pymdownx.escapeall",
 ]
 ALLOWED_TAGS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "span", "code", "a", "br",
-                "div", "small", "hr", "strong", "blockquote", "main", "html", "head", "body", "meta", "title", "style"}
+                "div", "small", "hr", "strong", "blockquote", "main", "html", "head", "body", "meta", "title", "style",
+                "section", "aside", "time"}
 _BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -123,6 +124,17 @@ def check_site_pages(data: dict, catalog) -> None:
         assert rows == expected
 
 
+def check_fragments(data: dict, catalog) -> None:
+    fragments = Renderer(catalog).fragments()
+    for plugin_data, plugin in zip(data["plugins"], catalog.plugins):
+        parsed = parse(fragments[f"{plugin.slug}.html"])
+        assert_inert(parsed, re.compile(r"(?!)"))
+        assert ("h2", seen(plugin_data["plugin"])) in parsed.blocks
+        cells = [t for tag, t in parsed.blocks if tag == "td"]
+        rows = [cells[i : i + 6] for i in range(0, len(cells), 6)]
+        assert rows == expected_cells(data, plugin_data)
+
+
 def check_policy(data: dict, catalog) -> None:
     files = policy_files(catalog)
     # JSON: exact text, whatever it holds
@@ -157,4 +169,5 @@ def test_any_text_verbatim_and_inert_in_every_output(data):
     with tempfile.TemporaryDirectory() as tmp:
         catalog = load_catalog(write(data, Path(tmp) / "cat"))
     check_site_pages(data, catalog)
+    check_fragments(data, catalog)
     check_policy(data, catalog)
