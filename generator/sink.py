@@ -59,47 +59,54 @@ def write_tree(out: Path, files: dict[str, bytes], *, owner: str = "cookie-catal
                 f"{out} is not empty and was not written by {owner} (no {MARKER} file); "
                 "choose an empty or new directory, so no hand-written file is lost"
             )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.*.tmp"):  # left by a killed run
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would make the output private
-    changed: list[str] = []
+    staging: Path | None = None
     try:
-        for name, data in sorted({**files, MARKER: f"written by {owner}; replaced on every run\n".encode()}.items()):
-            rel = _safe_relative(name)
-            target = staging.joinpath(*rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            previous = out.joinpath(*rel.parts)
-            if previous.is_file() and previous.stat().st_size == len(data) and previous.read_bytes() == data:
-                os.link(previous, target)
-                continue
-            with open(target, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if name != MARKER:
-                changed.append(name)
-        if out.exists():
-            removed = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - set(files) - {MARKER}
-            changed += sorted(removed)
-            if not changed:
-                shutil.rmtree(staging)
-                return []
+        out.parent.mkdir(parents=True, exist_ok=True)
+        for stale in out.parent.glob(f".{out.name}.*.tmp"):  # left by a killed run
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would make the output private
+        changed = _stage(out, staging, files, owner)
+        if not out.exists():
+            staging.rename(out)
+        elif changed:
             if not _exchange(staging, out):
                 backup = staging.with_name(staging.name + ".old.tmp")
                 out.rename(backup)
                 staging.rename(out)
                 staging = backup
-            shutil.rmtree(staging, ignore_errors=True)
-        else:
-            staging.rename(out)
-    except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise SinkError(f"cannot write {out}: {exc.strerror or exc}; the previous output is unchanged") from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
+    return changed
+
+
+def _stage(out: Path, staging: Path, files: dict[str, bytes], owner: str) -> list[str]:
+    """Fill ``staging`` with ``files``; returns the names that differ from ``out``."""
+    changed: list[str] = []
+    for name, data in sorted({**files, MARKER: f"written by {owner}; replaced on every run\n".encode()}.items()):
+        rel = _safe_relative(name)
+        target = staging.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = out.joinpath(*rel.parts)
+        if previous.is_file() and previous.stat().st_size == len(data) and previous.read_bytes() == data:
+            os.link(previous, target)
+            continue
+        with open(target, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if name != MARKER:
+            changed.append(name)
+    if out.exists():
+        removed = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - set(files) - {MARKER}
+        changed += sorted(removed)
     return changed
