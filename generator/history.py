@@ -1,7 +1,9 @@
-"""Catalogs as committed in git: ``git:REV`` for ``diff``.
+"""Catalogs as committed in git: ``git:REV`` for ``diff``, and the site's Changes page.
 
-A committed catalog is read by copying its files (``git archive`` of its
-tree) into a temporary directory and loading that with :func:`generator.loader.load_catalog`, so it is validated
+The history of a catalog is the git history of its directory: no archive of
+old versions is kept in the catalog itself. A committed catalog is read by
+copying its files (``git archive`` of its tree) into a temporary directory and
+loading that with :func:`generator.loader.load_catalog`, so it is validated
 exactly like a working copy; problems name ``git:REV:path/file`` instead of
 the temporary path.
 """
@@ -9,24 +11,40 @@ the temporary path.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
 import io
 import os
+import posixpath
 import subprocess
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from generator.diff import CatalogDiff, diff_catalogs
 from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError, display_path
+from generator.render import Renderer
 
 GIT_PREFIX = "git:"
 DEFAULT_PATH = "catalog"  # the CLI's default catalog, relative to the repository root
+CHANGES = "changes.md"
 
 
 class GitError(Exception):
     """git could not give us the catalog; the message is one line, for the user."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One policy version on the Changes page: what it changed since the version before."""
+
+    version: Optional[str]
+    updated: Optional[dt.date]
+    diff: CatalogDiff
 
 
 def load_source(source: str) -> Catalog:
@@ -38,7 +56,7 @@ def load_source(source: str) -> Catalog:
     if not source.startswith(GIT_PREFIX):
         return load_catalog(Path(source))
     rev, _, path = source[len(GIT_PREFIX):].partition(":")
-    path = path.strip("/") or DEFAULT_PATH
+    path = path or DEFAULT_PATH
     if not rev:
         raise GitError(f"{source}: no revision; expected git:REV or git:REV:path, e.g. git:HEAD~1")
     repo = _toplevel(Path.cwd())
@@ -46,16 +64,64 @@ def load_source(source: str) -> Catalog:
         raise GitError(f"{source}: {Path.cwd()} is not inside a git work tree")
     if _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}") is None:
         raise GitError(f"{source}: unknown revision {rev!r}")
-    tree = _tree_ids(repo, [f"{rev}:{path}"])[0]
+    tree = _tree_ids(repo, [rev], path)[0]
     if tree is None:
         raise GitError(f"{source}: no directory {path!r} at {rev}")
     return _load_tree(repo, tree, f"{GIT_PREFIX}{rev}:{path}")
 
 
-def _tree_ids(repo: Path, specs: list[str]) -> list[Optional[str]]:
-    """The tree each ``REV:path`` names, None where that is no directory; one git call for all."""
-    listing = _git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin="".join(f"{s}\n" for s in specs))
+def releases(catalog_dir: Path) -> list[Release]:
+    """The versions of the catalog in ``catalog_dir`` found in its git history, newest first.
+
+    Walks the first-parent commits that touched the directory, oldest first,
+    skipping those where the catalog was invalid; the last commit of each run of
+    one ``version`` stands for that version. Each release is dated by its
+    catalog's ``updated`` (never the clock, so builds are reproducible). Without
+    git, outside a work tree, or with fewer than two versions the list is empty.
+    """
+    repo = _toplevel(catalog_dir)
+    if repo is None:
+        return []
+    path = catalog_dir.resolve().relative_to(repo).as_posix()
+    commits = _git(repo, "log", "--first-parent", "--reverse", "--format=%H", "--", path)
+    versions: list[Catalog] = []
+    for tree in _tree_ids(repo, (commits or "").split(), path):
+        catalog = _cached_catalog(str(repo), tree) if tree else None
+        if catalog is None:
+            continue
+        if versions and versions[-1].product.version == catalog.product.version:
+            versions[-1] = catalog
+        else:
+            versions.append(catalog)
+    return [
+        Release(new.product.version, new.product.updated, diff_catalogs(old, new))
+        for old, new in reversed(list(zip(versions, versions[1:])))
+    ]
+
+
+def changes_pages(catalog_dir: Path, renderer: Renderer) -> dict[str, str]:
+    """``{"changes.md": text}`` when the catalog has a history of versions, else ``{}``."""
+    found = releases(catalog_dir)
+    return {CHANGES: renderer.render("changes.md.j2", releases=found)} if found else {}
+
+
+def _tree_ids(repo: Path, revs: list[str], path: str) -> list[Optional[str]]:
+    """The tree of directory ``path`` (from the repository root) at each of ``revs``,
+    None where it is no directory; one git call for all."""
+    inside = posixpath.normpath(path.strip("/") or ".")
+    specs = "".join(f"{rev}:{'' if inside == '.' else inside}\n" for rev in revs)
+    listing = _git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=specs)
     return [line.split()[0] if line.endswith(" tree") else None for line in (listing or "").splitlines()]
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_catalog(repo: str, tree: str) -> Optional[Catalog]:
+    """A tree's catalog, or None when invalid. A tree hash names its content, so
+    the cache stays right across rebuilds under ``mkdocs serve``."""
+    try:
+        return _load_tree(Path(repo), tree, f"{GIT_PREFIX}{tree[:12]}")
+    except (CatalogError, GitError):
+        return None
 
 
 def _load_tree(repo: Path, tree: str, label: str) -> Catalog:

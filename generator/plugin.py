@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from generator.history import changes_pages
 from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError
@@ -38,6 +39,8 @@ class CookieCatalogConfig(Config):
     """Where the generated pages go inside the site."""
     nav_title = c.Type(str, default="Cookies")
     """Title of the nav section holding the generated pages."""
+    history = c.Type(bool, default=True)
+    """False to leave out the Changes page computed from the catalog's git history."""
 
 
 class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
@@ -65,7 +68,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             return files
         templates = self._path(config, self.config.templates) if self.config.templates else None
         try:
-            pages = Renderer(self.catalog, templates).pages()
+            renderer = Renderer(self.catalog, templates)
+            pages = renderer.pages()
+            if self.config.history:
+                pages.update(changes_pages(self._path(config, self.config.catalog), renderer))
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
             raise PluginError(f"cookie-catalog: {where}:{getattr(exc, 'lineno', '?')}: {exc}") from None

@@ -1,13 +1,17 @@
-"""Catalogs from git: `diff git:REV`."""
+"""Catalogs from git: `diff git:REV`, the version history, and the site's Changes page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import no_traceback, plugin_yaml, write_catalog
+from sitebuild import article, build, project_copy
+
+from generator.history import releases
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -89,3 +93,93 @@ def test_not_a_repository(cli, repo, monkeypatch):
     monkeypatch.chdir(outside)
     code, _, err = cli("diff", "git:HEAD", ".")
     assert code == 2 and "is not inside a git work tree" in err and no_traceback(err)
+    assert releases(outside) == []
+
+
+def test_releases_group_commits_by_version_newest_first(repo):
+    catalog = repo / "policy"
+    write_catalog(catalog, product("1", "2024-01-01"), {"p.yml": plugin_yaml("P", [("a", "x")])})
+    commit(repo, "v1")
+    write_catalog(catalog, product("1", "2024-01-02"), {"p.yml": plugin_yaml("P", [("a", "x"), ("b", "y")])})
+    commit(repo, "v1, amended: b belongs to version 1")
+    (repo / "unrelated.txt").write_text("not the catalog")
+    commit(repo, "unrelated")
+    write_catalog(catalog, product("2", "2024-02-01"), {"p.yml": plugin_yaml("P", [("a", "x2"), ("b", "y")])})
+    commit(repo, "v2")
+    write_catalog(catalog, product("3", "2024-03-01"), {"p.yml": "plugin: [broken"})
+    commit(repo, "an invalid catalog is skipped")
+    write_catalog(catalog, product("3", "2024-03-01"), {"p.yml": plugin_yaml("P", [("a", "x2")])})
+    commit(repo, "v3")
+
+    found = releases(catalog)
+    assert [(r.version, r.updated) for r in found] == [("3", dt.date(2024, 3, 1)), ("2", dt.date(2024, 2, 1))]
+    (v3,) = found[0].diff.plugins
+    assert [e.name for e in v3.removed] == ["b"] and v3.changed == ()
+    (v2,) = found[1].diff.plugins
+    assert v2.added == () and [(c.cookie.name, c.fields[0].old, c.fields[0].new) for c in v2.changed] == [("a", "x", "x2")]
+
+
+def test_one_version_is_no_history(repo):
+    write_catalog(repo / "catalog", product("1", "2024-01-01"), {"p.yml": plugin_yaml()})
+    commit(repo, "v1")
+    write_catalog(repo / "catalog", product("1", "2024-01-02"), {"p.yml": plugin_yaml("P", [("a", "c")])})
+    commit(repo, "still v1")
+    assert releases(repo / "catalog") == []
+
+
+def test_catalog_at_the_repository_root(cli, repo, monkeypatch):
+    write_catalog(repo, product("1", "2024-01-01"), {"p.yml": plugin_yaml()})
+    commit(repo, "v1")
+    write_catalog(repo, product("2", "2024-02-01"), {"p.yml": plugin_yaml()})
+    commit(repo, "v2")
+    assert [r.version for r in releases(repo)] == ["2"]
+    monkeypatch.chdir(repo)
+    code, out, _ = cli("diff", "git:HEAD~1:.", "git:HEAD:/", "--format", "json")
+    assert code == 1 and '"new": "2"' in out
+
+
+# The site's Changes page, from a real `mkdocs build --strict`.
+
+
+def site_repo(repo: Path) -> Path:
+    """The project's site sources committed as version 2020-04-15, in ``repo``."""
+    project_copy(repo)
+    commit(repo, "the seed catalog")
+    return repo
+
+
+def test_changes_page_lists_the_change_verbatim(repo):
+    project = site_repo(repo)
+    catalog_file = project / "catalog" / "catalog.yml"
+    catalog_file.write_text(catalog_file.read_text().replace('version: "2020-04-15"', 'version: "2.0"').replace("updated: 2020-04-15", "updated: 2021-06-30"))
+    webchat = project / "catalog" / "plugins" / "webchat.yml"
+    old_purpose = "A cookie containing the WebChat Widget open or close state for internal tracking purposes."
+    new_purpose = "Open *or* closed <script>alert(1)</script> state | tracked."
+    webchat.write_text(webchat.read_text().replace(f'"{old_purpose}"', f"'{new_purpose}'"))
+    commit(project, "version 2.0")
+
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    page = article(project / "site" / "cookies" / "changes" / "index.html")
+    text = "".join(page.chunks)
+    assert "Version 2.0" in text and "Last updated: 2021-06-30" in text
+    assert old_purpose in text and new_purpose in text
+    assert not [tag for tag, _ in page.tags if tag in ("script", "em")]
+    # After the plugin pages in the nav.
+    home = (project / "site" / "index.html").read_text()
+    assert home.index('href="cookies/webchat/"') < home.index('href="cookies/changes/"')
+
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      catalog: !ENV", "      history: false\n      catalog: !ENV"))
+    assert build(project, project / "off").returncode == 0
+    assert not (project / "off" / "cookies" / "changes").exists()
+
+
+def test_no_changes_page_without_history(repo, tmp_path):
+    project = site_repo(repo)  # one version only
+    assert build(project, tmp_path / "one").returncode == 0
+    assert not (tmp_path / "one" / "cookies" / "changes").exists()
+
+    plain = project_copy(tmp_path / "plain")  # not in a git repository (GIT_CEILING_DIRECTORIES)
+    assert build(plain, tmp_path / "none").returncode == 0
+    assert not (tmp_path / "none" / "cookies" / "changes").exists()
