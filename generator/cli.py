@@ -38,11 +38,16 @@ def load_or_exit(catalog: Path) -> Catalog:
     try:
         return load_catalog(catalog)
     except CatalogError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        noun = "problem" if len(exc.problems) == 1 else "problems"
-        click.echo(f"{len(exc.problems)} {noun} in {catalog}", err=True)
+        print_problems(exc, catalog)
         sys.exit(1)
+
+
+def print_problems(exc: CatalogError, catalog: Path | str) -> None:
+    """Every problem as file:line:col, then how many there were and where."""
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    noun = "problem" if len(exc.problems) == 1 else "problems"
+    click.echo(f"{len(exc.problems)} {noun} in {catalog}", err=True)
 
 
 T = TypeVar("T")
@@ -133,3 +138,41 @@ def schema(out: Optional[Path]) -> None:
     for name, document in schemas().items():
         (out / name).write_text(serialise(document), encoding="utf-8")
     click.echo(f"{out}: {', '.join(schemas())}")
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "output", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help="Markdown for people, JSON for scripts.")
+def diff_command(old: str, new: str, output: str) -> None:
+    """Compare catalog OLD with NEW: cookies and plugins added, removed and changed.
+
+    Each is a catalog directory, or git:REV (or git:REV:path) for the catalog
+    as committed at REV, path defaulting to catalog/ at the repository root.
+    Exit 0 when they are equal, 1 when they differ, 2 when either cannot be
+    read or is invalid.
+    """
+    import json
+
+    from generator.diff import as_dict, as_markdown, diff_catalogs
+    from generator.history import GitError, load_source
+
+    catalogs: list[Optional[Catalog]] = []
+    for source in (old, new):
+        try:
+            catalogs.append(load_source(source))
+        except CatalogError as exc:
+            print_problems(exc, source)
+            catalogs.append(None)
+        except GitError as exc:
+            click.echo(f"error: {exc}", err=True)
+            catalogs.append(None)
+    before, after = catalogs
+    if before is None or after is None:
+        sys.exit(2)
+    changes = diff_catalogs(before, after)
+    if output == "json":
+        click.echo(json.dumps(as_dict(changes), ensure_ascii=False, sort_keys=True, indent=2))
+    else:
+        click.echo(as_markdown(changes, Renderer(after), old, new), nl=False)
+    sys.exit(0 if changes.is_empty else 1)

@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 import posixpath
 
 from generator.directives import DirectiveError, expand
+from generator.history import changes_pages
 from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError, display_path
@@ -44,6 +45,8 @@ class CookieCatalogConfig(Config):
     """Where the generated pages go inside the site."""
     nav_title = c.Type(str, default="Cookies")
     """Title of the nav section holding the generated pages."""
+    history = c.Type(bool, default=True)
+    """False to leave out the Changes page computed from the catalog's git history."""
     downloads = c.Optional(c.Type(bool))
     """Offer the policy under downloads/ (md, html, csv, json); defaults to `pages`."""
     pdf = c.Type(bool, default=False)
@@ -89,7 +92,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             href = posixpath.relpath(DOWNLOADS, self._dir or ".") if downloads else None
             self.renderer = renderer = Renderer(self.catalog, templates, downloads_href=href, download_formats=formats)
             if self.config.pages:
-                for name, text in renderer.pages().items():
+                pages = renderer.pages()
+                if self.config.history:
+                    pages.update(changes_pages(self._path(config, self.config.catalog), renderer))
+                for name, text in pages.items():
                     src_uri = f"{self._dir}/{name}" if self._dir else name
                     # NOT_IN_NAV: MkDocs would warn that they are missing from an
                     # explicit nav before on_nav gets to place them.

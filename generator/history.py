@@ -1,0 +1,171 @@
+"""Catalogs as committed in git: ``git:REV`` for ``diff``, and the site's Changes page.
+
+The history of a catalog is the git history of its directory: no archive of
+old versions is kept in the catalog itself. A committed catalog is read by
+copying its files (``git archive`` of its tree) into a temporary directory and
+loading that with :func:`generator.loader.load_catalog`, so it is validated
+exactly like a working copy; problems name ``git:REV:path/file`` instead of
+the temporary path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import io
+import os
+import posixpath
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from generator.diff import CatalogDiff, diff_catalogs
+from generator.loader import load_catalog
+from generator.model import Catalog
+from generator.problems import CatalogError, display_path
+from generator.render import Renderer
+
+GIT_PREFIX = "git:"
+DEFAULT_PATH = "catalog"  # the CLI's default catalog, relative to the repository root
+CHANGES = "changes.md"
+
+
+class GitError(Exception):
+    """git could not give us the catalog; the message is one line, for the user."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One policy version on the Changes page: what it changed since the version before."""
+
+    version: Optional[str]
+    updated: Optional[dt.date]
+    diff: CatalogDiff
+
+
+def load_source(source: str) -> Catalog:
+    """A catalog directory, or ``git:REV[:path]`` for it as committed at REV.
+
+    Raises :class:`CatalogError` for an invalid catalog, :class:`GitError` when
+    git cannot provide it.
+    """
+    if not source.startswith(GIT_PREFIX):
+        return load_catalog(Path(source))
+    rev, _, path = source[len(GIT_PREFIX):].partition(":")
+    path = path or DEFAULT_PATH
+    if not rev:
+        raise GitError(f"{source}: no revision; expected git:REV or git:REV:path, e.g. git:HEAD~1")
+    repo = _toplevel(Path.cwd())
+    if repo is None:
+        raise GitError(f"{source}: {Path.cwd()} is not inside a git work tree")
+    if _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}") is None:
+        raise GitError(f"{source}: unknown revision {rev!r}")
+    tree = _tree_ids(repo, [rev], path)[0]
+    if tree is None:
+        raise GitError(f"{source}: no directory {path!r} at {rev}")
+    return _load_tree(repo, tree, f"{GIT_PREFIX}{rev}:{path}")
+
+
+def releases(catalog_dir: Path) -> list[Release]:
+    """The versions of the catalog in ``catalog_dir`` found in its git history, newest first.
+
+    Walks the first-parent commits that touched the directory, oldest first,
+    skipping those where the catalog was invalid; the last commit of each run of
+    one ``version`` stands for that version. Each release is dated by its
+    catalog's ``updated`` (never the clock, so builds are reproducible). Without
+    git, outside a work tree, or with fewer than two versions the list is empty.
+    """
+    repo = _toplevel(catalog_dir)
+    if repo is None:
+        return []
+    path = catalog_dir.resolve().relative_to(repo).as_posix()
+    commits = _git(repo, "log", "--first-parent", "--reverse", "--format=%H", "--", path)
+    versions: list[Catalog] = []
+    for tree in _tree_ids(repo, (commits or "").split(), path):
+        catalog = _cached_catalog(str(repo), tree) if tree else None
+        if catalog is None:
+            continue
+        if versions and versions[-1].product.version == catalog.product.version:
+            versions[-1] = catalog
+        else:
+            versions.append(catalog)
+    return [
+        Release(new.product.version, new.product.updated, diff_catalogs(old, new))
+        for old, new in reversed(list(zip(versions, versions[1:])))
+    ]
+
+
+def changes_pages(catalog_dir: Path, renderer: Renderer) -> dict[str, str]:
+    """``{"changes.md": text}`` when the catalog has a history of versions, else ``{}``."""
+    found = releases(catalog_dir)
+    return {CHANGES: renderer.render("changes.md.j2", releases=found)} if found else {}
+
+
+def _tree_ids(repo: Path, revs: list[str], path: str) -> list[Optional[str]]:
+    """The tree of directory ``path`` (from the repository root) at each of ``revs``,
+    None where it is no directory; one git call for all."""
+    inside = posixpath.normpath(path.strip("/") or ".")
+    specs = "".join(f"{rev}:{'' if inside == '.' else inside}\n" for rev in revs)
+    listing = _git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=specs)
+    return [line.split()[0] if line.endswith(" tree") else None for line in (listing or "").splitlines()]
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_catalog(repo: str, tree: str) -> Optional[Catalog]:
+    """A tree's catalog, or None when invalid. A tree hash names its content, so
+    the cache stays right across rebuilds under ``mkdocs serve``."""
+    try:
+        return _load_tree(Path(repo), tree, f"{GIT_PREFIX}{tree[:12]}")
+    except (CatalogError, GitError):
+        return None
+
+
+def _load_tree(repo: Path, tree: str, label: str) -> Catalog:
+    """Load the catalog in git tree ``tree``; messages and ``root`` say ``label``."""
+    archive = _git_bytes(repo, "archive", "--format=tar", tree)
+    with tempfile.TemporaryDirectory(prefix="cookie-catalog-") as tmp:
+        root = Path(tmp)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            for member in tar:
+                if member.isfile():  # symlinks are skipped: they could point outside the tree
+                    target = root / member.name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
+        shown = display_path(root)
+        try:
+            return dataclasses.replace(load_catalog(root), root=label)
+        except CatalogError as exc:
+            raise CatalogError([
+                dataclasses.replace(p, file=label + p.file[len(shown):].replace(os.sep, "/")) if p.file.startswith(shown) else p
+                for p in exc.problems
+            ]) from None
+
+
+def _toplevel(directory: Path) -> Optional[Path]:
+    if not directory.is_dir():
+        return None
+    top = _git(directory, "rev-parse", "--show-toplevel")
+    return Path(top.strip()).resolve() if top else None
+
+
+def _git(cwd: Path, *args: str, stdin: Optional[str] = None) -> Optional[str]:
+    """git's output as text, or None when it fails (not a repository, no such revision)."""
+    try:
+        return _git_bytes(cwd, *args, stdin=stdin.encode() if stdin is not None else None).decode("utf-8", "replace")
+    except GitError:
+        return None
+
+
+def _git_bytes(cwd: Path, *args: str, stdin: Optional[bytes] = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+    if done.returncode:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]}: {message[-1] if message else f'exit status {done.returncode}'}")
+    return done.stdout
