@@ -176,3 +176,7 @@ def diff_command(old: str, new: str, output: str) -> None:
     else:
         click.echo(as_markdown(changes, Renderer(after), old, new), nl=False)
     sys.exit(0 if changes.is_empty else 1)
+
+
+if __name__ == "__main__":
+    main()
