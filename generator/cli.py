@@ -100,3 +100,8 @@ def schema(out: Optional[Path]) -> None:
     for name, document in schemas().items():
         (out / name).write_text(serialise(document), encoding="utf-8")
     click.echo(f"{out}: {', '.join(schemas())}")
+
+
+from generator.cli_interop import register  # noqa: E402  (interop commands live in their own module)
+
+register(main)
