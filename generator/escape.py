@@ -26,8 +26,8 @@ def md_text(text: str) -> str:
     escaped = _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text)
     # Control characters are invalid in HTML; show them as U+FFFD like browsers do.
     escaped = _CONTROL.sub("\ufffd", escaped)
-    # Leading/trailing spaces would be stripped by table and paragraph parsing.
-    escaped = re.sub(r"^ | $", "&#32;", escaped)
+    # Leading/trailing spaces and tabs would be stripped by table and paragraph parsing.
+    escaped = re.sub(r"^[ \t]|[ \t]$", lambda m: f"&#{ord(m.group())};", escaped)
     return _LINE_BREAKS.sub("<br>", escaped)
 
 
