@@ -57,9 +57,15 @@ def dump_model(model: BaseModel, *, header: str = "") -> str:
 
 
 def plugin_file_names(titles: Iterable[str]) -> list[str]:
-    """A safe, unique ``plugins/<slug>.yml`` for each title (``Bing / Microsoft`` -> ``bing-microsoft.yml``)."""
+    """A safe, unique ``plugins/<slug>.yml`` for each title (``Bing / Microsoft`` -> ``bing-microsoft.yml``).
+
+    Titles are named in sorted order, so when two clash (``CloudFlare`` and
+    ``Cloudflare``) the same one gets the suffix whatever order the source had.
+    """
+    titles = list(titles)
     taken: set[str] = set()
-    return [f"{PLUGINS_DIR}/{slugs.page_slug(title, taken)}.yml" for title in titles]
+    names = {title: f"{PLUGINS_DIR}/{slugs.page_slug(title, taken)}.yml" for title in sorted(set(titles))}
+    return [names[title] for title in titles]
 
 
 def catalog_files(product: ProductFile, plugins: list[PluginFile], *, header: str = "") -> dict[str, bytes]:
