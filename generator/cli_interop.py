@@ -24,7 +24,7 @@ from generator.importers import html_tables, ocd
 from generator.importers.imported import Imported
 from generator.model import Catalog
 from generator.problems import CatalogError
-from generator.scan import ScanError, compare, read_capture
+from generator.scan import Report, ScanError, compare, read_capture
 from generator.sink import SinkError, write_tree
 
 OUT_DIR = click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the catalog into.")
@@ -168,7 +168,7 @@ def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> None:
     sys.exit(DRIFT if report.drift else 0)
 
 
-def _print_report(report, file_count: int) -> None:
+def _print_report(report: Report, file_count: int) -> None:
     for name, seen in report.undocumented.items():
         places = sorted({s.where for s in seen})
         more = f" (and {len(places) - 1} more)" if len(places) > 1 else ""
