@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from generator.importers import ocd
 from generator.importers.retention import normalise
 from generator.loader import load_catalog
 
-from conftest import OCD_CSV, ROOT
+from conftest import OCD_CSV
 
 
 def _source_rows() -> list[dict[str, str]]:
@@ -79,10 +80,22 @@ def test_export_is_a_fixed_point(tmp_path, ocd_catalog):
 
 
 def test_site_shows_every_name_verbatim(tmp_path, ocd_catalog):
+    """A strict MkDocs build of the imported catalog, then every name looked up in its page's HTML."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Open Cookie Database\n", encoding="utf-8")
+    config = {
+        "site_name": "Open Cookie Database",
+        "docs_dir": "docs",
+        "strict": True,
+        "theme": {"name": "material", "font": False},
+        "plugins": ["search", {"cookie-catalog": {"catalog": str(ocd_catalog)}}],
+        "markdown_extensions": ["admonition", "attr_list", "tables", {"toc": {"permalink": True}}],
+    }
+    (tmp_path / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")  # JSON is YAML
     site = tmp_path / "site"
-    env = {**os.environ, "COOKIE_CATALOG": str(ocd_catalog), "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = Path(sys.executable).with_name("mkdocs")
-    subprocess.run([str(mkdocs), "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)], check=True, env=env, cwd=ROOT)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([str(mkdocs), "build", "--strict", "-q", "-d", str(site)], check=True, env=env, cwd=tmp_path)
     pages = {p.parent.name: unescape(p.read_text(encoding="utf-8")) for p in (site / "cookies").glob("*/index.html")}
     catalog = load_catalog(ocd_catalog)
     for plugin in catalog.plugins:
