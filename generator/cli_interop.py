@@ -1,8 +1,9 @@
 """``cookie-catalog import``, ``export`` and ``scan``: the command line over the interop modules.
 
 Kept apart from ``generator.cli`` so that the core commands stay small; it
-reuses that module's ``fail`` and ``load_or_exit`` so every command reports
-problems the same way, and ``register`` adds these commands to its group.
+reuses that module's ``fail`` and ``load_or_exit`` (through ``_core``) so every
+command reports problems the same way, and ``register`` adds these commands
+to its group.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Callable, Optional
 
 import click
 
-from generator.cli import fail, load_or_exit
 from generator.exporters import cookieconsent, edpb, json_catalog, klaro, ocd as ocd_export
 from generator.importers import html_tables, ocd
 from generator.importers.imported import Imported
@@ -32,6 +32,22 @@ FORCE = click.option("--force", is_flag=True, help="Replace --out even when it i
 CATALOG_OPT = click.option("--catalog", default="catalog", show_default=True, type=click.Path(path_type=Path), help="The catalog directory.")
 OUT_FILE = click.option("--out", default="-", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), help="File to write; standard output by default.")
 DRIFT, UNREADABLE = 1, 2
+
+
+def fail(message: str) -> None:
+    _core().fail(message)
+
+
+def load_or_exit(catalog: Path) -> Catalog:
+    return _core().load_or_exit(catalog)
+
+
+def _core():
+    """``generator.cli``, imported when a command runs: it imports this module
+    to register the commands, so importing it here at load time would be circular."""
+    from generator import cli
+
+    return cli
 
 
 def show_progress() -> bool:

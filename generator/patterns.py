@@ -41,6 +41,6 @@ def _compiled(name: str) -> re.Pattern[str]:
     return re.compile(name_regex(name), re.DOTALL)
 
 
-def matches(name: str, pattern: bool, seen: str) -> bool:
-    """Whether a documented ``name`` (a pattern when ``pattern``) covers the ``seen`` name."""
-    return _compiled(name).match(seen) is not None if pattern else name == seen
+def covers(pattern: str, seen: str) -> bool:
+    """Whether a documented pattern name such as ``_ga_`` covers the ``seen`` name ``_ga_XYZ``."""
+    return _compiled(pattern).match(seen) is not None

@@ -165,7 +165,7 @@ def compare(catalog: Catalog, sightings: list[Sighting]) -> Report:
         if name in report.undocumented:
             report.undocumented[name].append(sighting)
         elif name not in report.documented:
-            covering = exact.get(name, []) + [w for w in wildcards if patterns.matches(w["name"], True, name)]
+            covering = exact.get(name, []) + [w for w in wildcards if patterns.covers(w["name"], name)]
             if covering:
                 report.documented[name] = covering
                 seen_anchors.update(entry["anchor"] for entry in covering)
