@@ -178,5 +178,9 @@ def diff_command(old: str, new: str, output: str) -> None:
     sys.exit(0 if changes.is_empty else 1)
 
 
+from generator.cli_interop import register  # noqa: E402  (interop commands live in their own module)
+
+register(main)
+
 if __name__ == "__main__":
     main()

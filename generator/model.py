@@ -145,6 +145,17 @@ class CookieEntry(_Strict):
     domain: Optional[str] = None
     pattern: YamlBool = Field(False, description="True when the name is a prefix or wildcard such as _ga_*.")
     duration_note: Optional[str] = None
+    id: Optional[str] = Field(
+        None,
+        description="The cookie's identifier in the source it was imported from (the Open Cookie Database's ID); "
+        "exports to that source write it back so its rows keep their identity.",
+    )
+    controller: Optional[str] = Field(
+        None, description="The data controller responsible for the cookie, when it is not the product's owner."
+    )
+    privacy_url: Optional[str] = Field(
+        None, description="Where the data controller's privacy policy or data-subject rights portal is."
+    )
 
 
 class PluginFile(_Strict):
@@ -155,6 +166,17 @@ class PluginFile(_Strict):
     description: Optional[str] = None
     notes: list[Note] = []
     cookies: list[CookieEntry]
+
+
+class CatalogDocument(_Strict):
+    """A whole catalog as one document, as ``cookie-catalog export json`` writes it.
+
+    It holds the files' own models, so it says exactly what the YAML says and
+    its schema comes from the same definitions as the files' schemas.
+    """
+
+    product: ProductFile = Field(description="What catalog.yml holds.")
+    plugins: dict[str, PluginFile] = Field(description="Each plugin file by its file name, in catalog order.")
 
 
 # The validated catalog, as every renderer and sink sees it.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.model import PluginFile, ProductFile
+from generator.model import CatalogDocument, PluginFile, ProductFile
 
 BASE = "https://cookie-catalog.invalid/schemas/"
 
@@ -20,6 +20,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     for name, model, title in (
         ("catalog.schema.json", ProductFile, "Cookie catalog: catalog.yml"),
         ("plugin.schema.json", PluginFile, "Cookie catalog: plugins/<name>.yml"),
+        ("catalog-document.schema.json", CatalogDocument, "Cookie catalog as one JSON document"),
     ):
         document = model.model_json_schema(mode="validation")
         out[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": BASE + name, **document, "title": title}

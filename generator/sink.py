@@ -44,17 +44,18 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_tree(out: Path, files: dict[str, bytes], *, owner: str = "cookie-catalog") -> list[str]:
+def write_tree(out: Path, files: dict[str, bytes], *, owner: str = "cookie-catalog", force: bool = False) -> list[str]:
     """Make ``out`` hold exactly ``files``; returns the names whose bytes changed.
 
     ``out`` must be absent, empty, or a directory this function wrote before
-    (it holds the marker file): a directory of hand-written pages is never replaced.
+    (it holds the marker file): a directory of hand-written pages is never replaced,
+    unless ``force`` says the caller asked for exactly that.
     """
     out = Path(out)
     if out.exists():
         if not out.is_dir():
             raise SinkError(f"{out} exists and is not a directory")
-        if any(out.iterdir()) and not (out / MARKER).is_file():
+        if not force and any(out.iterdir()) and not (out / MARKER).is_file():
             raise SinkError(
                 f"{out} is not empty and was not written by {owner} (no {MARKER} file); "
                 "choose an empty or new directory, so no hand-written file is lost"

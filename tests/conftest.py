@@ -11,8 +11,10 @@ from click.testing import CliRunner
 
 from generator.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = ROOT = Path(__file__).resolve().parent.parent
 CATALOG = REPO / "catalog"
+DATA = Path(__file__).resolve().parent / "data"
+OCD_CSV = DATA / "open-cookie-database.csv"
 SEED_PAGE = Path(__file__).parent / "data" / "seed-page.txt"
 SEED_PLUGINS = ["App", "ClickToCall", "Console", "KnowledgeCenter", "WebChat"]
 _ROW_SUFFIX = " Session Cookie Third-Party Strictly necessary"
@@ -36,6 +38,22 @@ def catalog_copy(tmp_path: Path) -> Path:
     target = tmp_path / "catalog"
     shutil.copytree(CATALOG, target)
     return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def ocd_catalog(tmp_path_factory) -> Path:
+    """The whole Open Cookie Database imported once, for every test that reads it."""
+    from generator.importers.ocd import import_ocd
+    from generator.sink import write_tree
+
+    out = tmp_path_factory.mktemp("ocd") / "catalog"
+    write_tree(out, import_ocd(OCD_CSV).files())
+    return out
 
 
 @pytest.fixture

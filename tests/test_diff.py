@@ -113,7 +113,7 @@ def test_json_output_parses_back(cli, tmp_path):
     assert data["equal"] is False
     assert plugin["status"] == "changed" and plugin["title"] == plugin["old_title"] == "P"
     assert plugin["changed"] == [{"name": "a", "domain": None, "storage": "cookie", "fields": [{"field": "purpose", "old": "old ✓", "new": "new ✓"}]}]
-    assert plugin["added"] == [{"name": "c", "purpose": "z", "duration": "session", "provenance": "first-party", "category": "functional", "condition": None, "storage": "cookie", "domain": None, "pattern": False, "duration_note": None}]
+    assert plugin["added"] == [{"name": "c", "purpose": "z", "duration": "session", "provenance": "first-party", "category": "functional", "condition": None, "storage": "cookie", "domain": None, "pattern": False, "duration_note": None, "id": None, "controller": None, "privacy_url": None}]
     assert [c["name"] for c in plugin["removed"]] == ["b"]
 
 

@@ -36,7 +36,7 @@ CASES = [
     # (plugin file text, expected fragment of the message, incl. file:line:col and field)
     ("plugin: P\ncookies:\n  - name: [a\n", "cat/plugins/web.yml:4:1: YAML syntax error"),
     ("plugin: P\nplugin: Q\ncookies: []\n", "cat/plugins/web.yml:2:1: plugin: duplicate key (first at line 1)"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE + "    purpos: x\n", "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of category, condition, domain, duration, duration_note, name, pattern, provenance, purpose, storage (did you mean 'purpose'?)"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE + "    purpos: x\n", "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of category, condition, controller, domain, duration, duration_note, id, name, pattern, privacy_url, provenance, purpose, storage (did you mean 'purpose'?)"),
     ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("    purpose: b\n", ""), "cat/plugins/web.yml:3:5: cookies[0].purpose: is required but missing"),
     ("plugin: P\ncookies: foo\n", "cat/plugins/web.yml:2:10: cookies: is the text 'foo'; expected a list"),
     ("cookies: []\n", "cat/plugins/web.yml:1:1: plugin: is required but missing"),

@@ -1,0 +1,204 @@
+"""``cookie-catalog import``, ``export`` and ``scan``: the command line over the interop modules.
+
+Kept apart from ``generator.cli`` so that the core commands stay small; it
+reuses that module's ``fail`` and ``load_or_exit`` (through ``_core``) so every
+command reports problems the same way, and ``register`` adds these commands
+to its group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+import click
+
+from generator.exporters import cookieconsent, edpb, json_catalog, klaro, ocd as ocd_export
+from generator.importers import html_tables, ocd
+from generator.importers.imported import Imported
+from generator.model import Catalog
+from generator.problems import CatalogError
+from generator.scan import Report, ScanError, compare, read_capture
+from generator.sink import SinkError, write_tree
+
+OUT_DIR = click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the catalog into.")
+FORCE = click.option("--force", is_flag=True, help="Replace --out even when it is not empty.")
+CATALOG_OPT = click.option("--catalog", default="catalog", show_default=True, type=click.Path(path_type=Path), help="The catalog directory.")
+OUT_FILE = click.option("--out", default="-", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), help="File to write; standard output by default.")
+DRIFT, UNREADABLE = 1, 2
+
+
+def fail(message: str) -> None:
+    _core().fail(message)
+
+
+def load_or_exit(catalog: Path) -> Catalog:
+    return _core().load_or_exit(catalog)
+
+
+def _core():
+    """``generator.cli``, imported when a command runs: it imports this module
+    to register the commands, so importing it here at load time would be circular."""
+    from generator import cli
+
+    return cli
+
+
+def show_progress() -> bool:
+    """A bar helps a person at a terminal; in CI logs it is only noise."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _problems_or_exit(run: Callable[[], Imported]) -> Imported:
+    try:
+        return run()
+    except CatalogError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        fail(f"{len(exc.problems)} {'problem' if len(exc.problems) == 1 else 'problems'}; nothing was written")
+    raise AssertionError("unreachable")
+
+
+def _write_catalog(imported: Imported, out: Path, force: bool) -> None:
+    """All files at once through the sink; a non-empty --out only with --force."""
+    if out.is_dir() and any(out.iterdir()) and not force:
+        fail(f"{out} is not empty; choose a new directory or pass --force to replace it")
+    for warning in imported.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    try:
+        write_tree(out, imported.files(), force=force)
+    except SinkError as exc:
+        fail(str(exc))
+
+
+def _write_text(out: Path, text: str) -> None:
+    """Standard output for "-", else replace the file in one step (a temporary file renamed over it)."""
+    if str(out) == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", suffix=".tmp", delete=False, newline="") as fh:
+            fh.write(text)
+        os.replace(fh.name, out)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"{out}: written", err=True)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Make a catalog from another cookie inventory."""
+
+
+@import_group.command("open-cookie-database")
+@click.argument("csv_file", metavar="CSV", type=click.Path(path_type=Path, dir_okay=False))
+@OUT_DIR
+@FORCE
+def import_ocd(csv_file: Path, out: Path, force: bool) -> None:
+    """Turn the Open Cookie Database CSV into a catalog: one plugin per platform."""
+    started = time.perf_counter()
+
+    def run() -> Imported:
+        rows = ocd.read_rows(csv_file)
+        if not show_progress():
+            return ocd.from_rows(rows, csv_file)
+        with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
+            return ocd.from_rows(rows, csv_file, bar.update)
+
+    imported = _problems_or_exit(run)
+    _write_catalog(imported, out, force)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"{out}: {len(imported.plugins)} platforms, {imported.cookie_count} cookies in {elapsed:.2f} s; "
+        f"durations: {imported.normalised} normalised, {imported.noted} kept as duration_note"
+    )
+
+
+@import_group.command("html")
+@click.argument("html_file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@OUT_DIR
+@FORCE
+@click.option("--product", help="The product's name; the page's <title> or first heading otherwise.")
+@click.option("--provenance", type=click.Choice(["first-party", "third-party"]), help="For tables without a provenance column.")
+@click.option("--category", help="Category key for tables without a category column.")
+def import_html(html_file: Path, out: Path, force: bool, product: Optional[str], provenance: Optional[str], category: Optional[str]) -> None:
+    """Read a vendor's published cookie tables (one table per section) into a catalog."""
+    imported = _problems_or_exit(lambda: html_tables.import_html(html_file, product=product, provenance=provenance, category=category))
+    _write_catalog(imported, out, force)
+    click.echo(f"{out}: {len(imported.plugins)} plugins, {imported.cookie_count} cookies from {html_file}")
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write a catalog in a format another tool reads."""
+
+
+def _exporter(name: str, render: Callable[[Catalog], str], summary: str) -> None:
+    @export_group.command(name, help=summary)
+    @CATALOG_OPT
+    @OUT_FILE
+    def command(catalog: Path, out: Path) -> None:
+        _write_text(out, render(load_or_exit(catalog)))
+
+
+_exporter("open-cookie-database", ocd_export.export, "The Open Cookie Database's CSV columns, one row per cookie.")
+_exporter("cookieconsent", cookieconsent.export, "An ES module with a cookieconsent v3 configuration.")
+_exporter("klaro", klaro.export, "A script defining a Klaro! `klaroConfig`.")
+_exporter("edpb", lambda c: edpb.export(c, dt.datetime.now(dt.timezone.utc)), "Knowledge bases for the EDPB Website Auditing Tool (JSON).")
+_exporter("json", json_catalog.export, "The catalog as one JSON document (schemas/catalog-document.schema.json).")
+
+
+@click.command()
+@click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@CATALOG_OPT
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> None:
+    """Compare captures (HAR, cookies.txt, Playwright storage state) with the catalog.
+
+    Exit 0 when every name seen is documented, 1 when one is not, 2 when a
+    file (or the catalog) cannot be read.
+    """
+    try:
+        model = load_or_exit(catalog)
+    except SystemExit:  # a broken catalog is unreadable input here, not drift
+        sys.exit(UNREADABLE)
+    sightings = []
+    for path in files:
+        try:
+            sightings += read_capture(path)
+        except ScanError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(UNREADABLE)
+    report = compare(model, sightings)
+    if fmt == "json":
+        click.echo(json.dumps({"files": [str(f) for f in files], **report.as_json()}, indent=2, ensure_ascii=False))
+    else:
+        _print_report(report, len(files))
+    sys.exit(DRIFT if report.drift else 0)
+
+
+def _print_report(report: Report, file_count: int) -> None:
+    for name, seen in report.undocumented.items():
+        places = sorted({s.where for s in seen})
+        more = f" (and {len(places) - 1} more)" if len(places) > 1 else ""
+        click.echo(f"undocumented: {name} ({seen[0].storage}), seen in {places[0]}{more}")
+    for entry in report.unseen:
+        click.echo(f"never seen: {entry['name']} ({entry['plugin']})")
+    click.echo(
+        f"{len(report.documented) + len(report.undocumented)} names seen in {file_count} "
+        f"{'file' if file_count == 1 else 'files'}: {len(report.documented)} documented, "
+        f"{len(report.undocumented)} undocumented; {len(report.unseen)} documented cookies never seen"
+    )
+
+
+def register(main: click.Group) -> None:
+    """Add ``import``, ``export`` and ``scan`` to the ``cookie-catalog`` group."""
+    for command in (import_group, export_group, scan):
+        main.add_command(command)

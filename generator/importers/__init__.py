@@ -1,0 +1,1 @@
+"""Readers of other cookie inventories that produce a catalog (``cookie-catalog import``)."""

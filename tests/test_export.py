@@ -1,0 +1,341 @@
+"""Every export parses back and has the shape its target documents."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from generator.cli import main
+from generator.exporters import cookieconsent, edpb, json_catalog, klaro
+from generator.exporters import ocd as ocd_export
+from generator.loader import load_catalog
+from generator.model import CatalogDocument
+
+from conftest import DATA, ROOT
+
+BUNDLED = ROOT / "catalog"
+NODE = shutil.which("node")
+NOW = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def parse_js(text: str, prefix: str) -> object:
+    """Our JavaScript output back to data: the literal after ``prefix``, regex literals as {"regex": source}."""
+    body = text[text.index(prefix) + len(prefix):].rstrip().removesuffix(";")
+    out, i, in_string = [], 0, False
+    while i < len(body):
+        ch = body[i]
+        if in_string:
+            out.append(ch)
+            if ch == "\\":
+                out.append(body[i + 1])
+                i += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            out.append(ch)
+        elif ch == "/":
+            end = i + 1
+            while body[end] != "/":
+                end += 2 if body[end] == "\\" else 1
+            out.append(json.dumps({"regex": body[i + 1:end]}))
+            i = end
+        else:
+            out.append(ch)
+        i += 1
+    return json.loads("".join(out))
+
+
+def node_json(script: str) -> object:
+    """Run ``script`` with node and read what it prints: the config, RegExps as {"regex": source}."""
+    result = subprocess.run([NODE, "--input-type=module", "-e", script], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+REPLACER = "(k, v) => v instanceof RegExp ? {regex: v.source} : v"
+
+
+def _shop_catalog(tmp_path, runner) -> Path:
+    out = tmp_path / "shop"
+    assert runner.invoke(main, ["import", "html", str(DATA / "shop-cookie-table.html"), "--out", str(out)]).exit_code == 0
+    return out
+
+
+# -- JSON ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["bundled", "ocd"])
+def test_json_validates_against_the_catalog_schema(which, ocd_catalog):
+    catalog = load_catalog(BUNDLED if which == "bundled" else ocd_catalog)
+    data = json.loads(json_catalog.export(catalog))
+    schema = json.loads((ROOT / "generator/schemas/catalog-document.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(data)
+    document = CatalogDocument.model_validate(data)
+    assert document.product == catalog.product
+    assert list(document.plugins) == [p.source for p in catalog.plugins]
+    for plugin, (name, written) in zip(catalog.plugins, document.plugins.items()):
+        assert written.plugin == plugin.title and written.cookies == [c.entry for c in plugin.cookies]
+
+
+def test_committed_schemas_match_the_model():
+    from generator.schema import schemas, serialise
+
+    for name, document in schemas().items():
+        assert (ROOT / "generator/schemas" / name).read_text(encoding="utf-8") == serialise(document), name
+
+
+# -- Open Cookie Database --------------------------------------------------------------------------
+
+
+def test_ocd_export_of_another_catalog(tmp_path, runner):
+    catalog = load_catalog(_shop_catalog(tmp_path, runner))
+    rows = list(csv.DictReader(io.StringIO(ocd_export.export(catalog))))
+    assert list(rows[0]) == list(__import__("generator.importers.ocd", fromlist=["COLUMNS"]).COLUMNS)
+    by_name = {r["Cookie / Data Key name"]: r for r in rows}
+    assert by_name["basket_id"]["Category"] == "Necessary" and by_name["lang"]["Category"] == "Functional"
+    assert by_name["trk"]["Category"] == "Social media"  # a category the database lacks goes by its label
+    assert by_name["_ga_*"]["Wildcard match"] == "1" and by_name["basket_id"]["Retention period"] == "30 days"
+    assert len({r["ID"] for r in rows}) == len(rows)
+    assert ocd_export.export(catalog) == ocd_export.export(catalog)  # stable IDs
+
+
+# -- cookieconsent v3 ------------------------------------------------------------------------------
+
+# The documented shape (types/index.d.ts of orestbida/cookieconsent v3): the parts we write.
+COOKIECONSENT_SCHEMA = {
+    "type": "object",
+    "required": ["categories", "language"],
+    "properties": {
+        "categories": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "enabled": {"type": "boolean"},
+                    "readOnly": {"type": "boolean"},
+                    "autoClear": {
+                        "type": "object",
+                        "required": ["cookies"],
+                        "properties": {
+                            "cookies": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["name"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "name": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["regex"]}]},
+                                        "path": {"type": "string"},
+                                        "domain": {"type": "string"},
+                                    },
+                                },
+                            },
+                            "reloadPage": {"type": "boolean"},
+                        },
+                    },
+                },
+            },
+        },
+        "language": {
+            "type": "object",
+            "required": ["default", "translations"],
+            "properties": {
+                "default": {"type": "string"},
+                "translations": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "required": ["consentModal", "preferencesModal"],
+                        "properties": {
+                            "preferencesModal": {
+                                "type": "object",
+                                "required": ["sections"],
+                                "properties": {
+                                    "sections": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "additionalProperties": False,
+                                            "properties": {
+                                                "title": {"type": "string"},
+                                                "description": {"type": "string"},
+                                                "linkedCategory": {"type": "string"},
+                                                "cookieTable": {
+                                                    "type": "object",
+                                                    "required": ["headers", "body"],
+                                                    "properties": {
+                                                        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+                                                        "body": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}},
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    }
+                                },
+                            }
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def test_cookieconsent_shape_and_patterns(tmp_path, runner):
+    catalog = load_catalog(_shop_catalog(tmp_path, runner))
+    text = cookieconsent.export(catalog)
+    config = parse_js(text, "export default ")
+    jsonschema.validate(config, COOKIECONSENT_SCHEMA)
+    categories = config["categories"]
+    assert categories["strictly-necessary"] == {"enabled": True, "readOnly": True}
+    assert {"name": "_ga"} in categories["analytics"]["autoClear"]["cookies"]
+    assert {"name": {"regex": r"^_ga_.*$"}} in categories["analytics"]["autoClear"]["cookies"]
+    sections = config["language"]["translations"]["en"]["preferencesModal"]["sections"]
+    linked = {s["linkedCategory"] for s in sections if "linkedCategory" in s}
+    assert linked == set(categories)
+    if NODE:
+        path = tmp_path / "cc.mjs"
+        path.write_text(text, encoding="utf-8")
+        assert node_json(f"import c from {json.dumps(path.as_uri())}; console.log(JSON.stringify(c, {REPLACER}))") == config
+        matched = node_json(f"import c from {json.dumps(path.as_uri())}; console.log(JSON.stringify(c.categories.analytics.autoClear.cookies.map(x => x.name instanceof RegExp ? x.name.test('_ga_XYZ') && !x.name.test('x_ga_') : x.name)))")
+        assert True in matched
+
+
+def test_cookieconsent_of_the_whole_database(ocd_catalog):
+    config = parse_js(cookieconsent.export(load_catalog(ocd_catalog)), "export default ")
+    jsonschema.validate(config, COOKIECONSENT_SCHEMA)
+    for category in config["categories"].values():
+        for item in category.get("autoClear", {}).get("cookies", []):
+            if isinstance(item["name"], dict):
+                re.compile(item["name"]["regex"])
+
+
+# -- Klaro! ----------------------------------------------------------------------------------------
+
+# Klaro's annotated configuration: the keys we write and their types.
+KLARO_SCHEMA = {
+    "type": "object",
+    "required": ["services"],
+    "properties": {
+        "version": {"const": 1},
+        "elementID": {"type": "string"},
+        "storageMethod": {"enum": ["cookie", "localStorage"]},
+        "groupByPurpose": {"type": "boolean"},
+        "translations": {
+            "type": "object",
+            "properties": {"zz": {"type": "object", "properties": {"purposes": {"type": "object", "additionalProperties": {"type": "object", "required": ["title"]}}}}},
+        },
+        "services": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "purposes"],
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                    "title": {"type": "string"},
+                    "purposes": {"type": "array", "items": {"type": "string"}},
+                    "cookies": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["regex"]}]}},
+                    "required": {"type": "boolean"},
+                    "default": {"type": "boolean"},
+                    "translations": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+
+
+def test_klaro_shape(tmp_path, runner, ocd_catalog):
+    catalog = load_catalog(_shop_catalog(tmp_path, runner))
+    text = klaro.export(catalog)
+    config = parse_js(text, "var klaroConfig = ")
+    jsonschema.validate(config, KLARO_SCHEMA)
+    services = {s["name"]: s for s in config["services"]}
+    assert services["example-shop-strictly-necessary"]["required"] is True  # split: the plugin spans two categories
+    assert services["example-shop-functional"]["required"] is False
+    assert services["google-analytics"]["cookies"] == ["_ga", {"regex": "^_ga_.*$"}]
+    purposes = {p for s in config["services"] for p in s["purposes"]}
+    assert purposes == set(config["translations"]["zz"]["purposes"])
+    if NODE:
+        path = tmp_path / "klaro.js"
+        path.write_text(text, encoding="utf-8")
+        script = f"import fs from 'fs'; import vm from 'vm'; vm.runInThisContext(fs.readFileSync({json.dumps(str(path))}, 'utf8')); console.log(JSON.stringify(globalThis.klaroConfig, {REPLACER}))"
+        assert node_json(script) == config
+    whole = parse_js(klaro.export(load_catalog(ocd_catalog)), "var klaroConfig = ")
+    jsonschema.validate(whole, KLARO_SCHEMA)
+    assert len({s["name"] for s in whole["services"]}) == len(whole["services"])
+
+
+# -- EDPB Website Auditing Tool --------------------------------------------------------------------
+
+# knowledgeBase.model.ts, knowledge.model.ts and knowledges/*-knowledge.model.ts of the tool.
+_COMMON = {k: {"type": "string"} for k in ("category", "source", "controller", "date", "policy", "reference", "comment", "updated_at", "created_at")}
+EDPB_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["name", "author", "category", "knowledges", "created_at"],
+        "properties": {
+            "category": {"enum": ["cookie", "localstorage"]},
+            "knowledges": {
+                "type": "array",
+                "items": {
+                    "oneOf": [
+                        {"type": "object", "required": ["kind", "name", "domain", *_COMMON], "additionalProperties": False,
+                         "properties": {"kind": {"const": "cookie"}, "name": {"type": "string"}, "domain": {"type": "string"}, "wildcard_match": {"enum": [0, 1]}, **_COMMON}},
+                        {"type": "object", "required": ["kind", "key", "script", *_COMMON], "additionalProperties": False,
+                         "properties": {"kind": {"const": "localstorage"}, "key": {"type": "string"}, "script": {"type": "string"}, **_COMMON}},
+                    ]
+                },
+            },
+        },
+    },
+}
+# One entry of the Open Cookie Database's published open-cookie-database-edpb.json.
+PUBLISHED_GA = {
+    "kind": "cookie", "domain": "", "name": "_ga", "category": "analytics", "source": "Google Analytics", "controller": "Google",
+    "date": "", "policy": "https://business.safety.google/privacy/", "reference": "256c18e8-d881-11e9-8a34-2a2ae2dbcce4",
+    "comment": "ID used to identify users",
+}
+
+
+def test_edpb_matches_the_published_file(ocd_catalog):
+    bases = json.loads(edpb.export(load_catalog(ocd_catalog), NOW))
+    jsonschema.validate(bases, EDPB_SCHEMA)
+    kinds = {b["category"]: b for b in bases}
+    assert set(kinds) == {"cookie", "localstorage"}
+    assert all(k["kind"] == base["category"] for base in bases for k in base["knowledges"])
+    assert sum(len(b["knowledges"]) for b in bases) == 2264
+    ga = next(k for k in kinds["cookie"]["knowledges"] if k["reference"] == PUBLISHED_GA["reference"])
+    assert {k: v for k, v in ga.items() if k not in ("updated_at", "created_at", "wildcard_match")} == PUBLISHED_GA
+    assert ga["created_at"] == "2024-05-01T12:00:00.000Z"
+    assert {k["category"] for k in kinds["cookie"]["knowledges"]} <= {"necessary", "functional", "analytics", "marketing", "security", "personalization"}
+
+
+# -- command line ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["open-cookie-database", "cookieconsent", "klaro", "edpb", "json"])
+def test_cli_exports_to_a_file_and_to_stdout(runner, tmp_path, target):
+    out = tmp_path / "export.out"
+    result = runner.invoke(main, ["export", target, "--catalog", str(BUNDLED), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8")
+    stdout = runner.invoke(main, ["export", target, "--catalog", str(BUNDLED)])
+    assert stdout.exit_code == 0 and stdout.output.strip()
+
+
+def test_cli_export_of_a_broken_catalog(runner, tmp_path):
+    result = runner.invoke(main, ["export", "json", "--catalog", str(tmp_path / "missing")])
+    assert result.exit_code == 1 and "no such catalog directory" in result.output
