@@ -24,7 +24,7 @@ def project_copy(tmp: Path) -> Path:
 
 
 def build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in ENV.items() if k != "COOKIE_CATALOG"}
+    env = {k: v for k, v in os.environ.items() if k != "COOKIE_CATALOG"} | {"NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
         capture_output=True, text=True, env=env, timeout=300,
