@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,32 @@ def test_home_page_and_plugin_footers_link_the_downloads(site):
         page = (site / "cookies" / plugin.lower() / "index.html").read_text()
         for ext in ("md", "html", "csv", "json"):
             assert f'href="../../downloads/cookie-policy.{ext}"' in page
+
+
+def _with_pdf(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      pdf: true"))
+
+
+@pytest.mark.skipif(not shutil.which("chromium") and os.environ.get("CI") != "true", reason="no chromium here (CI installs it)")
+def test_pdf_download_when_asked_for(tmp_path):
+    project = project_copy(tmp_path)
+    _with_pdf(project)
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site/downloads/cookie-policy.pdf").read_bytes().startswith(b"%PDF-")
+    assert 'href="../../downloads/cookie-policy.pdf"' in (project / "site/cookies/webchat/index.html").read_text()
+
+
+def test_pdf_without_engine_is_one_clear_build_error(tmp_path):
+    project = project_copy(tmp_path)
+    _with_pdf(project)
+    env_path = os.environ["PATH"]
+    try:
+        os.environ["PATH"] = str(Path(sys.executable).parent)  # mkdocs and python, no chromium
+        result = build(project, project / "site")
+    finally:
+        os.environ["PATH"] = env_path
+    assert result.returncode == 1
+    assert "cookie-catalog: a PDF was asked for but no PDF engine is installed" in result.stderr
+    assert "Traceback" not in result.stderr
