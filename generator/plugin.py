@@ -45,6 +45,13 @@ class CookieCatalogConfig(Config):
     """Where the generated pages go inside the site."""
     nav_title = c.Type(str, default="Cookies")
     """Title of the nav section holding the generated pages."""
+    nav_group_over = c.Type(int, default=40)
+    """With more plugins than this, the nav groups their pages in sections by initial.
+
+    Material renders the whole nav into every page, so a flat list of n plugin
+    pages costs n² in build time and site size; in sections, with Material's
+    `navigation.prune`, each page carries only its own section.
+    """
     history = c.Type(bool, default=True)
     """False to leave out the Changes page computed from the catalog's git history."""
     downloads = c.Optional(c.Type(bool))
@@ -131,13 +138,32 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         ours = [files.get_file_from_path(uri).page for uri in self.generated]
         items, slot = _extract(list(nav.items), {id(p) for p in ours})
         container, index = slot or (items, len(items))
-        container.insert(index, Section(self.config.nav_title, list(ours)))
+        container.insert(index, Section(self.config.nav_title, self._grouped(ours)))
         # Rebuild what get_navigation derived from the tree.
         pages = [p for p in _walk(items) if isinstance(p, Page)]
         for page0, page1, page2 in zip([None, *pages], pages, [*pages[1:], None]):
             page1.previous_page, page1.next_page = page0, page2
         _set_parents(items, None)
         return Navigation(items, pages)
+
+    def _grouped(self, pages: list[Page]) -> list:
+        """Our pages in order, plugin pages in sections by initial when there are many."""
+        titles = {f"{self._dir}/{p.slug}.md" if self._dir else f"{p.slug}.md": p.title for p in self.catalog.plugins}
+        if len(titles) <= self.config.nav_group_over:
+            return pages
+        out: list = []
+        sections: dict[str, Section] = {}
+        for page in pages:
+            title = titles.get(page.file.src_uri)
+            if title is None:  # the overview, the Changes page
+                out.append(page)
+                continue
+            initial = title[:1].upper() if title[:1].isalpha() else "0–9" if title[:1].isdigit() else "#"
+            if initial not in sections:
+                sections[initial] = Section(initial, [])
+                out.append(sections[initial])
+            sections[initial].children.append(page)
+        return out
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages."""

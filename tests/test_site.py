@@ -128,3 +128,20 @@ def test_home_page_and_plugin_footers_link_the_downloads(site):
         page = (site / "cookies" / plugin.lower() / "index.html").read_text()
         for ext in ("md", "html", "csv", "json"):
             assert f'href="../../downloads/cookie-policy.{ext}"' in page
+
+
+def test_many_plugins_are_grouped_by_initial_and_pruned(tmp_path):
+    """Over `nav_group_over` plugins, each page carries its own section of the nav, not every page."""
+    project = project_copy(tmp_path)
+    config = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(config.replace("catalog: !ENV [COOKIE_CATALOG, catalog]", "catalog: catalog\n      nav_group_over: 2"))
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    console = (project / "site" / "cookies" / "console" / "index.html").read_text()
+    labels = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', console)
+    assert [l for l in labels if len(l) == 1] == ["A", "C", "K", "W"]
+    links = re.findall(r'href="\.\./([a-z]+)/"', console)
+    assert "clicktocall" in links and "knowledgecenter" in links  # its own section, and a pruned one's first page
+    assert "webchat" in links and "app" in links
+    home = (project / "site" / "index.html").read_text()
+    assert list(dict.fromkeys(re.findall(r'href="(cookies/[a-z]+/)"', home))) == ["cookies/app/", "cookies/clicktocall/", "cookies/knowledgecenter/", "cookies/webchat/"]
