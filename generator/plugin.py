@@ -8,6 +8,7 @@ edit is picked up on the next rebuild.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Optional
 
@@ -29,9 +30,13 @@ from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError, display_path
 from generator.policy import DEFAULT_FORMATS, PolicyError, policy_files
-from generator.render import Renderer
+from generator.render import PageCache, Renderer
 
 DOWNLOADS = "downloads"
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+# MkDocs makes a new plugin instance for every rebuild under `mkdocs serve`;
+# the pages of the previous build are kept here, in the serving process.
+_page_cache = PageCache()
 
 
 class CookieCatalogConfig(Config):
@@ -99,7 +104,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             href = posixpath.relpath(DOWNLOADS, self._dir or ".") if downloads else None
             self.renderer = renderer = Renderer(self.catalog, templates, downloads_href=href, download_formats=formats)
             if self.config.pages:
-                pages = renderer.pages()
+                pages = _page_cache.pages(renderer)
+                log.debug(f"cookie-catalog: rendered {_page_cache.rendered} of {len(pages)} pages")
                 if self.config.history:
                     pages.update(changes_pages(self._path(config, self.config.catalog), renderer))
                 for name, text in pages.items():
