@@ -145,3 +145,10 @@ def test_many_plugins_are_grouped_by_initial_and_pruned(tmp_path):
     assert "webchat" in links and "app" in links
     home = (project / "site" / "index.html").read_text()
     assert list(dict.fromkeys(re.findall(r'href="(cookies/[a-z]+/)"', home))) == ["cookies/app/", "cookies/clicktocall/", "cookies/knowledgecenter/", "cookies/webchat/"]
+
+
+def test_generated_pages_leave_out_the_themes_indentation(site):
+    webchat = (site / "cookies" / "webchat" / "index.html").read_text()
+    outside = re.sub(r"<(pre|textarea|script|style)\b.*?</\1>", "", webchat, flags=re.S)
+    assert not re.search(r"\n[ \t]", outside) and "\n\n\n" not in webchat
+    assert re.search(r"\n[ \t]+<", (site / "reading" / "index.html").read_text())  # hand-written pages as MkDocs made them
