@@ -38,8 +38,9 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 # MkDocs makes a new plugin instance for every rebuild under `mkdocs serve`;
 # the pages of the previous build are kept here, in the serving process.
 _page_cache = PageCache()
-# White space at the start of a line, outside elements where it is content.
-_INDENT = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)|\n\s+", re.S | re.I)
+# White space at the start of a line, and the elements where it is content.
+_INDENT = re.compile(r"\n\s+")
+_VERBATIM = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>", re.S | re.I)
 
 
 class CookieCatalogConfig(Config):
@@ -197,7 +198,12 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         """
         if page.file.src_uri not in self.generated:
             return output
-        return _INDENT.sub(lambda m: m.group(1) or "\n", output)
+        out, end = [], 0
+        for verbatim in _VERBATIM.finditer(output):
+            out += [_INDENT.sub("\n", output[end : verbatim.start()]), verbatim.group()]
+            end = verbatim.end()
+        out.append(_INDENT.sub("\n", output[end:]))
+        return "".join(out)
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         server.watch(str(self._path(config, self.config.catalog)))
