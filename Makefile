@@ -29,5 +29,10 @@ validate: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
+## Benchmarks: the OCD site three ways, generation alone, edit-to-page under serve
+bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf site

@@ -8,6 +8,8 @@ check its shape against the model (pydantic), then check what spans files
 from __future__ import annotations
 
 import difflib
+import gc
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,7 +42,29 @@ def plugin_files(root: Path) -> list[Path]:
 
 def load_catalog(root: Path | str) -> Catalog:
     """Read and validate a catalog directory; raises :class:`CatalogError`."""
-    root = Path(root)
+    with _collector_paused():
+        return _load(Path(root))
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector while a catalog is read.
+
+    Each file's node tree lives just long enough to be promoted to the oldest
+    generation, and each promotion counts towards a full collection over
+    everything read so far: quadratic, 12 of 17 s at 100,000 cookies. What is
+    read holds no reference cycles, so the pause leaves nothing behind.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path) -> Catalog:
     shown = display_path(root)
     if not root.is_dir():
         raise CatalogError([Problem(shown, 0, 0, "", "no such catalog directory; expected a directory holding catalog.yml and plugins/")])

@@ -8,6 +8,7 @@ them, so the editor's checks and ``cookie-catalog validate`` cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, Optional
 
@@ -48,11 +49,14 @@ BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029\x0b\x0c\x85]")
+
+
 def _one_line(value: object) -> object:
     if isinstance(value, str):
         if not value.strip():
             raise ValueError("is empty; expected the cookie's name")
-        if any(ch in value for ch in "\n\r\u2028\u2029\x0b\x0c\x85"):
+        if _LINE_BREAK.search(value):
             raise ValueError("spans several lines; expected the name on one line")
     return value
 

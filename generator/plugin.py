@@ -8,6 +8,8 @@ edit is picked up on the next rebuild.
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -29,9 +31,16 @@ from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError, display_path
 from generator.policy import DEFAULT_FORMATS, PolicyError, policy_files
-from generator.render import Renderer
+from generator.render import PageCache, Renderer
 
 DOWNLOADS = "downloads"
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+# MkDocs makes a new plugin instance for every rebuild under `mkdocs serve`;
+# the pages of the previous build are kept here, in the serving process.
+_page_cache = PageCache()
+# White space at the start of a line, and the elements where it is content.
+_INDENT = re.compile(r"\n\s+")
+_VERBATIM = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>", re.S | re.I)
 
 
 class CookieCatalogConfig(Config):
@@ -45,6 +54,13 @@ class CookieCatalogConfig(Config):
     """Where the generated pages go inside the site."""
     nav_title = c.Type(str, default="Cookies")
     """Title of the nav section holding the generated pages."""
+    nav_group_over = c.Type(int, default=40)
+    """With more plugins than this, the nav groups their pages in sections by initial.
+
+    Material renders the whole nav into every page, so a flat list of n plugin
+    pages costs n² in build time and site size; in sections, with Material's
+    `navigation.prune`, each page carries only its own section.
+    """
     history = c.Type(bool, default=True)
     """False to leave out the Changes page computed from the catalog's git history."""
     downloads = c.Optional(c.Type(bool))
@@ -92,7 +108,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             href = posixpath.relpath(DOWNLOADS, self._dir or ".") if downloads else None
             self.renderer = renderer = Renderer(self.catalog, templates, downloads_href=href, download_formats=formats)
             if self.config.pages:
-                pages = renderer.pages()
+                pages = _page_cache.pages(renderer)
+                log.debug(f"cookie-catalog: rendered {_page_cache.rendered} of {len(pages)} pages")
                 if self.config.history:
                     pages.update(changes_pages(self._path(config, self.config.catalog), renderer))
                 for name, text in pages.items():
@@ -131,13 +148,32 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         ours = [files.get_file_from_path(uri).page for uri in self.generated]
         items, slot = _extract(list(nav.items), {id(p) for p in ours})
         container, index = slot or (items, len(items))
-        container.insert(index, Section(self.config.nav_title, list(ours)))
+        container.insert(index, Section(self.config.nav_title, self._grouped(ours)))
         # Rebuild what get_navigation derived from the tree.
         pages = [p for p in _walk(items) if isinstance(p, Page)]
         for page0, page1, page2 in zip([None, *pages], pages, [*pages[1:], None]):
             page1.previous_page, page1.next_page = page0, page2
         _set_parents(items, None)
         return Navigation(items, pages)
+
+    def _grouped(self, pages: list[Page]) -> list:
+        """Our pages in order, plugin pages in sections by initial when there are many."""
+        titles = {f"{self._dir}/{p.slug}.md" if self._dir else f"{p.slug}.md": p.title for p in self.catalog.plugins}
+        if len(titles) <= self.config.nav_group_over:
+            return pages
+        out: list = []
+        sections: dict[str, Section] = {}
+        for page in pages:
+            title = titles.get(page.file.src_uri)
+            if title is None:  # the overview, the Changes page
+                out.append(page)
+                continue
+            initial = title[:1].upper() if title[:1].isalpha() else "0–9" if title[:1].isdigit() else "#"
+            if initial not in sections:
+                sections[initial] = Section(initial, [])
+                out.append(sections[initial])
+            sections[initial].children.append(page)
+        return out
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages."""
@@ -152,6 +188,22 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             raise PluginError(f"cookie-catalog: {exc}") from None
         except jinja2.TemplateError as exc:
             raise PluginError(f"cookie-catalog: template error: {exc}") from None
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Our pages without the theme's indentation and blank lines.
+
+        Material's templates leave some 20 KB of white space in every page:
+        over hundreds of plugin pages, most of the site's size. A line break
+        stays where there was white space, so the page reads the same.
+        """
+        if page.file.src_uri not in self.generated:
+            return output
+        out, end = [], 0
+        for verbatim in _VERBATIM.finditer(output):
+            out += [_INDENT.sub("\n", output[end : verbatim.start()]), verbatim.group()]
+            end = verbatim.end()
+        out.append(_INDENT.sub("\n", output[end:]))
+        return "".join(out)
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         server.watch(str(self._path(config, self.config.catalog)))

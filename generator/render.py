@@ -7,8 +7,9 @@ directory, ``generator.plugin`` for MkDocs) decide where the text goes.
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Hashable, Iterator, Optional
 
 import jinja2
 
@@ -64,6 +65,13 @@ class Renderer:
             downloads_href=downloads_href,
             download_formats=download_formats,
         )
+        self._links = (overview_href, downloads_href, download_formats)
+
+    @cached_property
+    def fingerprint(self) -> Hashable:
+        """What every page depends on besides its own plugin: templates, product file, categories, links."""
+        templates = tuple((name, self.env.loader.get_source(self.env, name)[0]) for name in self.env.list_templates())
+        return templates, self.catalog.product.model_dump_json(), self.catalog.categories, self._links
 
     def _category_link(self, overview_href: Optional[str]) -> Callable[[str], str]:
         labels = {c.key: md_text(c.label) for c in self.catalog.categories}
@@ -73,11 +81,21 @@ class Renderer:
 
     def pages(self) -> dict[str, str]:
         """Every page of the catalog: the overview, then one page per plugin."""
-        counts = Counter(c.category for p in self.catalog.plugins for c in p.cookies)
-        out = {OVERVIEW: self.render("overview.md.j2", counts=counts)}
+        return {name: render() for name, _, render in self.plan()}
+
+    def plan(self) -> Iterator[tuple[str, Hashable, Callable[[], str]]]:
+        """Each page's name, everything it is rendered from (a cache key), and how to render it.
+
+        The overview lists every plugin, so it depends on all of them; a plugin
+        page depends on its plugin only.
+        """
+        yield OVERVIEW, (self.fingerprint, self.catalog.plugins), self.overview
         for plugin in self.catalog.plugins:
-            out[f"{plugin.slug}.md"] = self.plugin_page(plugin)
-        return out
+            yield f"{plugin.slug}.md", (self.fingerprint, plugin), partial(self.plugin_page, plugin)
+
+    def overview(self) -> str:
+        counts = Counter(c.category for p in self.catalog.plugins for c in p.cookies)
+        return self.render("overview.md.j2", counts=counts)
 
     def fragments(self) -> dict[str, str]:
         """One standalone HTML ``<section>`` per plugin, for pages outside MkDocs."""
@@ -95,3 +113,30 @@ class Renderer:
 
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)
+
+
+class PageCache:
+    """The pages of the previous render, by everything each was rendered from.
+
+    Under ``mkdocs serve`` every edit rebuilds the whole site. Through this
+    cache an edit to one cookie re-renders its plugin's page and the overview;
+    every other page is handed over as the very text of the previous build.
+    Only the last render's pages are kept, so the cache never outgrows a site.
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[Hashable, str] = {}
+        self.rendered = 0  # pages the last call had to render
+
+    def pages(self, renderer: Renderer) -> dict[str, str]:
+        kept: dict[Hashable, str] = {}
+        out: dict[str, str] = {}
+        self.rendered = 0
+        for name, key, render in renderer.plan():
+            text = self._pages.get(key)
+            if text is None:
+                text = render()
+                self.rendered += 1
+            out[name] = kept[key] = text
+        self._pages = kept
+        return out

@@ -50,7 +50,7 @@ def test_every_text_verbatim_and_inert_in_the_built_site(hostile_site):
         article = html[html.index("<article"): html.index("</article>")]
         parsed = parse(article)
         texts = [t for _, t in parsed.blocks]
-        assert any(t.rstrip("¶") == seen(plugin.title) for t in texts), plugin.title
+        assert any(t in (seen(plugin.title), seen(plugin.title) + "¶") for t in texts), plugin.title
         for cookie in plugin.cookies:
             assert seen(cookie.name) + "\n" + seen(cookie.domain) in texts
             assert seen(cookie.purpose) in texts

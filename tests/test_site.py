@@ -159,3 +159,25 @@ def test_pdf_without_engine_is_one_clear_build_error(tmp_path):
     assert result.returncode == 1
     assert "cookie-catalog: a PDF was asked for but no PDF engine is installed" in result.stderr
     assert "Traceback" not in result.stderr
+def test_many_plugins_are_grouped_by_initial_and_pruned(tmp_path):
+    """Over `nav_group_over` plugins, each page carries its own section of the nav, not every page."""
+    project = project_copy(tmp_path)
+    config = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(config.replace("catalog: !ENV [COOKIE_CATALOG, catalog]", "catalog: catalog\n      nav_group_over: 2"))
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    console = (project / "site" / "cookies" / "console" / "index.html").read_text()
+    labels = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', console)
+    assert [l for l in labels if len(l) == 1] == ["A", "C", "K", "W"]
+    links = re.findall(r'href="\.\./([a-z]+)/"', console)
+    assert "clicktocall" in links and "knowledgecenter" in links  # its own section, and a pruned one's first page
+    assert "webchat" in links and "app" in links
+    home = (project / "site" / "index.html").read_text()
+    assert list(dict.fromkeys(re.findall(r'href="(cookies/[a-z]+/)"', home))) == ["cookies/app/", "cookies/clicktocall/", "cookies/knowledgecenter/", "cookies/webchat/"]
+
+
+def test_generated_pages_leave_out_the_themes_indentation(site):
+    webchat = (site / "cookies" / "webchat" / "index.html").read_text()
+    outside = re.sub(r"<(pre|textarea|script|style)\b.*?</\1>", "", webchat, flags=re.S)
+    assert not re.search(r"\n[ \t]", outside) and "\n\n\n" not in webchat
+    assert re.search(r"\n[ \t]+<", (site / "reading" / "index.html").read_text())  # hand-written pages as MkDocs made them
