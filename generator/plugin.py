@@ -16,7 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -25,6 +25,7 @@ from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError
 from generator.render import OVERVIEW, Renderer
+from generator.search_index import cookie_entries, update_index_file
 
 
 class CookieCatalogConfig(Config):
@@ -46,6 +47,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def __init__(self) -> None:
         self.catalog: Optional[Catalog] = None
         self.generated: list[str] = []  # src_uris of our pages, overview first
+        self.page_urls: dict[str, str] = {}  # plugin slug -> URL of its page
 
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -61,6 +63,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         except CatalogError as exc:
             raise PluginError(f"cookie-catalog: the catalog has {len(exc.problems)} problem(s):\n{exc}") from None
         self.generated = []
+        self.page_urls = {}
         if not self.config.pages:
             return files
         templates = self._path(config, self.config.templates) if self.config.templates else None
@@ -79,8 +82,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
                 )
             # NOT_IN_NAV: MkDocs would warn that they are missing from an explicit
             # nav before on_nav gets to place them.
-            files.append(File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+            file = File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+            files.append(file)
             self.generated.append(src_uri)
+            self.page_urls[name.removesuffix(".md")] = file.url
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -102,6 +107,12 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             page1.previous_page, page1.next_page = page0, page2
         _set_parents(items, None)
         return Navigation(items, pages)
+
+    @event_priority(-50)  # after the search plugin has written search/search_index.json
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Make each cookie a search result of its own that opens its row."""
+        if self.catalog is not None:
+            update_index_file(Path(config.site_dir), cookie_entries(self.catalog, self.page_urls))
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         server.watch(str(self._path(config, self.config.catalog)))
