@@ -27,7 +27,7 @@ validate: $(VENV)/.installed
 
 ## Run the test suite
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 ## Benchmarks: the OCD site three ways, generation alone, edit-to-page under serve
 bench: $(VENV)/.installed

@@ -9,6 +9,7 @@ edit is picked up on the next rebuild.
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 from pathlib import Path
 from typing import Optional
@@ -18,12 +19,10 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-
-import posixpath
 
 from generator.directives import DirectiveError, expand
 from generator.history import changes_pages
@@ -32,6 +31,7 @@ from generator.model import Catalog
 from generator.problems import CatalogError, display_path
 from generator.policy import DEFAULT_FORMATS, PolicyError, policy_files
 from generator.render import PageCache, Renderer
+from generator.search_index import cookie_entries, update_index_file
 
 DOWNLOADS = "downloads"
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -83,6 +83,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.catalog: Optional[Catalog] = None
         self.generated: list[str] = []  # src_uris of our pages, overview first
         self.renderer: Optional[Renderer] = None  # for directives in hand-written pages
+        self.page_urls: dict[str, str] = {}  # plugin slug -> URL of its page
 
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -98,6 +99,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         except CatalogError as exc:
             raise PluginError(f"cookie-catalog: the catalog has {len(exc.problems)} problem(s):\n{exc}") from None
         self.generated = []
+        self.page_urls = {}
         templates = self._path(config, self.config.templates) if self.config.templates else None
         downloads = self.config.pages if self.config.downloads is None else self.config.downloads
         formats = (*DEFAULT_FORMATS, "pdf") if self.config.pdf else DEFAULT_FORMATS
@@ -116,8 +118,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
                     src_uri = f"{self._dir}/{name}" if self._dir else name
                     # NOT_IN_NAV: MkDocs would warn that they are missing from an
                     # explicit nav before on_nav gets to place them.
-                    self._add(files, File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+                    file = File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+                    self._add(files, file)
                     self.generated.append(src_uri)
+                    self.page_urls[name.removesuffix(".md")] = file.url
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
             raise PluginError(f"cookie-catalog: {where}:{getattr(exc, 'lineno', '?')}: {exc}") from None
@@ -204,6 +208,12 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             end = verbatim.end()
         out.append(_INDENT.sub("\n", output[end:]))
         return "".join(out)
+
+    @event_priority(-50)  # after the search plugin has written search/search_index.json
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Make each cookie a search result of its own that opens its row."""
+        if self.catalog is not None:
+            update_index_file(Path(config.site_dir), cookie_entries(self.catalog, self.page_urls))
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         server.watch(str(self._path(config, self.config.catalog)))

@@ -25,7 +25,7 @@ def hostile_site(tmp_path_factory) -> Path:
     (project / "docs" / "index.md").write_text("# Home\n")
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     config = (project / "mkdocs.yml").read_text()
-    config = re.sub(r"\nnav:\n(  - .*\n)+", "\n", config).replace("extra_css:\n  - assets/cookie-catalog.css\n", "")
+    config = re.sub(r"\nnav:\n(?:[ ].*\n)+", "\n", config).replace("extra_css:\n  - assets/cookie-catalog.css\n", "")
     (project / "mkdocs.yml").write_text(config)
     result = build(project, project / "site")
     assert result.returncode == 0, result.stderr

@@ -97,7 +97,7 @@ def test_build_writes_nothing_into_docs(tmp_path):
 def test_auto_nav_without_explicit_nav(tmp_path):
     project = project_copy(tmp_path)
     config = (project / "mkdocs.yml").read_text()
-    config = re.sub(r"\nnav:\n(  - .*\n)+", "\n", config)
+    config = re.sub(r"\nnav:\n(?:[ ].*\n)+", "\n", config)
     (project / "mkdocs.yml").write_text(config)
     result = build(project, project / "site")
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,96 @@
+"""Each cookie is an entry of the search index that opens its row."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.loader import load_catalog
+from generator.search_index import COOKIE_BOOST, CookieEntry, add_entries, cookie_entries
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def entry(location: str, name: str = "c") -> CookieEntry:
+    return CookieEntry(location=location, title=name, text="t", name=name)
+
+
+def test_entries_link_each_cookie_to_its_row():
+    catalog = load_catalog(ROOT / "catalog")
+    entries = cookie_entries(catalog, {"webchat": "cookies/webchat/"})
+    assert len(entries) == len(next(p for p in catalog.plugins if p.slug == "webchat").cookies)
+    first = entries[0]
+    assert first.location == "cookies/webchat/#webchat--_genesys.widgets.webchat.state.open"
+    assert first.title == "_genesys.widgets.webchat.state.open"
+
+
+def test_catalog_text_is_escaped(tmp_path):
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "catalog.yml").write_text("product: P\n")
+    (tmp_path / "plugins" / "x.yml").write_text(
+        "plugin: X\ncookies:\n"
+        "  - name: '<img src=x onerror=alert(1)>'\n"
+        "    purpose: 'a <script>alert(1)</script> & b'\n"
+        "    duration: session\n    provenance: first-party\n    category: functional\n"
+    )
+    (entry,) = cookie_entries(load_catalog(tmp_path), {"x": "cookies/x/"})
+    assert entry.title == "&lt;img src=x onerror=alert(1)&gt;"
+    assert entry.text == "a &lt;script&gt;alert(1)&lt;/script&gt; &amp; b"
+
+
+def test_entries_follow_their_page_and_need_it():
+    index = {
+        "config": {"separator": r"[\s\-.]+"},
+        "docs": [
+            {"location": "", "title": "Home", "text": ""},
+            {"location": "a/", "title": "A", "text": ""},
+            {"location": "a/#h", "title": "H", "text": ""},
+            {"location": "b/", "title": "B", "text": ""},
+        ],
+    }
+    new = [entry("a/#a--x", "x"), entry("b/#b--y", "y"), entry("gone/#g--z", "z")]
+    out = add_entries(index, new)
+    assert [d["location"] for d in out["docs"]] == ["", "a/", "a/#h", "a/#a--x", "b/", "b/#b--y"]
+    assert out["config"] == index["config"]
+    assert add_entries(out, new) == out  # adding again changes nothing
+
+
+def test_a_name_that_other_names_extend_ranks_first_when_typed_in_full():
+    index = {"config": {"separator": r"[\s\-_]+|\.(?!\d)"}, "docs": [{"location": "p/", "title": "P", "text": ""}]}
+    names = ["a.command", "a.commandPlugin", "a.state.open", "a.state.x-y.open", "a.other"]
+    docs = add_entries(index, [entry(f"p/#{n}", n) for n in names])["docs"][1:]
+    boost = {d["title"]: d["boost"] for d in docs}
+    assert boost["a.commandPlugin"] == boost["a.state.x-y.open"] == boost["a.other"] == COOKIE_BOOST
+    assert boost["a.command"] == boost["a.state.open"] > COOKIE_BOOST
+
+
+def build(tmp_path: Path, config: str) -> dict:
+    (tmp_path / "mkdocs.yml").write_text(config)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(tmp_path / "mkdocs.yml")],
+        check=True, env=env, cwd=tmp_path,
+    )
+    return json.loads((tmp_path / "site" / "search" / "search_index.json").read_text())
+
+
+@pytest.mark.parametrize("plugins", ["[search, cookie-catalog]", "[cookie-catalog, search]"])
+def test_the_built_index_holds_every_cookie_whatever_the_plugin_order(tmp_path, plugins):
+    config = f"""
+site_name: t
+docs_dir: {ROOT / "docs"}
+theme: {{name: material, font: false}}
+plugins: {plugins}
+"""
+    config = config.replace("cookie-catalog", "{cookie-catalog: {catalog: " + str(ROOT / "catalog") + "}}")
+    index = build(tmp_path, config)
+    locations = {d["location"] for d in index["docs"]}
+    catalog = load_catalog(ROOT / "catalog")
+    for plugin in catalog.plugins:
+        for cookie in plugin.cookies:
+            assert f"cookies/{plugin.slug}/#{cookie.anchor}" in locations
