@@ -24,19 +24,18 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+from serving import fetch, free_port  # noqa: E402  (the tests' helpers for a served site)
 OCD_CSV = REPO / "tests" / "data" / "open-cookie-database.csv"
 ENV = {**{k: v for k, v in os.environ.items() if k != "COOKIE_CATALOG"}, "NO_MKDOCS_2_WARNING": "1"}
 MIB = 1024 * 1024
@@ -203,20 +202,6 @@ def bench_generation(work: Path, sizes: list[int], rounds: int) -> dict[int, dic
 
 
 # 3. Edit to served page under `mkdocs serve`.
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
 
 
 def poll(url: str, text: str, timeout: float = 60.0) -> float:

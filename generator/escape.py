@@ -22,36 +22,33 @@ import re
 
 from markupsafe import Markup, escape
 
-_ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
+_ALWAYS = "\\`*_[]<>&|{}#!=~^$+'\"@\t"
+_LINE_BREAK_CHARS = "\n\r\u2028\u2029\x0b\x0c\x85"
+# One translation does most of the work, in C: characters that are always
+# markup become references, line breaks <br>, and control characters (invalid
+# in HTML) U+FFFD, as browsers show them.
+_TRANSLATION = str.maketrans(
+    {ch: f"&#{ord(ch)};" for ch in _ALWAYS}
+    | {ch: "<br>" for ch in _LINE_BREAK_CHARS}
+    | {chr(c): "\ufffd" for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]}
+)
+# Then, in one pass: ".", "-" and ":" where the context makes them markup, and
+# white space at either end, which parsers strip from cells and paragraphs
+# (Python's str.strip: any Unicode space). The translation only produced
+# references ending in ";" and "<br>", so the lookarounds still see what the
+# original neighbours were.
+_IN_CONTEXT = re.compile(r"^\s+|\s+$|^[.:-]|(?<=[\d.])\.|\.(?=\.)|(?i:(?<=www))\.|(?<=-)-|-(?=-)|:(?=[^ ])")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_EDGE_SPACE = re.compile(r"^[^\S\n\r\x0b\x0c\x85\u2028\u2029]+|[^\S\n\r\x0b\x0c\x85\u2028\u2029]+$")
-_CANDIDATES = re.compile(r"[\\`*_\[\]<>&|{}#!=~^$+'\"@.:\t-]")
 
 
-def _needs_escape(text: str, i: int) -> bool:
-    ch = text[i]
-    if ch in _ALWAYS or i == 0:
-        return True
-    before, after = text[i - 1], text[i + 1 : i + 2]
-    if ch == ".":
-        return before.isdigit() or before == "." or after == "." or text[max(0, i - 3) : i].lower() == "www"
-    if ch == "-":
-        return before == "-" or after == "-"
-    return after not in ("", " ")  # ":" glued to what follows
+def _reference(match: re.Match) -> str:
+    return "".join(f"&#{ord(ch)};" for ch in match.group())
 
 
 def md_text(text: str) -> str:
     """Inline Markdown that shows ``text`` exactly; line breaks become ``<br>``."""
-    # Control characters are invalid in HTML; show them as U+FFFD like browsers do.
-    text = _CONTROL.sub("\ufffd", text)
-    escaped = _CANDIDATES.sub(
-        lambda m: f"&#{ord(m.group())};" if _needs_escape(text, m.start()) else m.group(), text
-    )
-    # Parsers strip leading and trailing white space (Python's str.strip: any
-    # Unicode space) from cells and paragraphs; references survive that.
-    escaped = _EDGE_SPACE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), escaped)
-    return _LINE_BREAKS.sub("<br>", escaped)
+    return _IN_CONTEXT.sub(_reference, text.replace("\r\n", "\n").translate(_TRANSLATION))
 
 
 def md_code(text: str) -> str:

@@ -198,8 +198,10 @@ class Cookie:
     entry: CookieEntry
     anchor: str  # unique in the whole catalog, so embedded tables can share it
 
-    def __getattr__(self, name: str):  # cookie.name, cookie.purpose, ...
-        return getattr(self.entry, name)
+    def __post_init__(self) -> None:
+        # Templates read cookie.name, cookie.purpose, ... for every row: copied
+        # once here rather than delegated on each access (a third of render time).
+        self.__dict__.update(self.entry.__dict__)
 
 
 @dataclass(frozen=True)

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 
 import pytest
+from serving import fetch, free_port
 from sitebuild import ENV, MKDOCS, project_copy
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return ""
 
 
 def wait_for(url: str, predicate, timeout: float = 30.0) -> str:
