@@ -26,6 +26,15 @@ def bundled_templates() -> Path:
     return packaged if packaged.is_dir() else here.parent / "templates"
 
 
+def _breakable(markdown: str) -> str:
+    """Let long dotted names wrap at their dots rather than mid-word.
+
+    Applied to already-escaped Markdown: a "." left literal by the escaping is a
+    plain dot, and <wbr> adds no character to what a reader copies.
+    """
+    return markdown.replace(".", ".<wbr>")
+
+
 class Renderer:
     """Renders one catalog with one set of templates.
 
@@ -57,6 +66,7 @@ class Renderer:
         )
         self.env.filters["md"] = md_text
         self.env.filters["md_code"] = md_code
+        self.env.filters["breakable"] = _breakable
         self.env.filters["html_text"] = html_text
         self.env.globals.update(
             catalog=catalog,

@@ -34,7 +34,7 @@ EXTENSIONS = [
 ]
 ALLOWED_TAGS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "span", "code", "a", "br",
                 "div", "small", "hr", "strong", "blockquote", "main", "html", "head", "body", "meta", "title", "style",
-                "section", "aside", "time"}
+                "section", "aside", "time", "wbr"}
 _BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
