@@ -24,12 +24,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from generator.background import Background, BackgroundError
 from generator.directives import DirectiveError, expand
 from generator.history import changes_pages
 from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError, display_path
-from generator.policy import DEFAULT_FORMATS, PolicyError, policy_files
+from generator.pdf import find_engine
+from generator.policy import BASENAME, DEFAULT_FORMATS, PolicyError, policy_files
 from generator.render import PageCache, Renderer
 from generator.search_index import cookie_entries, update_index_file
 
@@ -84,6 +86,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.generated: list[str] = []  # src_uris of our pages, overview first
         self.renderer: Optional[Renderer] = None  # for directives in hand-written pages
         self.page_urls: dict[str, str] = {}  # plugin slug -> URL of its page
+        self.downloads: Optional[Background[dict[str, bytes]]] = None
+        self.download_files: dict[str, File] = {}  # file name -> its File, filled in on_env
 
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -104,9 +108,20 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         downloads = self.config.pages if self.config.downloads is None else self.config.downloads
         formats = (*DEFAULT_FORMATS, "pdf") if self.config.pdf else DEFAULT_FORMATS
         try:
+            self.download_files = {}
             if downloads:
-                for name, data in policy_files(self.catalog, formats, templates).items():
-                    self._add(files, _Download.generated(config, f"{DOWNLOADS}/{name}", content=data))
+                # Fail now on what can be checked now (e.g. no PDF engine); build the
+                # files while MkDocs converts pages (see on_env).
+                catalog = self.catalog
+                if "pdf" in formats:
+                    find_engine()
+                self.downloads = Background(
+                    lambda: policy_files(catalog, formats, templates), worthwhile=catalog.cookie_count > 500
+                )
+                for fmt in formats:
+                    name = f"{BASENAME}.{fmt}"
+                    self.download_files[name] = _Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
+                    self._add(files, self.download_files[name])
             href = posixpath.relpath(DOWNLOADS, self._dir or ".") if downloads else None
             self.renderer = renderer = Renderer(self.catalog, templates, downloads_href=href, download_formats=formats)
             if self.config.pages:
@@ -128,6 +143,18 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         except PolicyError as exc:
             raise PluginError(f"cookie-catalog: {exc}") from None
         return files
+
+    def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
+        """Hand the downloads their content, before MkDocs copies static files."""
+        if self.downloads is not None:
+            try:
+                produced = self.downloads.result()
+            except (BackgroundError, jinja2.TemplateError, PolicyError) as exc:
+                raise PluginError(f"cookie-catalog: the policy downloads: {exc}") from None
+            for name, file in self.download_files.items():
+                file.content_bytes = produced[name]
+            self.downloads = None
+        return env
 
     @staticmethod
     def _add(files: Files, file: File) -> None:

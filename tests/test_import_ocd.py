@@ -103,6 +103,10 @@ def test_site_shows_every_name_verbatim(tmp_path, ocd_catalog):
         page = pages[plugin.slug]
         for cookie in plugin.cookies:
             assert cookie.name in page, (plugin.title, cookie.name)
+    # a catalog this large has its downloads built in a background process: the same bytes
+    from generator.policy import policy_files
+
+    assert {p.name: p.read_bytes() for p in (site / "downloads").iterdir()} == policy_files(catalog)
 
 
 def test_cli_reports_counts_and_refuses_a_non_empty_directory(runner, tmp_path):
