@@ -36,6 +36,8 @@ from generator.render import PageCache, Renderer
 from generator.search_index import cookie_entries, update_index_file
 
 DOWNLOADS = "downloads"
+# Below this many cookies the downloads take a few milliseconds: not worth a process.
+BACKGROUND_OVER = 500
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 # MkDocs makes a new plugin instance for every rebuild under `mkdocs serve`;
 # the pages of the previous build are kept here, in the serving process.
@@ -116,7 +118,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
                 if "pdf" in formats:
                     find_engine()
                 self.downloads = Background(
-                    lambda: policy_files(catalog, formats, templates), worthwhile=catalog.cookie_count > 500
+                    lambda: policy_files(catalog, formats, templates), worthwhile=catalog.cookie_count > BACKGROUND_OVER
                 )
                 for fmt in formats:
                     name = f"{BASENAME}.{fmt}"

@@ -4,8 +4,8 @@ We compose with libyaml (fast, C) and build Python values ourselves rather than
 letting PyYAML construct them, because PyYAML resolves YAML 1.1 types: an
 unquoted ``no`` would become ``False`` and ``010`` an octal number. Here every
 scalar stays the text the author typed (only the YAML null spellings become
-``None``); the model decides what a field's text means. The composed node tree
-is kept so that any problem can be traced back to a line and column.
+``None``); the model decides what a field's text means. The file's text is
+kept so that any problem can be traced back to a line and column.
 """
 
 from __future__ import annotations
