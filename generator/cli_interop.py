@@ -22,6 +22,7 @@ import click
 from generator.exporters import cookieconsent, edpb, json_catalog, klaro, ocd as ocd_export
 from generator.importers import html_tables, ocd
 from generator.importers.imported import Imported
+from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError
 from generator.scan import Report, ScanError, compare, read_capture
@@ -166,8 +167,9 @@ def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> None:
     file (or the catalog) cannot be read.
     """
     try:
-        model = load_or_exit(catalog)
-    except SystemExit:  # a broken catalog is unreadable input here, not drift
+        model = load_catalog(catalog)
+    except CatalogError as exc:  # a broken catalog is unreadable input here, not drift
+        _core().print_problems(exc, catalog)
         sys.exit(UNREADABLE)
     sightings = []
     for path in files:

@@ -137,12 +137,11 @@ def policy_files(
     renderer = Renderer(catalog, templates)
     markdown = policy_markdown(renderer)
     html = policy_html(renderer, markdown) if {"html", "pdf"} & set(formats) else ""
-    texts = {"md": markdown, "html": html, "csv": lambda: policy_csv(catalog), "json": lambda: policy_json(catalog)}
-    out: dict[str, bytes] = {}
-    for fmt in formats:
-        if fmt == "pdf":
-            out[f"{BASENAME}.pdf"] = engine(html)  # type: ignore[misc]
-        else:
-            text = texts[fmt]
-            out[f"{BASENAME}.{fmt}"] = (text() if callable(text) else text).encode("utf-8")
-    return out
+    produce = {
+        "md": lambda: markdown.encode("utf-8"),
+        "html": lambda: html.encode("utf-8"),
+        "csv": lambda: policy_csv(catalog).encode("utf-8"),
+        "json": lambda: policy_json(catalog).encode("utf-8"),
+        "pdf": lambda: engine(html),  # type: ignore[misc]
+    }
+    return {f"{BASENAME}.{fmt}": produce[fmt]() for fmt in formats}
