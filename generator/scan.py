@@ -11,15 +11,18 @@ catalog, patterns included, and reports both directions: undocumented names
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 from generator import patterns
 from generator.model import Catalog
+from generator.inputfile import InputError, read_text
 from generator.problems import display_path
 
 MAX_CAPTURE_BYTES = 512 * 1024 * 1024
+MAX_NUMBER_DIGITS = 100  # HAR sizes and timings; Python refuses to parse more than 4,300
 
 
 class ScanError(Exception):
@@ -58,24 +61,36 @@ def read_capture(path: Path) -> list[Sighting]:
     """Every cookie and storage key in one capture file; raises ScanError."""
     shown = display_path(path)
     try:
-        if path.stat().st_size > MAX_CAPTURE_BYTES:
-            raise ScanError(f"{shown}: larger than {MAX_CAPTURE_BYTES:,} bytes; record a shorter session")
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScanError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ScanError(f"{shown}: is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        text = read_text(path, MAX_CAPTURE_BYTES, "a HAR, cookies.txt or Playwright storage state file")
+    except InputError as exc:
+        raise ScanError(f"{shown}{f':{exc.line}' if exc.line else ''}: {exc.message}") from None
     if not text.lstrip().startswith(("{", "[")):
         return list(_netscape(text, shown))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ScanError(f"{shown}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    data = _json(text, shown)
     if isinstance(data, dict) and isinstance(data.get("log"), dict):
         return list(_har(data["log"], shown))
     if isinstance(data, dict) and ("cookies" in data or "origins" in data):
         return list(_storage_state(data, shown))
     raise ScanError(f"{shown}: JSON but neither a HAR capture (no `log`) nor a Playwright storage state (no `cookies` or `origins`)")
+
+
+def _json(text: str, shown: str) -> Any:
+    """Parsed JSON; nesting deeper than Python's recursion limit (about 1,000
+    levels; a capture has fewer than ten) and numbers of more than
+    ``MAX_NUMBER_DIGITS`` digits are refused in one line, like a syntax error."""
+
+    def integer(digits: str) -> int:
+        if len(digits) > MAX_NUMBER_DIGITS:
+            raise ScanError(f"{shown}: holds a number of {len(digits):,} digits; expected at most {MAX_NUMBER_DIGITS}")
+        return int(digits)
+
+    try:
+        return json.loads(text, parse_int=integer)
+    except json.JSONDecodeError as exc:
+        raise ScanError(f"{shown}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ScanError(f"{shown}: JSON nested too deeply (more than about {sys.getrecursionlimit():,} levels); "
+                        "a capture is a few levels deep") from None
 
 
 def _list(value: Any, what: str, shown: str) -> list[Any]:

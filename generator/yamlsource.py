@@ -17,6 +17,7 @@ from typing import Any, Union
 
 import yaml
 
+from generator.inputfile import InputError, read_text
 from generator.problems import Problem, display_path
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -113,18 +114,9 @@ def load_yaml(path: Path) -> YamlDocument | Problem:
     """Load one file, or say in one problem why it cannot be read at all."""
     shown = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Problem(shown, 0, 0, "", f"file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are accepted")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Problem(shown, 0, 0, "", f"cannot be read: {exc.strerror or exc}")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return Problem(shown, line, 0, "", f"is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
-    text = text.removeprefix("\ufeff")
+        text = read_text(path, MAX_FILE_BYTES, "a YAML file")
+    except InputError as exc:
+        return Problem(shown, exc.line, 0, "", exc.message)
     if not text.strip() or all(l.strip() == "" or l.lstrip().startswith("#") for l in text.splitlines()):
         return Problem(shown, 0, 0, "", "is empty; expected a YAML mapping")
     try:

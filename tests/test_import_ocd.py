@@ -149,3 +149,35 @@ def test_missing_columns_are_named(runner, tmp_path):
     bad.write_text("name,purpose\na,b\n", encoding="utf-8")
     result = runner.invoke(main, ["import", "open-cookie-database", str(bad), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "other.csv:1:" in result.output and "'Platform'" in result.output
+
+
+HEADER = ",".join(ocd.COLUMNS)
+ROW = "1,Google,Analytics,_ga,,Counts visits.,1 year,Google,,0"
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    from generator.problems import CatalogError
+
+    path = tmp_path / "ocd.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        ocd.import_ocd(path)
+    except CatalogError as exc:
+        return [str(p).replace(f"{path}", "ocd.csv") for p in exc.problems]
+    raise AssertionError("imported")
+
+
+def test_rows_of_the_wrong_length_are_each_named(tmp_path):
+    """A short row made every later column None (an AttributeError); each is a problem of its line now."""
+    found = _problems(tmp_path, f"{HEADER}\n1,Google,Analytics,_ga\n{ROW}\n\n{ROW},extra\n")
+    assert found == ["ocd.csv:2:1: has 4 fields; expected 10, one for each column of the header",
+                     "ocd.csv:5:1: has 11 fields; expected 10, one for each column of the header"]
+
+
+def test_a_quote_never_closed_is_named_where_it_opens(tmp_path):
+    found = _problems(tmp_path, f'{HEADER}\n{ROW}\n1,Google,Analytics,"_ga\n{ROW}\n')
+    assert found == ["ocd.csv:3:1: is not valid CSV: unexpected end of data (a quote that is never closed?)"]
+
+
+def test_a_header_without_rows_is_refused(tmp_path):
+    assert _problems(tmp_path, f"{HEADER}\n") == ["ocd.csv:2:1: holds no row after its header; expected one row per cookie"]

@@ -16,6 +16,7 @@ one is set on the visited site's domain (``_ga``), so ``first-party``.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 from pydantic import ValidationError
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 from generator.importers import categories, retention
 from generator.importers.imported import Imported
 from generator.model import CategoryDef, CookieEntry, Note, PluginFile, ProductFile
+from generator.inputfile import InputError, read_text
 from generator.problems import CatalogError, Problem, display_path
 
 COLUMNS = (
@@ -46,6 +48,7 @@ CATEGORIES = {
     "Security": "security",
     "Personalization": "personalization",
 }
+MAX_CSV_BYTES = 64 * 1024 * 1024  # the whole database is 0.6 MB
 PRODUCT = "Open Cookie Database"
 SOURCE_URL = "https://github.com/jkwakman/Open-Cookie-Database"
 LICENCE_NOTE = (
@@ -58,26 +61,37 @@ UNATTRIBUTED = "(no platform)"
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The CSV's rows with the line each starts on; raises CatalogError naming the file."""
+    """The CSV's rows with the line each starts on; raises CatalogError naming the file
+    and every row that does not have the header's fields."""
     shown = display_path(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise CatalogError([Problem(shown, 1, 0, "", f"has no {', '.join(repr(c) for c in missing)} column; expected the Open Cookie Database's header: {', '.join(COLUMNS)}")])
-            rows = []
+        text = read_text(path, MAX_CSV_BYTES, "the Open Cookie Database CSV")
+    except InputError as exc:
+        raise CatalogError([Problem(shown, exc.line, 0, "", exc.message)]) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        header = next(reader, [])
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            what = "is empty" if not header else f"has no {', '.join(repr(c) for c in missing)} column"
+            raise CatalogError([Problem(shown, 1, 0, "", f"{what}; expected the Open Cookie Database's header: {', '.join(COLUMNS)}")])
+        rows, problems = [], []
+        start = reader.line_num + 1
+        for fields in reader:
+            if len(fields) == len(header):
+                rows.append((start, dict(zip(header, fields))))
+            elif any(fields):  # a blank line is no row
+                problems.append(Problem(shown, start, 0, "", f"has {len(fields)} fields; expected {len(header)}, one for each column of the header"))
             start = reader.line_num + 1
-            for row in reader:
-                rows.append((start, row))
-                start = reader.line_num + 1
-            return rows
-    except OSError as exc:
-        raise CatalogError([Problem(shown, 0, 0, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError as exc:
-        raise CatalogError([Problem(shown, 0, 0, "", f"is not UTF-8 ({exc.reason} at byte {exc.start})")]) from None
     except csv.Error as exc:
-        raise CatalogError([Problem(shown, 0, 0, "", f"is not valid CSV: {exc}")]) from None
+        hint = " (a quote that is never closed?)" if "end of data" in str(exc) else ""
+        raise CatalogError([Problem(shown, start, 0, "", f"is not valid CSV: {exc}{hint}")]) from None
+    if not rows and not problems:
+        problems.append(Problem(shown, 2, 0, "", "holds no row after its header; expected one row per cookie"))
+    if problems:
+        raise CatalogError(problems)
+    return rows
 
 
 def import_ocd(path: Path) -> Imported:
