@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from generator.problems import quoted
+
 UNITS: dict[str, tuple[int, str]] = {
     # unit: (seconds, ISO 8601 designator; time units are prefixed with T)
     "second": (1, "TS"),
@@ -36,7 +38,7 @@ class Duration:
     def parse(cls, text: str) -> "Duration":
         """Parse catalog text; raises ValueError naming what is accepted."""
         if not _PARSE.match(text):
-            raise ValueError(f"{text!r} is not a duration; expected {EXPECTED}")
+            raise ValueError(f"{quoted(text)} is not a duration; expected {EXPECTED}")
         if text in KINDS:
             return cls(text)
         amount, unit = text.split(" ")

@@ -25,7 +25,7 @@ from generator.model import (
     PluginFile,
     ProductFile,
 )
-from generator.problems import CatalogError, Problem, display_path
+from generator.problems import CatalogError, Problem, display_path, quoted
 from generator.yamlsource import YamlDocument, load_yaml
 
 PRODUCT_FILE = "catalog.yml"
@@ -34,26 +34,51 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def plugin_files(root: Path) -> list[Path]:
+    """The YAML files in ``root/plugins``, by name; entries that are no file are left to :func:`_refusal`."""
     directory = root / PLUGINS_DIR
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yml", ".yaml") and (p.exists() or not p.is_symlink()))
+
+
+def _refusal(path: Path, real_root: Path, expected: str) -> Problem | None:
+    """Why ``path`` cannot be read as part of the catalog at ``real_root``, or None.
+
+    A symbolic link is followed only while it stays inside the catalog: a link
+    to ``/etc/passwd`` or to a file of another project must not be read (its
+    text would appear in messages or, being valid YAML, be published), as the
+    git-history loader skips links for the same reason. A directory, FIFO or
+    device where a file is expected is named as such instead of being skipped.
+    """
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return Problem(display_path(path), 0, 0, "", f"is a symbolic link that cannot be followed (a loop?); expected {expected}")
+    if real != real_root and real_root not in real.parents:
+        return Problem(display_path(path), 0, 0, "", f"is a symbolic link that leads out of the catalog; expected {expected} inside it")
+    wanted_dir = expected.startswith("a directory")
+    if real.is_dir() != wanted_dir or not (wanted_dir or real.is_file()):
+        kind = "a directory" if real.is_dir() else "not a regular file"
+        return Problem(display_path(path), 0, 0, "", f"is {kind}; expected {expected}")
+    return None
 
 
 def load_catalog(root: Path | str) -> Catalog:
     """Read and validate a catalog directory; raises :class:`CatalogError`."""
-    with _collector_paused():
+    with collector_paused():
         return _load(Path(root))
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Pause Python's cycle collector while a catalog is read.
 
     Each file's node tree lives just long enough to be promoted to the oldest
     generation, and each promotion counts towards a full collection over
     everything read so far: quadratic, 12 of 17 s at 100,000 cookies. What is
-    read holds no reference cycles, so the pause leaves nothing behind.
+    read holds no reference cycles, so the pause leaves nothing behind. Writing
+    a large catalog (``generator.catalog_writer``) builds as many short-lived
+    nodes and pauses it for the same reason.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -65,33 +90,55 @@ def _collector_paused():
 
 
 def _load(root: Path) -> Catalog:
+    """Every problem of every file in one pass: a file whose shape is wrong is
+    still checked for unknown categories and repeated cookies."""
     shown = display_path(root)
     if not root.is_dir():
         raise CatalogError([Problem(shown, 0, 0, "", "no such catalog directory; expected a directory holding catalog.yml and plugins/")])
+    real_root = root.resolve()
     problems: list[Problem] = []
-    product = None
-    if (root / PRODUCT_FILE).is_file():
-        product = _read(root / PRODUCT_FILE, ProductFile, problems)
-    else:
-        problems.append(Problem(display_path(root / PRODUCT_FILE), 0, 0, "", "is missing; every catalog needs one, with at least `product:`"))
-    files = plugin_files(root)
-    if not files:
-        problems.append(Problem(display_path(root / PLUGINS_DIR), 0, 0, "", "holds no plugin files; expected plugins/<name>.yml, one per plugin"))
-    parsed = [(path, doc, model) for path in files for doc, model in [_read_located(path, PluginFile, problems)]]
+    product_doc, product = _read_product(root, real_root, problems)
+    parsed = [
+        (path, doc, model)
+        for path in _plugin_paths(root, real_root, problems)
+        for doc, model in [_read_located(path, PluginFile, problems)]
+        if doc is not None
+    ]
+    problems += _cross_file(product_doc, [doc for _, doc, _ in parsed])
     if problems:
         raise CatalogError(problems)
     assert product is not None
-    categories = _categories(product)
-    keys = {c.key for c in categories}
-    for _, doc, model in parsed:
-        for i, entry in enumerate(model.cookies):
-            if entry.category not in keys:
-                problems.append(doc.problem(("cookies", i, "category"), f"unknown category {entry.category!r}; expected one of {_choices(keys, entry.category)}, or declare it under `categories:` in catalog.yml"))
-    problems += _duplicates(parsed)
-    if problems:
-        raise CatalogError(problems)
-    parsed.sort(key=lambda item: (item[2].order is None, item[2].order or 0, item[0].name))
-    return Catalog(product=product, categories=categories, plugins=_plugins(parsed), root=shown)
+    valid = [(path, doc, model) for path, doc, model in parsed if model is not None]
+    valid.sort(key=lambda item: (item[2].order is None, item[2].order or 0, item[0].name))
+    return Catalog(product=product, categories=_categories(product), plugins=_plugins(valid), root=shown)
+
+
+def _read_product(root: Path, real_root: Path, problems: list[Problem]) -> tuple[YamlDocument | None, ProductFile | None]:
+    path = root / PRODUCT_FILE
+    if not path.exists() and not path.is_symlink():
+        problems.append(Problem(display_path(path), 0, 0, "", "is missing; every catalog needs one, with at least `product:`"))
+        return None, None
+    refused = _refusal(path, real_root, "a YAML file with at least `product:`")
+    if refused:
+        problems.append(refused)
+        return None, None
+    return _read_located(path, ProductFile, problems)
+
+
+def _plugin_paths(root: Path, real_root: Path, problems: list[Problem]) -> list[Path]:
+    directory = root / PLUGINS_DIR
+    refused = _refusal(directory, real_root, "a directory of plugin files") if directory.exists() else None
+    if refused:
+        problems.append(refused)
+        return []
+    readable = []
+    for path in plugin_files(root):
+        refused = _refusal(path, real_root, "a YAML plugin file")
+        problems.extend([refused] if refused else [])
+        readable += [] if refused else [path]
+    if not readable and not refused:
+        problems.append(Problem(display_path(directory), 0, 0, "", "holds no plugin files; expected plugins/<name>.yml, one per plugin"))
+    return readable
 
 
 def _choices(valid: set[str] | list[str], given: str) -> str:
@@ -154,14 +201,14 @@ def _problem(doc: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
         owner = _model_at(model, loc)
         return doc.problem(loc, f"unknown key; expected one of {_choices(list(owner.model_fields), str(loc[-1]))}", key=True)
     if kind == "literal_error":
-        return doc.problem(loc, f"{given!r} is not allowed; expected {error['ctx']['expected']}")
+        return doc.problem(loc, f"{quoted(given)} is not allowed; expected {error['ctx']['expected']}")
     if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
         expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
         return doc.problem(loc, f"is {_describe(given)}; expected {expected}")
     if kind.startswith("date") :
-        return doc.problem(loc, f"{given!r} is not a date; expected an ISO date such as 2020-04-15")
+        return doc.problem(loc, f"{quoted(given)} is not a date; expected an ISO date such as 2020-04-15")
     if kind.startswith("int"):
-        return doc.problem(loc, f"{given!r} is not a whole number; expected one such as 1")
+        return doc.problem(loc, f"{quoted(given)} is not a whole number; expected one such as 1")
     if kind == "value_error":
         return doc.problem(loc, str(error["ctx"]["error"]))
     if kind == "string_too_short":
@@ -180,23 +227,56 @@ def _categories(product: ProductFile) -> tuple[Category, ...]:
     return tuple(merged)
 
 
-def _duplicates(parsed: list[tuple[Path, YamlDocument, PluginFile]]) -> list[Problem]:
+def _cross_file(product: YamlDocument | None, plugins: list[YamlDocument]) -> list[Problem]:
+    """Unknown categories, repeated cookies and repeated titles, read from the files' data.
+
+    The data rather than the validated models, so that these problems are
+    reported together with the files' shape problems, not only once those are
+    fixed; a value of the wrong type is left to the shape check.
+    """
+    keys = _category_keys(product)
     problems: list[Problem] = []
-    titles: dict[str, tuple[YamlDocument, Any]] = {}
-    for _, doc, model in parsed:
-        first = titles.setdefault(model.plugin, (doc, model))
-        if first[0] is not doc:
-            line, _ = first[0].locate(("plugin",))
-            problems.append(doc.problem(("plugin",), f"title {model.plugin!r} is already used by {first[0].display}:{line}; expected each plugin to have its own title"))
-        seen: dict[tuple, int] = {}
-        for i, entry in enumerate(model.cookies):
-            identity = (entry.name, entry.domain, entry.storage)
-            if identity in seen:
-                line, _ = doc.locate(("cookies", seen[identity]))
-                where = f" on {entry.domain}" if entry.domain else ""
-                problems.append(doc.problem(("cookies", i, "name"), f"{entry.name!r}{where} ({entry.storage}) is already listed at line {line}; expected each (name, domain, storage) once per plugin"))
-            else:
-                seen[identity] = i
+    titles: dict[str, YamlDocument] = {}
+    for doc in plugins:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        title = data.get("plugin")
+        if isinstance(title, str):
+            first = titles.setdefault(title, doc)
+            if first is not doc:
+                line, _ = first.locate(("plugin",))
+                problems.append(doc.problem(("plugin",), f"title {quoted(title)} is already used by {first.display}:{line}; expected each plugin to have its own title"))
+        cookies = data.get("cookies")
+        problems += _cookie_problems(doc, cookies if isinstance(cookies, list) else [], keys)
+    return problems
+
+
+def _category_keys(product: YamlDocument | None) -> set[str] | None:
+    """The built-in categories and those ``catalog.yml`` declares; None when it cannot be read (no check then)."""
+    if product is None or not isinstance(product.data, dict):
+        return None
+    declared = product.data.get("categories")
+    return set(BUILTIN_CATEGORIES) | (set(k for k in declared if isinstance(k, str)) if isinstance(declared, dict) else set())
+
+
+def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | None) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
+    for i, entry in enumerate(cookies):
+        if not isinstance(entry, dict):
+            continue
+        category = entry.get("category")
+        if keys is not None and isinstance(category, str) and category not in keys:
+            problems.append(doc.problem(("cookies", i, "category"), f"unknown category {quoted(category)}; expected one of {_choices(keys, category)}, or declare it under `categories:` in catalog.yml"))
+        name, domain, storage = entry.get("name"), entry.get("domain"), entry.get("storage", "cookie")
+        if not (isinstance(name, str) and isinstance(domain, (str, type(None))) and isinstance(storage, str)):
+            continue  # the shape check reports it
+        identity = (name, domain, storage)
+        if identity in seen:
+            line, _ = doc.locate(("cookies", seen[identity]))
+            where = f" on {domain if len(domain) <= 100 else quoted(domain)}" if domain else ""
+            problems.append(doc.problem(("cookies", i, "name"), f"{quoted(name)}{where} ({storage if len(storage) <= 40 else quoted(storage)}) is already listed at line {line}; expected each (name, domain, storage) once per plugin"))
+        else:
+            seen[identity] = i
     return problems
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from generator import duration
+from generator.problems import quoted
 
 NoteKind = Literal["important", "note", "warning"]
 Provenance = Literal["first-party", "third-party"]
@@ -74,7 +75,7 @@ def _yaml_bool(value: object) -> object:
             return True
         if value in ("false", "False", "FALSE"):
             return False
-        raise ValueError(f"{value!r} is not a boolean; expected true or false")
+        raise ValueError(f"{quoted(value)} is not a boolean; expected true or false")
     return value
 
 

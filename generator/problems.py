@@ -6,6 +6,7 @@ raising on the first one, so a user fixes a whole catalog in one round trip.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,21 @@ class CatalogError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def quoted(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message, cut short: a value of 100,000 characters
+    must not make a problem line 100,000 characters long."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 4]}...{text[-1]}"
+
+
 def display_path(path: Path) -> str:
     """Paths in messages are relative to the working directory when possible,
-    so they are clickable in editors and CI logs."""
+    so they are clickable in editors and CI logs.
+
+    Symbolic links are not followed: a message names the path the user has
+    (and a refused link, not what it points at); a loop of links cannot fail it.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):  # elsewhere, or the working directory is gone
         return str(path)

@@ -6,17 +6,23 @@ directory, ``generator.plugin`` for MkDocs) decide where the text goes.
 
 from __future__ import annotations
 
+import os
+import posixpath
 from collections import Counter
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Callable, Hashable, Iterator, Optional
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from generator.escape import html_text, md_code, md_text
+from generator.inputfile import InputError, read_text
 from generator.model import Catalog, Cookie, Note, Plugin
+from generator.problems import display_path
 
 OVERVIEW = "index.md"
+MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
 def bundled_templates() -> Path:
@@ -33,6 +39,42 @@ def _breakable(markdown: str) -> str:
     plain dot, and <wbr> adds no character to what a reader copies.
     """
     return markdown.replace(".", ".<wbr>")
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A file-system loader that reads templates only from inside their directory.
+
+    A templates directory is committed with the catalog and may come from a
+    pull request: a link in it to ``/etc/passwd`` would publish that file as a
+    page. A template is read like every other input (size limit, UTF-8), and a
+    problem is one line naming the file.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for searchpath in self.searchpath:
+            filename = posixpath.join(searchpath, *pieces)
+            if os.path.isfile(filename):
+                break
+        else:
+            raise jinja2.TemplateNotFound(template, f"{template!r} not found in search paths: {', '.join(map(repr, self.searchpath))}")
+        shown = display_path(Path(filename))
+        real, root = os.path.realpath(filename), os.path.realpath(searchpath)
+        if os.path.commonpath([real, root]) != root:
+            raise jinja2.TemplateError(f"{shown}: is a symbolic link that leads out of {searchpath}; expected a template inside it")
+        try:
+            contents = read_text(Path(real), MAX_TEMPLATE_BYTES, "a Jinja template")
+        except InputError as exc:
+            raise jinja2.TemplateError(f"{shown}{f':{exc.line}' if exc.line else ''}: {exc.message}") from None
+        mtime = os.path.getmtime(real)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(real) == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
 
 
 class Renderer:
@@ -56,7 +98,7 @@ class Renderer:
         self.catalog = catalog
         search = [str(templates)] if templates else []
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([*search, str(bundled_templates())]),
+            loader=_ContainedLoader([*search, str(bundled_templates())]),
             # Markdown templates: catalog text goes through the `md` filter;
             # HTML templates (*.html.j2): Jinja's own HTML escaping.
             autoescape=lambda name: bool(name and name.endswith(".html.j2")),

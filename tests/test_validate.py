@@ -149,3 +149,102 @@ def test_yaml_11_surprises_stay_text(tmp_path):
 def test_null_value_for_required_text(cli, tmp_path, monkeypatch):
     err = run_bad(cli, tmp_path, monkeypatch, "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("purpose: b", "purpose:"))
     assert "cat/plugins/web.yml:4:13: cookies[0].purpose: is nothing; expected text" in err or "cookies[0].purpose: is nothing; expected text" in err, err
+
+
+def problems_of(root: Path) -> list[str]:
+    from generator.loader import load_catalog
+    from generator.problems import CatalogError
+
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(root)
+    return [str(p) for p in raised.value.problems]
+
+
+def test_every_problem_in_one_pass(tmp_path, monkeypatch):
+    """Shape problems, unknown categories, repeated cookies and titles: all in the first run, as documented."""
+    bad_shape = GOOD_COOKIE.replace("first-party", "no")
+    unknown = GOOD_COOKIE.replace("name: a", "name: b").replace("functional", "tracking")
+    write_catalog(tmp_path / "cat", plugins={
+        "a.yml": "plugin: P\ncookies:\n" + bad_shape + unknown + GOOD_COOKIE,
+        "b.yml": "plugin: P\ndescription: [not, text]\ncookies:\n" + GOOD_COOKIE,
+    })
+    monkeypatch.chdir(tmp_path)
+    found = problems_of(Path("cat"))
+    assert found == [
+        "cat/plugins/a.yml:6:17: cookies[0].provenance: 'no' is not allowed; expected 'first-party' or 'third-party'",
+        "cat/plugins/a.yml:12:15: cookies[1].category: unknown category 'tracking'; expected one of analytics, "
+        "functional, marketing, personalization, security, strictly-necessary, "
+        "or declare it under `categories:` in catalog.yml",
+        "cat/plugins/a.yml:13:11: cookies[2].name: 'a' (cookie) is already listed at line 3; "
+        "expected each (name, domain, storage) once per plugin",
+        "cat/plugins/b.yml:1:9: plugin: title 'P' is already used by cat/plugins/a.yml:1; "
+        "expected each plugin to have its own title",
+        "cat/plugins/b.yml:2:14: description: is a list; expected text",
+    ]
+
+
+def test_categories_declared_in_a_broken_catalog_yml_still_count(tmp_path):
+    write_catalog(tmp_path / "cat", "product: [not, text]\ncategories:\n  own: {label: Own}\n",
+                  {"a.yml": "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "own")})
+    found = problems_of(tmp_path / "cat")
+    assert len(found) == 1 and "product: is a list" in found[0]
+
+
+def test_links_that_leave_the_catalog_are_refused(tmp_path, monkeypatch):
+    """A plugin file linked to /etc/passwd must not be read (its first line was echoed), and one linked
+    to a YAML file of another project must not be published."""
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(plugin_yaml("Elsewhere"), encoding="utf-8")
+    cat = write_catalog(tmp_path / "cat", plugins={"a.yml": plugin_yaml("A")})
+    (cat / "plugins" / "passwd.yml").symlink_to("/etc/passwd")
+    (cat / "plugins" / "published.yml").symlink_to(outside)
+    monkeypatch.chdir(tmp_path)
+    found = problems_of(Path("cat"))
+    assert found == [
+        f"cat/plugins/{name}.yml: is a symbolic link that leads out of the catalog; expected a YAML plugin file inside it"
+        for name in ("passwd", "published")
+    ]
+
+
+@pytest.mark.parametrize("link", ["catalog.yml", "plugins"])
+def test_catalog_yml_and_plugins_dir_may_not_leave_either(tmp_path, link):
+    elsewhere = write_catalog(tmp_path / "elsewhere", plugins={"a.yml": plugin_yaml("A")})
+    cat = write_catalog(tmp_path / "cat", plugins={"a.yml": plugin_yaml("A")})
+    target = cat / link
+    if target.is_dir():
+        import shutil
+
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+    target.symlink_to(elsewhere / link)
+    found = problems_of(cat)
+    assert len(found) == 1 and f"{link}: is a symbolic link that leads out of the catalog" in found[0]
+
+
+def test_links_inside_the_catalog_are_followed(tmp_path):
+    from generator.loader import load_catalog
+
+    cat = write_catalog(tmp_path / "cat", plugins={"a.yml": plugin_yaml("A")})
+    (cat / "shared").mkdir()
+    (cat / "shared" / "b.yml").write_text(plugin_yaml("B"), encoding="utf-8")
+    (cat / "plugins" / "b.yml").symlink_to("../shared/b.yml")
+    assert [p.title for p in load_catalog(cat).plugins] == ["A", "B"]
+
+
+def test_what_is_no_file_is_named_not_skipped(tmp_path):
+    import os
+
+    cat = write_catalog(tmp_path / "cat", plugins={"a.yml": plugin_yaml("A")})
+    (cat / "plugins" / "dir.yml").mkdir()
+    os.mkfifo(cat / "plugins" / "fifo.yml")
+    found = problems_of(cat)
+    assert [p.split(": ", 1)[1] for p in found] == [
+        "is a directory; expected a YAML plugin file", "is not a regular file; expected a YAML plugin file"]
+
+
+def test_a_huge_value_is_cut_short_in_the_message(tmp_path):
+    write_catalog(tmp_path / "cat", plugins={"a.yml": "plugin: P\norder: " + "9" * 5000 + "\ncookies:\n" + GOOD_COOKIE})
+    (found,) = problems_of(tmp_path / "cat")
+    assert found.endswith("order: '" + "9" * 55 + "...' is not a whole number; "
+                          "expected one such as 1")
