@@ -19,21 +19,27 @@ import yaml
 from pydantic import BaseModel
 
 from generator import slugs
-from generator.loader import PLUGINS_DIR, PRODUCT_FILE
+from generator.loader import PLUGINS_DIR, PRODUCT_FILE, collector_paused
 from generator.model import PluginFile, ProductFile
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style, keys in model order, no line folding, Unicode kept readable."""
+class _Dumper(yaml.CSafeDumper):
+    """Block style, keys in model order, no line folding, Unicode kept readable.
+
+    libyaml's emitter (the loader needs libyaml too): PyYAML's pure-Python one
+    was three quarters of the time of importing a 100,000-row table. libyaml
+    writes characters beyond U+FFFF (emoji) as ``\\U`` escapes in double quotes;
+    they read back the same.
+    """
 
 
-_BREAKS = set("\n\r\x85\u2028\u2029")
+_BREAKS = frozenset("\n\r\x85\u2028\u2029")
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # PyYAML writes line breaks raw in plain and single-quoted scalars, and
     # libyaml folds NEL, U+2028 and U+2029 there; double quotes escape them all.
-    style = '"' if any(ch in _BREAKS for ch in value) else None
+    style = None if _BREAKS.isdisjoint(value) else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -70,7 +76,8 @@ def plugin_file_names(titles: Iterable[str]) -> list[str]:
 
 def catalog_files(product: ProductFile, plugins: list[PluginFile], *, header: str = "") -> dict[str, bytes]:
     """The files of a catalog directory, ready for ``generator.sink.write_tree``."""
-    files = {PRODUCT_FILE: dump_model(product, header=header).encode("utf-8")}
-    for name, plugin in zip(plugin_file_names(p.plugin for p in plugins), plugins):
-        files[name] = dump_model(plugin, header=header).encode("utf-8")
+    with collector_paused():  # half the time of writing 100,000 cookies otherwise
+        files = {PRODUCT_FILE: dump_model(product, header=header).encode("utf-8")}
+        for name, plugin in zip(plugin_file_names(p.plugin for p in plugins), plugins):
+            files[name] = dump_model(plugin, header=header).encode("utf-8")
     return files

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Optional
 
 from pydantic import ValidationError
 
 from generator.importers import categories, retention
+from generator.importers.html_tokens import Attrs, tokenize
+from generator.inputfile import InputError, read_text
 from generator.importers.imported import Imported
 from generator.model import CategoryDef, CookieEntry, PluginFile, ProductFile
 from generator.problems import CatalogError, Problem, display_path
@@ -42,6 +43,10 @@ _PROVENANCE = {
     **{k: "first-party" for k in ("first party", "1st party", "first", "own")},
     **{k: "third-party" for k in ("third party", "3rd party", "third")},
 }
+# A plugin's cookies by (name, domain): a repeat is found in constant time, so a
+# table of n rows is read in linear time (a scan of the list made it quadratic).
+_Cookies = dict[tuple[str, Optional[str]], CookieEntry]
+MAX_HTML_BYTES = 64 * 1024 * 1024  # a table of 100,000 cookies is about 10 MB
 _HIDDEN = {"script", "style", "template"}
 _BLOCKS = {"p", "div", "li", "br", "tr", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -54,11 +59,13 @@ class Table:
     header_cells: list[bool] = field(default_factory=list)  # whether each row was all <th>
 
 
-class _TableReader(HTMLParser):
-    """Collects headings, the page title and every table's cell text (nested tables are flattened)."""
+class _TableReader:
+    """Collects headings, the page title and every table's cell text (nested tables are flattened).
+
+    Driven by ``html_tokens.tokenize``, in time linear in the page's size.
+    """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.title = ""
         self.headings: list[str] = []
         self.tables: list[Table] = []
@@ -69,13 +76,13 @@ class _TableReader(HTMLParser):
         self._depth = 0
         self._hidden = 0  # inside <script>, <style> or <template>: not text a reader sees
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: Attrs, line: int) -> None:
         if tag in _HIDDEN:
             self._hidden += 1
         elif tag == "table":
             self._depth += 1
             if self._depth == 1:
-                self.tables.append(Table(self.headings[-1] if self.headings else "", self.getpos()[0]))
+                self.tables.append(Table(self.headings[-1] if self.headings else "", line))
         elif self._depth == 1 and tag == "tr":
             self._row, self._row_th = [], True
         elif self._depth == 1 and tag in ("td", "th") and self._row is not None:
@@ -136,18 +143,15 @@ def import_html(path: Path, *, product: Optional[str] = None, provenance: Option
     """Read every cookie table of the page at ``path``; raises CatalogError when there is none to read."""
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CatalogError([Problem(shown, 0, 0, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError as exc:
-        raise CatalogError([Problem(shown, 0, 0, "", f"is not UTF-8 ({exc.reason} at byte {exc.start})")]) from None
+        text = read_text(path, MAX_HTML_BYTES, "an HTML page")
+    except InputError as exc:
+        raise CatalogError([Problem(shown, exc.line, 0, "", exc.message)]) from None
     reader = _TableReader()
-    reader.feed(text)
-    reader.close()
+    tokenize(text, reader)
     page_title = product or reader.title or (reader.headings[0] if reader.headings else "") or path.stem
     result = Imported(ProductFile(product=page_title), [], source=path.name)
     custom: dict[str, CategoryDef] = {}
-    plugins: dict[str, list[CookieEntry]] = {}
+    plugins: dict[str, _Cookies] = {}
     problems: list[Problem] = []
     for number, table in enumerate(reader.tables, 1):
         _read_table(table, number, shown, plugins, custom, result, problems, provenance, category)
@@ -156,11 +160,11 @@ def import_html(path: Path, *, product: Optional[str] = None, provenance: Option
     if not plugins:
         raise CatalogError([Problem(shown, 0, 0, "", "holds no table with a cookie-name column; expected tables headed e.g. Cookie Name | Purpose | Duration")])
     result.product = ProductFile(product=page_title, categories=custom)
-    result.plugins = [PluginFile(plugin=title, cookies=cookies) for title, cookies in plugins.items()]
+    result.plugins = [PluginFile(plugin=title, cookies=list(cookies.values())) for title, cookies in plugins.items()]
     return result
 
 
-def _read_table(table: Table, number: int, shown: str, plugins: dict[str, list[CookieEntry]], custom: dict[str, CategoryDef],
+def _read_table(table: Table, number: int, shown: str, plugins: dict[str, _Cookies], custom: dict[str, CategoryDef],
                 result: Imported, problems: list[Problem], provenance: Optional[str], category: Optional[str]) -> None:
     where = f"{shown}:{table.line}: table {number}" + (f" ({table.heading})" if table.heading else "")
     if not table.rows:
@@ -213,11 +217,12 @@ def _read_table(table: Table, number: int, shown: str, plugins: dict[str, list[C
             message = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
             problems.append(Problem(shown, table.line, 0, "", f"table {number}, cookie {cell['name']!r}: {error['loc'][0]}: {message}"))
             continue
-        cookies = plugins.setdefault(cell.get("provider") or title, [])
-        if any((c.name, c.domain) == (entry.name, entry.domain) for c in cookies):
-            problems.append(Problem(shown, table.line, 0, "", f"table {number}: {entry.name!r} is listed twice for {cell.get('provider') or title!r}"))
+        plugin = cell.get("provider") or title
+        cookies = plugins.setdefault(plugin, {})
+        if (entry.name, entry.domain) in cookies:
+            problems.append(Problem(shown, table.line, 0, "", f"table {number}: {entry.name!r} is listed twice for {plugin!r}"))
             continue
-        cookies.append(entry)
+        cookies[entry.name, entry.domain] = entry
 
 
 def _category(text: Optional[str], fallback: Optional[str], custom: dict[str, CategoryDef]) -> str:
