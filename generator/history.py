@@ -13,21 +13,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import io
 import os
 import posixpath
 import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from generator.diff import CatalogDiff, diff_catalogs
-from generator.loader import load_catalog
+from generator.loader import PLUGINS_DIR, PRODUCT_FILE, load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError, display_path
 from generator.render import Renderer
+from generator.yamlsource import MAX_FILE_BYTES
 
 GIT_PREFIX = "git:"
 DEFAULT_PATH = "catalog"  # the CLI's default catalog, relative to the repository root
@@ -55,10 +55,7 @@ def load_source(source: str) -> Catalog:
     """
     if not source.startswith(GIT_PREFIX):
         return load_catalog(Path(source))
-    rev, _, path = source[len(GIT_PREFIX):].partition(":")
-    path = path or DEFAULT_PATH
-    if not rev:
-        raise GitError(f"{source}: no revision; expected git:REV or git:REV:path, e.g. git:HEAD~1")
+    rev, path = _parse_source(source)
     repo = _toplevel(Path.cwd())
     if repo is None:
         raise GitError(f"{source}: {Path.cwd()} is not inside a git work tree")
@@ -68,6 +65,29 @@ def load_source(source: str) -> Catalog:
     if tree is None:
         raise GitError(f"{source}: no directory {path!r} at {rev}")
     return _load_tree(repo, tree, f"{GIT_PREFIX}{rev}:{path}")
+
+
+def _parse_source(source: str) -> tuple[str, str]:
+    """``git:REV[:path]`` -> (REV, path), or a GitError saying what is wrong with it.
+
+    A revision is handed to git as an argument and both are written one per
+    line to ``git cat-file --batch-check``: a leading "-" (an option), a line
+    break or another control character is refused, and so is a path that leaves
+    the repository (``..``), which git would answer with a fatal error.
+    """
+    rev, _, path = source[len(GIT_PREFIX):].partition(":")
+    example = "expected git:REV or git:REV:path, e.g. git:HEAD~1"
+    if not rev:
+        raise GitError(f"{source}: no revision; {example}")
+    if rev.startswith("-"):
+        raise GitError(f"{source}: a revision cannot start with '-'; {example}")
+    if any(ch < " " or ch == "\x7f" for ch in source):
+        raise GitError(f"{source!r}: holds a control character; {example}")
+    path = path or DEFAULT_PATH
+    inside = posixpath.normpath(path.strip("/") or ".")
+    if inside == ".." or inside.startswith("../"):
+        raise GitError(f"{source}: path {path!r} leads out of the repository; expected a directory inside it, relative to its root")
+    return rev, path
 
 
 def releases(catalog_dir: Path) -> list[Release]:
@@ -110,8 +130,10 @@ def _tree_ids(repo: Path, revs: list[str], path: str) -> list[Optional[str]]:
     None where it is no directory; one git call for all."""
     inside = posixpath.normpath(path.strip("/") or ".")
     specs = "".join(f"{rev}:{'' if inside == '.' else inside}\n" for rev in revs)
-    listing = _git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=specs)
-    return [line.split()[0] if line.endswith(" tree") else None for line in (listing or "").splitlines()]
+    listing = (_git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=specs) or "").splitlines()
+    if len(listing) != len(revs):  # git refused the batch as a whole
+        return [None] * len(revs)
+    return [line.split()[0] if line.endswith(" tree") else None for line in listing]
 
 
 @functools.lru_cache(maxsize=None)
@@ -126,15 +148,9 @@ def _cached_catalog(repo: str, tree: str) -> Optional[Catalog]:
 
 def _load_tree(repo: Path, tree: str, label: str) -> Catalog:
     """Load the catalog in git tree ``tree``; messages and ``root`` say ``label``."""
-    archive = _git_bytes(repo, "archive", "--format=tar", tree)
     with tempfile.TemporaryDirectory(prefix="cookie-catalog-") as tmp:
         root = Path(tmp)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            for member in tar:
-                if member.isfile():  # symlinks are skipped: they could point outside the tree
-                    target = root / member.name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
+        _extract_catalog(repo, tree, root, label)
         shown = display_path(root)
         try:
             return dataclasses.replace(load_catalog(root), root=label)
@@ -143,6 +159,44 @@ def _load_tree(repo: Path, tree: str, label: str) -> Catalog:
                 dataclasses.replace(p, file=label + p.file[len(shown):].replace(os.sep, "/")) if p.file.startswith(shown) else p
                 for p in exc.problems
             ]) from None
+
+
+def _extract_catalog(repo: Path, tree: str, root: Path, label: str) -> None:
+    """Copy the files the loader reads (``catalog.yml``, ``plugins/*.yml``) of ``tree`` into ``root``.
+
+    The archive is streamed, not held in memory: the tree may hold anything
+    beside the catalog, which is skipped unread. Symbolic links are skipped
+    (they could point outside the tree), and a catalog file over the loader's
+    size limit is refused before it is read.
+    """
+    with tempfile.TemporaryFile() as errors:
+        try:
+            git = subprocess.Popen(["git", "archive", "--format=tar", tree], cwd=repo, stdout=subprocess.PIPE, stderr=errors)
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        try:
+            with tarfile.open(fileobj=git.stdout, mode="r|") as tar:
+                for member in tar:
+                    if member.isfile() and _is_catalog_file(member.name):
+                        if member.size > MAX_FILE_BYTES:
+                            raise GitError(f"{label}/{member.name}: file is {member.size:,} bytes; at most {MAX_FILE_BYTES:,} are accepted")
+                        target = root / member.name
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
+        except tarfile.TarError as exc:
+            raise GitError(f"{label}: git archive gave no readable archive ({exc})") from None
+        finally:
+            git.stdout.close()  # type: ignore[union-attr]
+            status = git.wait()
+        if status:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git archive: {message[-1] if message else f'exit status {status}'}")
+
+
+def _is_catalog_file(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return parts == (PRODUCT_FILE,) or (len(parts) == 2 and parts[0] == PLUGINS_DIR and name.endswith((".yml", ".yaml")))
 
 
 def _toplevel(directory: Path) -> Optional[Path]:

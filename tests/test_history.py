@@ -76,6 +76,10 @@ def test_invalid_committed_catalog_names_git_rev_file_and_line(cli, repo, monkey
         ("git:nope", "error: git:nope: unknown revision 'nope'"),
         ("git:HEAD:elsewhere", "error: git:HEAD:elsewhere: no directory 'elsewhere' at HEAD"),
         ("git:", "error: git:: no revision; expected git:REV or git:REV:path"),
+        ("git:HEAD:../../etc/passwd", "error: git:HEAD:../../etc/passwd: path '../../etc/passwd' leads out of the repository"),
+        ("git:HEAD:catalog/../..", "error: git:HEAD:catalog/../..: path 'catalog/../..' leads out of the repository"),
+        ("git:--output=x", "error: git:--output=x: a revision cannot start with '-'"),
+        ("git:HEAD\nHEAD:catalog", "error: 'git:HEAD\\nHEAD:catalog': holds a control character"),
     ],
 )
 def test_git_failures_are_one_line(cli, repo, monkeypatch, source, message):
@@ -183,3 +187,24 @@ def test_no_changes_page_without_history(repo, tmp_path):
     plain = project_copy(tmp_path / "plain")  # not in a git repository (GIT_CEILING_DIRECTORIES)
     assert build(plain, tmp_path / "none").returncode == 0
     assert not (tmp_path / "none" / "cookies" / "changes").exists()
+
+
+def test_committed_catalog_files_over_the_size_limit_are_refused_unread(cli, repo, monkeypatch):
+    """The tree is streamed: a committed file is refused by its size in the archive, never read whole."""
+    write_catalog(repo / "catalog", plugins={"p.yml": plugin_yaml(), "q.yml": plugin_yaml("Q") + "#" * 400 + "\n"})
+    commit(repo, "big")
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr("generator.history.MAX_FILE_BYTES", 300)
+    code, _, err = cli("diff", "git:HEAD", "catalog")
+    assert code == 2 and err.startswith("error: git:HEAD:catalog/plugins/q.yml: file is 5")
+    assert err.rstrip().endswith("bytes; at most 300 are accepted") and len(err.splitlines()) == 1
+
+
+def test_committed_links_and_other_files_are_left_out(cli, repo, monkeypatch):
+    catalog = write_catalog(repo / "catalog", plugins={"p.yml": plugin_yaml()})
+    (catalog / "plugins" / "passwd.yml").symlink_to("/etc/passwd")
+    (catalog / "notes.txt").write_text("not read")
+    commit(repo, "links")
+    monkeypatch.chdir(repo)
+    code, out, err = cli("diff", "git:HEAD", "git:HEAD", "--format", "json")
+    assert code == 0 and err == "" and '"equal": true' in out
