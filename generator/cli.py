@@ -1,12 +1,17 @@
 """``cookie-catalog``: a thin command line over the library.
 
 Each command maps library exceptions to one-line messages and exit codes; none
-of them lets a traceback reach the user.
+of them lets a traceback reach the user. :func:`run`, the installed command,
+adds what holds for every command (README, "Exit codes"): a usage error is one
+line and exit 2, output can always be printed (``generator.terminal``), and a
+bug still ends in one line, with exit 70, instead of a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
@@ -19,6 +24,7 @@ from generator.policy import DEFAULT_FORMATS, FORMATS, PolicyError, policy_files
 from generator.problems import CatalogError
 from generator.render import Renderer
 from generator.sink import SinkError, write_tree
+from generator import terminal
 
 CATALOG_ARG = click.argument("catalog", default="catalog", type=click.Path(path_type=Path))
 TEMPLATES_OPT = click.option(
@@ -26,6 +32,13 @@ TEMPLATES_OPT = click.option(
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="A directory of templates that override the bundled ones by file name.",
 )
+
+
+EXIT_USAGE = 2  # as click's own: an unknown option, a missing argument, a value of the wrong kind
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in cookie-catalog, never the input's fault
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+DEBUG_ENV = "COOKIE_CATALOG_DEBUG"  # set to show the traceback of an internal error
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
 
 
 def fail(message: str) -> None:
@@ -134,9 +147,12 @@ def schema(out: Optional[Path]) -> None:
     if out is None:
         click.echo(serialise(schemas()["plugin.schema.json"]), nl=False)
         return
-    out.mkdir(parents=True, exist_ok=True)
-    for name, document in schemas().items():
-        (out / name).write_text(serialise(document), encoding="utf-8")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, document in schemas().items():
+            (out / name).write_text(serialise(document), encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
     click.echo(f"{out}: {', '.join(schemas())}")
 
 
@@ -182,5 +198,48 @@ from generator.cli_interop import register  # noqa: E402  (interop commands live
 
 register(main)
 
+
+def run() -> None:
+    """The ``cookie-catalog`` command: :func:`main` with its process-wide guarantees.
+
+    Kept out of ``main`` so that tests invoking ``main`` in-process still see
+    any exception the commands let through.
+    """
+    terminal.install()
+    try:
+        code = main(standalone_mode=False)
+    except _NO_ARGS as exc:  # `cookie-catalog` alone: the help, as click prints it
+        click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message(), err=True)
+        sys.exit(EXIT_USAGE)
+    except click.UsageError as exc:
+        hint = f"; see '{exc.ctx.command_path} --help'" if exc.ctx else ""
+        click.echo(f"error: {terminal.one_line(exc.format_message()).rstrip('.')}{hint}", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("error: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # `cookie-catalog ... | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001  (the last line of defence; see the docstring)
+        _internal_error(exc)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _internal_error(exc: Exception) -> None:
+    if os.environ.get(DEBUG_ENV):
+        traceback.print_exc()
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    said = terminal.one_line(str(exc))
+    said = said if len(said) <= 200 else said[:197] + "..."
+    click.echo(f"error: internal error, not a problem of the input: {type(exc).__name__}{at}: {said}; "
+               f"please report it (set {DEBUG_ENV}=1 for the traceback)", err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -27,6 +27,7 @@ from generator.model import Catalog
 from generator.problems import CatalogError
 from generator.scan import Report, ScanError, compare, read_capture
 from generator.sink import SinkError, write_tree
+from generator.terminal import one_line
 
 OUT_DIR = click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the catalog into.")
 FORCE = click.option("--force", is_flag=True, help="Replace --out even when it is not empty.")
@@ -187,12 +188,14 @@ def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> None:
 
 
 def _print_report(report: Report, file_count: int) -> None:
+    """One line per name. Names and URLs come from the captures: a line break or
+    escape sequence in one is shown escaped, so it cannot forge a line of a CI log."""
     for name, seen in report.undocumented.items():
         places = sorted({s.where for s in seen})
         more = f" (and {len(places) - 1} more)" if len(places) > 1 else ""
-        click.echo(f"undocumented: {name} ({seen[0].storage}), seen in {places[0]}{more}")
+        click.echo(f"undocumented: {one_line(name)} ({seen[0].storage}), seen in {one_line(places[0])}{more}")
     for entry in report.unseen:
-        click.echo(f"never seen: {entry['name']} ({entry['plugin']})")
+        click.echo(f"never seen: {one_line(entry['name'])} ({one_line(entry['plugin'])})")
     click.echo(
         f"{len(report.documented) + len(report.undocumented)} names seen in {file_count} "
         f"{'file' if file_count == 1 else 'files'}: {len(report.documented)} documented, "
