@@ -8,13 +8,15 @@ edit is picked up on the next rebuild.
 
 from __future__ import annotations
 
+import html
 import logging
 import posixpath
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import jinja2
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -147,7 +149,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         return files
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
-        """Hand the downloads their content, before MkDocs copies static files."""
+        """Make the theme's `striptags` safe; hand the downloads their content before MkDocs copies static files."""
+        env.filters["striptags"] = _text_as_html(env.filters["striptags"])
         if self.downloads is not None:
             try:
                 produced = self.downloads.result()
@@ -181,7 +184,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         ours = [files.get_file_from_path(uri).page for uri in self.generated]
         items, slot = _extract(list(nav.items), {id(p) for p in ours})
         container, index = slot or (items, len(items))
-        container.insert(index, Section(self.config.nav_title, self._grouped(ours)))
+        container.insert(index, Section(_html(self.config.nav_title), self._grouped(ours)))
         # Rebuild what get_navigation derived from the tree.
         pages = [p for p in _walk(items) if isinstance(p, Page)]
         for page0, page1, page2 in zip([None, *pages], pages, [*pages[1:], None]):
@@ -203,10 +206,25 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
                 continue
             initial = title[:1].upper() if title[:1].isalpha() else "0–9" if title[:1].isdigit() else "#"
             if initial not in sections:
-                sections[initial] = Section(initial, [])
+                sections[initial] = Section(_html(initial), [])
                 out.append(sections[initial])
             sections[initial].children.append(page)
         return out
+
+    def on_page_content(self, html_: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Give our pages a title the theme can put anywhere: its text, as HTML, marked as such.
+
+        MkDocs takes a page's title from its h1 as HTML with the catalog's
+        character references (``Chat &#60;/title&#62;``). Themes write it
+        unescaped (nav, header, breadcrumbs: right, it is HTML) but also
+        escape it again (``aria-label="{{ title | e }}"``: the references
+        shown as text). As :class:`Markup`, Jinja's escaping leaves it as it
+        is; minimally escaped, it reads the same everywhere. This runs before
+        any page is put in a template, so every nav and footer gets it.
+        """
+        if page.file.src_uri in self.generated and page.title is not None:
+            page.title = Markup(escape(html.unescape(page.title)))
+        return html_
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages."""
@@ -249,6 +267,28 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         if self.config.templates:
             server.watch(str(self._path(config, self.config.templates)))
         return server
+
+
+def _html(text: str) -> Markup:
+    """Plain text as the HTML a nav title is: themes write nav titles unescaped."""
+    return escape(text)
+
+
+def _text_as_html(striptags: Callable[[object], str]) -> Callable[[object], Markup]:
+    """Jinja's ``striptags``, escaped again: the text of some HTML, as HTML.
+
+    ``striptags`` removes tags and then decodes character references, so it
+    returns plain text; themes write that text into HTML as it is. Material's
+    ``<title>{{ page.title | striptags }}</title>`` thus turns a title's
+    ``&lt;/title&gt;&lt;img onerror=...&gt;`` into markup that runs. Escaped
+    (as :class:`Markup`, so a following ``| e`` leaves it alone), the text
+    shows verbatim, in an element or an attribute.
+    """
+
+    def safe_striptags(value: object) -> Markup:
+        return escape(striptags(value))
+
+    return safe_striptags
 
 
 def _extract(items: list, ours: set[int]) -> tuple[list, Optional[tuple[list, int]]]:
