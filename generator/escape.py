@@ -19,6 +19,7 @@ end a list number, form an ellipsis or a ``www.`` link; ``-`` only in runs
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -40,6 +41,7 @@ _TRANSLATION = str.maketrans(
 _IN_CONTEXT = re.compile(r"^\s+|\s+$|^[.:-]|(?<=[\d.])\.|\.(?=\.)|(?i:(?<=www))\.|(?<=-)-|-(?=-)|:(?=[^ ])")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_NOT_ATTR_SAFE = re.compile(r"[^\w.:-]")
 
 
 def _reference(match: re.Match) -> str:
@@ -60,3 +62,20 @@ def html_text(text: str) -> Markup:
     """HTML that shows ``text`` exactly; line breaks become ``<br>``."""
     text = _CONTROL.sub("\ufffd", text)
     return Markup("<br>").join(escape(part) for part in _LINE_BREAKS.split(text))
+
+
+def html_attr(text: str) -> str:
+    """``text`` inside a double-quoted HTML attribute of a Markdown page (``id="..."``).
+
+    Identifiers written there (anchors, category keys) have a safe shape by
+    construction or validation; escaping them anyway means a quote can never
+    end the attribute. Every character but letters, digits, ``_ . : -``
+    becomes a reference, so neither can a ``|`` end a table cell or a line
+    break the row.
+    """
+    return _NOT_ATTR_SAFE.sub(_reference, text)
+
+
+def url_part(text: str) -> str:
+    """``text`` as one segment or fragment of a link target: every reserved character percent-encoded."""
+    return quote(text, safe="")
