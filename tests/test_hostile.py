@@ -28,6 +28,7 @@ from test_text_properties import seen
 from generator.loader import load_catalog
 
 HOSTILE = Path(__file__).parent / "data" / "hostile-catalog"
+SITE_NAME = "Genesys Widgets cookie policy"  # the project's mkdocs.yml
 NAV_TITLE = "Cookies </title><img src=x onerror=alert('nav')> & \"more\" 'x' <b>"
 FEATURES = ["navigation.footer", "navigation.path", "navigation.tabs"]
 GIT_ENV = {
@@ -60,10 +61,8 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, check=True)
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory) -> Path:
-    """The hostile catalog built with a Changes page: committed once with another version, then as it is."""
-    project = tmp_path_factory.mktemp("hostile")
+def build_hostile_site(project: Path) -> Path:
+    """The hostile catalog built in ``project`` with a Changes page: committed once with another version, then as it is."""
     shutil.copytree(HOSTILE, project / "catalog")
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# Home\n")
@@ -81,6 +80,11 @@ def hostile_site(tmp_path_factory) -> Path:
     result = build(project, project / "site")
     assert result.returncode == 0, result.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    return build_hostile_site(tmp_path_factory.mktemp("hostile"))
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +123,7 @@ def test_every_page_whole_holds_only_what_theme_and_templates_put_there(hostile_
 
 
 def test_titles_verbatim_in_title_header_nav_tabs_and_footer(pages):
-    data, site_name = expected(), "Genesys Widgets cookie policy"
+    data, site_name = expected(), SITE_NAME
     overview = pages["cookies/index.html"]
     assert overview.find("title").text() == f"{collapsed(data['product']['title'])} - {site_name}"
     section_nav = {collapsed(a.text()) for a in overview.find("nav", "md-nav--primary").find_all("a", "md-nav__link")}
@@ -163,28 +167,32 @@ def cell_texts(root: Node) -> list[list[str]]:
     return [[td.text() for td in tr.find_all("td")] for tr in root.find("article").find_all("tr") if tr.find_all("td")]
 
 
+def expected_rows(data: dict, plugin: dict) -> list[list[str]]:
+    """The cells of a plugin's cookie table, from the YAML: what a reader must see."""
+    labels = {key: category["label"] for key, category in data["product"]["categories"].items()}
+    rows = []
+    for c in plugin["cookies"]:
+        name = seen(c["name"]) + (" (pattern)" if c.get("pattern") else "") + (f" {c['storage']}" if c.get("storage", "cookie") != "cookie" else "")
+        duration = c["duration"].capitalize() if c["duration"] == "session" else c["duration"]
+        rows.append([
+            name + ("\n" + seen(c["domain"]) if c.get("domain") else ""),
+            seen(c["purpose"]),
+            duration + ("\n" + seen(c["duration_note"]) if c.get("duration_note") else ""),
+            c["provenance"].capitalize(),
+            seen(labels[c["category"]]),
+            seen(c.get("condition") or ""),
+        ])
+    return rows
+
+
 def test_every_text_verbatim_in_the_article(pages):
     data = expected()
-    labels = {"functional": data["product"]["categories"]["functional"]["label"], "x-9": data["product"]["categories"]["x-9"]["label"]}
     for plugin in data["plugins"]:
         root = plugin_page(pages, plugin["plugin"])
         blocks = [n.text() for n in root.find("article").walk() if n.tag in ("p", "td")]
         assert seen(plugin["description"]) in blocks
         assert [seen(n["text"]) for n in plugin["notes"]] == [p.text() for p in root.find_all("p") if p.text() in {seen(n["text"]) for n in plugin["notes"]}]
-        rows = cell_texts(root)
-        want = []
-        for c in plugin["cookies"]:
-            name = seen(c["name"]) + (" (pattern)" if c.get("pattern") else "") + (f" {c['storage']}" if c.get("storage", "cookie") != "cookie" else "")
-            duration = c["duration"].capitalize() if c["duration"] == "session" else c["duration"]
-            want.append([
-                name + ("\n" + seen(c["domain"]) if c.get("domain") else ""),
-                seen(c["purpose"]),
-                duration + ("\n" + seen(c["duration_note"]) if c.get("duration_note") else ""),
-                c["provenance"].capitalize(),
-                seen(labels[c["category"]]),
-                seen(c.get("condition") or ""),
-            ])
-        assert rows == want, plugin["plugin"]
+        assert cell_texts(root) == expected_rows(data, plugin), plugin["plugin"]
     overview = pages["cookies/index.html"]
     product = data["product"]
     blocks = [n.text() for n in overview.find("article").walk() if n.tag in ("p", "td", "h1")]
