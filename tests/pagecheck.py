@@ -21,6 +21,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator, Optional
 
+from conftest import CATALOG
+from sitebuild import build
+
 ELEMENTS = {
     # document and theme chrome
     "html", "head", "title", "meta", "link", "script", "style", "body", "header", "nav", "main", "footer",
@@ -164,7 +167,7 @@ _baselines: dict[str, set[str]] = {}
 
 
 def theme_baseline(config: str, workdir: Path) -> set[str]:
-    """The inline scripts and styles the theme writes under ``config``, from a site without catalog pages.
+    """What the theme writes under ``config`` (see :func:`theme_own`), from a site without catalog pages.
 
     ``config`` is a mkdocs.yml whose cookie-catalog plugin is set to
     ``pages: false`` and ``downloads: true``; it is built in ``workdir`` with
@@ -172,9 +175,6 @@ def theme_baseline(config: str, workdir: Path) -> set[str]:
     property test builds it once.
     """
     if config not in _baselines:
-        from conftest import CATALOG
-        from sitebuild import build
-
         shutil.copytree(CATALOG, workdir / "catalog")
         (workdir / "docs").mkdir()
         (workdir / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
