@@ -52,7 +52,8 @@ class Node:
 
     def text(self) -> str:
         """The text inside, character references decoded, ``<br>`` as a line break."""
-        return "".join(c.text() if isinstance(c, Node) else c for c in self.children) + ("\n" if self.tag == "br" else "")
+        inside = "".join(c.text() if isinstance(c, Node) else c for c in self.children)
+        return inside + ("\n" if self.tag == "br" else "")
 
     def classes(self) -> set[str]:
         return set((self.attrs.get("class") or "").split())
@@ -126,7 +127,7 @@ def _has_scheme(url: Optional[str]) -> bool:
 
 
 def problems(root: Node, base: str, theme: set[str]) -> list[str]:
-    """Everything in the page that is not on the allowlist; ``theme`` is what the theme itself writes (see :func:`theme_own`)."""
+    """Everything in the page not on the allowlist; ``theme``: what the theme itself writes (:func:`theme_own`)."""
     found = []
     for node in root.walk():
         if node.tag == "#document":

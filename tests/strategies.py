@@ -12,8 +12,9 @@ METACHARACTERS = ["*", "_", "|", "[", "]", "(", ")", "<", ">", "&", "#", "\\", "
                   "- ", "> ", "*[HTML]: ", "{: .x}", "--8<--", "\n", "\r\n", "\t", "  ", " ", "\u200f", "\u202e",
                   "مرحبا", "שלום", "日本語", "😀", "👩‍👩‍👧", "ｃｏｏｋｉｅ", "Ａ", "ß", "İ", "\u0301", "\x00", "\x85", "\u2028"]
 # Markup that calls __cc_ran() if it ever runs (the browser tests define it), out of every context it may land in.
-PAYLOADS = ["</title><img src=x onerror=__cc_ran(1)>", '" onmouseover="__cc_ran(2)" x="', "' onfocus='__cc_ran(3)' autofocus x='",
-            "<svg onload=__cc_ran(4)>", "</textarea></style><script>__cc_ran(5)</script>", "&lt;/title&gt;", "&#60;b&#62;"]
+PAYLOADS = ["</title><img src=x onerror=__cc_ran(1)>", '" onmouseover="__cc_ran(2)" x="',
+            "' onfocus='__cc_ran(3)' autofocus x='", "<svg onload=__cc_ran(4)>",
+            "</textarea></style><script>__cc_ran(5)</script>", "&lt;/title&gt;", "&#60;b&#62;"]
 METACHARACTERS += PAYLOADS
 
 _any = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)

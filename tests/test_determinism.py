@@ -60,7 +60,8 @@ def test_random_catalogs_through_a_real_mkdocs_build(data):
     """A sample of the random catalogs of test_text_properties, built by MkDocs itself, every page checked whole."""
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
-        baseline = theme_baseline(CONFIG.format(options=":\n      pages: false\n      downloads: true"), project / "baseline")
+        no_pages = CONFIG.format(options=":\n      pages: false\n      downloads: true")
+        baseline = theme_baseline(no_pages, project / "baseline")
         write(data, project / "catalog")
         (project / "docs").mkdir()
         (project / "docs" / "index.md").write_text("# Home\n")

@@ -55,7 +55,7 @@ def test_md_text_follows_its_rules(text):
 
 
 @settings(max_examples=300)
-@given(st.text(st.characters(exclude_categories=("Cs", "Cc"))) | st.sampled_from(['x" onmouseover="a()" y="', "a|b`c`", "' x='"]))
+@given(st.text(st.characters(exclude_categories=("Cs", "Cc"))) | st.sampled_from(['x" onclick="a()" y="', "a|b`c`"]))
 def test_html_attr_keeps_any_text_inside_its_attribute_and_its_table_cell(text):
     table = f'| a | b |\n| --- | --- |\n| <span id="{html_attr(text)}"></span>x | y |\n'
     parsed = parse(_MARKDOWN.reset().convert(table))
@@ -75,14 +75,16 @@ def test_templates_escape_identifiers_the_validator_would_refuse():
     key, anchor = 'x" onmouseover="alert(1)" data-a="|`', "a\" onclick='alert(2)' |"
     cookie = Cookie(catalog.plugins[0].cookies[0].entry.model_copy(update={"category": key}), anchor)
     plugin = dataclasses.replace(catalog.plugins[0], cookies=(cookie,))
-    catalog = dataclasses.replace(catalog, categories=(*catalog.categories, Category(key, "Label", "Description")), plugins=(plugin,))
+    categories = (*catalog.categories, Category(key, "Label", "Description"))
+    catalog = dataclasses.replace(catalog, categories=categories, plugins=(plugin,))
     renderer = Renderer(catalog)
     md = markdown.Markdown(extensions=EXTENSIONS)
     overview = parse(md.reset().convert(renderer.overview()))
     page = parse(md.reset().convert(renderer.plugin_page(plugin)))
     fragment = parse(renderer.fragments()[f"{plugin.slug}.html"])
     for parsed in (overview, page, fragment):
-        assert not [(tag, attrs) for tag, attrs in parsed.tags if any(name.startswith("on") or name == "data-a" for name in attrs)]
+        injected = [(tag, attrs) for tag, attrs in parsed.tags if any(k[:2] == "on" or k == "data-a" for k in attrs)]
+        assert injected == []
     assert {"id": f"category-{key}"} in [attrs for tag, attrs in overview.tags if tag == "span"]
     assert {"class": "cc-anchor", "id": anchor} in [attrs for tag, attrs in page.tags if tag == "span"]
     assert {"href": f"index.md#category-{quote(key, safe='')}"} in [attrs for tag, attrs in page.tags if tag == "a"]

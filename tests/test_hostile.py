@@ -41,7 +41,8 @@ GIT_ENV = {
 def expected() -> dict:
     """The hostile catalog as plain YAML: what the site must show, independent of our loader."""
     read = lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))  # noqa: E731
-    return {"product": read(HOSTILE / "catalog.yml"), "plugins": [read(p) for p in sorted((HOSTILE / "plugins").glob("*.yml"))]}
+    plugins = sorted((HOSTILE / "plugins").glob("*.yml"))
+    return {"product": read(HOSTILE / "catalog.yml"), "plugins": [read(p) for p in plugins]}
 
 
 def collapsed(text: str) -> str:
@@ -54,7 +55,8 @@ def site_config() -> str:
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"\nnav:\n(?:[ ].*\n)+", "\n", config).replace("extra_css:\n  - assets/cookie-catalog.css\n", "")
     config = config.replace("  features:\n", "  features:\n" + "".join(f"    - {f}\n" for f in FEATURES))
-    return config.replace("      catalog: !ENV [COOKIE_CATALOG, catalog]", f"      catalog: catalog\n      nav_title: {json.dumps(NAV_TITLE)}")
+    options = f"      catalog: catalog\n      nav_title: {json.dumps(NAV_TITLE)}"
+    return config.replace("      catalog: !ENV [COOKIE_CATALOG, catalog]", options)
 
 
 def git(repo: Path, *args: str) -> None:
@@ -62,7 +64,7 @@ def git(repo: Path, *args: str) -> None:
 
 
 def build_hostile_site(project: Path) -> Path:
-    """The hostile catalog built in ``project`` with a Changes page: committed once with another version, then as it is."""
+    """The hostile catalog built in ``project``, with a Changes page: committed with another version, then as it is."""
     shutil.copytree(HOSTILE, project / "catalog")
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# Home\n")
@@ -70,7 +72,8 @@ def build_hostile_site(project: Path) -> Path:
     files = [project / "catalog" / "catalog.yml", *(project / "catalog" / "plugins").glob("*.yml")]
     current = {path: path.read_text(encoding="utf-8") for path in files}
     for path, text in current.items():  # version 0.9: another version, every plugin's description changed
-        path.write_text(text.replace('version: "1.0 ', 'version: "0.9 ').replace('description: "', 'description: "Old: '))
+        old = text.replace('version: "1.0 ', 'version: "0.9 ').replace('description: "', 'description: "Old: ')
+        path.write_text(old, encoding="utf-8")
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "0.9")
@@ -89,13 +92,15 @@ def hostile_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory) -> set[str]:
-    config = site_config().replace("      catalog: catalog\n", "      catalog: catalog\n      pages: false\n      downloads: true\n")
+    no_pages = "      catalog: catalog\n      pages: false\n      downloads: true\n"
+    config = site_config().replace("      catalog: catalog\n", no_pages)
     return theme_baseline(config, tmp_path_factory.mktemp("baseline"))
 
 
 @pytest.fixture(scope="module")
 def pages(hostile_site) -> dict[str, Node]:
-    return {p.relative_to(hostile_site).as_posix(): parse_page(p.read_text(encoding="utf-8")) for p in hostile_site.rglob("*.html")}
+    files = hostile_site.rglob("*.html")
+    return {p.relative_to(hostile_site).as_posix(): parse_page(p.read_text(encoding="utf-8")) for p in files}
 
 
 def plugin_page(pages: dict[str, Node], title: str) -> Node:
@@ -172,7 +177,8 @@ def expected_rows(data: dict, plugin: dict) -> list[list[str]]:
     labels = {key: category["label"] for key, category in data["product"]["categories"].items()}
     rows = []
     for c in plugin["cookies"]:
-        name = seen(c["name"]) + (" (pattern)" if c.get("pattern") else "") + (f" {c['storage']}" if c.get("storage", "cookie") != "cookie" else "")
+        name = seen(c["name"]) + (" (pattern)" if c.get("pattern") else "")
+        name += f" {c['storage']}" if c.get("storage", "cookie") != "cookie" else ""
         duration = c["duration"].capitalize() if c["duration"] == "session" else c["duration"]
         rows.append([
             name + ("\n" + seen(c["domain"]) if c.get("domain") else ""),
@@ -191,7 +197,8 @@ def test_every_text_verbatim_in_the_article(pages):
         root = plugin_page(pages, plugin["plugin"])
         blocks = [n.text() for n in root.find("article").walk() if n.tag in ("p", "td")]
         assert seen(plugin["description"]) in blocks
-        assert [seen(n["text"]) for n in plugin["notes"]] == [p.text() for p in root.find_all("p") if p.text() in {seen(n["text"]) for n in plugin["notes"]}]
+        notes = [seen(n["text"]) for n in plugin["notes"]]
+        assert notes == [p.text() for p in root.find_all("p") if p.text() in notes]
         assert cell_texts(root) == expected_rows(data, plugin), plugin["plugin"]
     overview = pages["cookies/index.html"]
     product = data["product"]
@@ -202,7 +209,7 @@ def test_every_text_verbatim_in_the_article(pages):
     assert f"Version: {seen(product['version'])}" in facts and f"Contact: {seen(product['contact'])}" in facts
     for key, category in product["categories"].items():
         assert [seen(category["label"]), seen(category["description"])] in [r[:2] for r in cell_texts(overview)]
-        assert overview.find_all("span") and [s for s in overview.find_all("span") if s.attrs.get("id") == f"category-{key}"]
+        assert [s for s in overview.find_all("span") if s.attrs.get("id") == f"category-{key}"]
 
 
 def test_search_index_holds_the_texts_as_escaped_html(hostile_site):
@@ -212,7 +219,7 @@ def test_search_index_holds_the_texts_as_escaped_html(hostile_site):
     for doc in docs:
         for html in (doc["title"], doc["text"]):
             root = parse_page(html)
-            assert {n.tag for n in root.walk()} <= {"#document", "p", "code", "br", "strong", "em", "a", "h1", "h2"}, html
+            assert {n.tag for n in root.walk()} <= {"#document", "p", "code", "br", "strong", "em", "h1", "h2"}, html
             assert not [n for n in root.walk() if any(k.startswith("on") for k in n.attrs)], html
         titles.append(collapsed(parse_page(doc["title"]).text()))
     names = [collapsed(c["name"]) for p in data["plugins"] for c in p["cookies"]]

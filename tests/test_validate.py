@@ -54,7 +54,8 @@ CASES = [
     ("plugin: P\nnotes:\n  - kind: danger\n    text: t\ncookies: []\n", "cat/plugins/web.yml:3:11: notes[0].kind: 'danger' is not allowed; expected 'important', 'note' or 'warning'"),
     ("plugin: !!python/object:os.system x\ncookies: []\n", "cat/plugins/web.yml:1:9: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not supported"),
     # `$` in the duration's pattern also matched before a final line break: "2 years\n" was accepted.
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("session", '"2 years\\n"'), "cat/plugins/web.yml:5:15: cookies[0].duration: '2 years\\n' is not a duration"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("session", '"2 years\\n"'),
+     "cat/plugins/web.yml:5:15: cookies[0].duration: '2 years\\n' is not a duration"),
     # A key with a line break in it is quoted, so the problem stays one line.
     ('plugin: P\n"a\\nb": 1\ncookies: []\n', "cat/plugins/web.yml:2:1: ['a\\nb']: unknown key; expected one of"),
 ]
@@ -158,7 +159,8 @@ def test_null_value_for_required_text(cli, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "key",
-    ['x" onmouseover="alert(1)" data-a="', "Social Media", "social_media", "-x", "Analytics", "ünïcode", "a\nb", "a>b", ""],
+    ['x" onmouseover="alert(1)" data-a="', "Social Media", "social_media", "-x", "Analytics", "ünïcode", "a\nb",
+     "a>b", ""],
 )
 def test_category_key_of_unsafe_shape_is_refused_at_the_key(cli, tmp_path, monkeypatch, key):
     """A key becomes an HTML id and a link target: only [a-z0-9-], so it is safe in both."""

@@ -151,7 +151,9 @@ def test_random_catalogs_run_nothing_and_show_their_text_verbatim(watched, serve
 
     visit(watched, f"{base}cookies/")
     assert " ".join(watched.title().split()) == f"{collapsed(data['product'])} cookie policy - Test"
-    nav = watched.eval_on_selector_all(".md-nav--primary a.md-nav__link", "links => links.map(a => [a.getAttribute('href'), a.textContent])")
+    nav = watched.eval_on_selector_all(
+        ".md-nav--primary a.md-nav__link", "links => links.map(a => [a.getAttribute('href'), a.textContent])"
+    )
     for i, plugin in enumerate(data["plugins"]):
         # write() names the files p0.yml, p1.yml, ...: those are the pages' names.
         assert [" ".join(text.split()) for href, text in nav if href == f"p{i}/"] == [collapsed(plugin["plugin"])]
