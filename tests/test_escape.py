@@ -54,8 +54,15 @@ def test_md_text_follows_its_rules(text):
     assert md_text(text) == reference(text)
 
 
+# Any text an identifier could hold: no control characters, surrogates or noncharacters (U+FFFE,
+# U+FDD0...), which YAML cannot hold and Python's HTML parser drops from character references.
+_IDENTIFIER_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"))).filter(
+    lambda t: not any(0xFDD0 <= ord(c) <= 0xFDEF or ord(c) & 0xFFFE == 0xFFFE for c in t)
+)
+
+
 @settings(max_examples=300)
-@given(st.text(st.characters(exclude_categories=("Cs", "Cc"))) | st.sampled_from(['x" onclick="a()" y="', "a|b`c`"]))
+@given(_IDENTIFIER_TEXT | st.sampled_from(['x" onclick="a()" y="', "a|b`c`"]))
 def test_html_attr_keeps_any_text_inside_its_attribute_and_its_table_cell(text):
     table = f'| a | b |\n| --- | --- |\n| <span id="{html_attr(text)}"></span>x | y |\n'
     parsed = parse(_MARKDOWN.reset().convert(table))
