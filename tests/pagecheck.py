@@ -32,6 +32,9 @@ ELEMENTS = {
     "h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "small", "br", "wbr", "hr",
     "strong", "em", "blockquote", "pre",
 }
+# Inside the article only what Markdown makes of our templates (admonitions are divs, headings have headerlinks).
+ARTICLE_ELEMENTS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "small", "br", "wbr",
+                    "hr", "strong", "em", "blockquote", "div", "span", "a"}
 ATTRIBUTES = {
     "class", "id", "href", "src", "rel", "title", "type", "name", "content", "charset", "lang", "dir", "role",
     "tabindex", "for", "hidden", "checked", "placeholder", "autocomplete", "autocapitalize", "autocorrect",
@@ -128,7 +131,8 @@ def _has_scheme(url: Optional[str]) -> bool:
 
 def problems(root: Node, base: str, theme: set[str]) -> list[str]:
     """Everything in the page not on the allowlist; ``theme``: what the theme itself writes (:func:`theme_own`)."""
-    found = []
+    found = [f"element <{n.tag} {n.attrs}> in the article" for article in root.find_all("article")
+             for n in list(article.walk())[1:] if n.tag not in ARTICLE_ELEMENTS]
     for node in root.walk():
         if node.tag == "#document":
             continue

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO, plugin_yaml, write_catalog
-from pagecheck import Node, parse_page, site_problems, theme_baseline
+from pagecheck import Node, parse_page, problems, site_problems, theme_baseline
 from sitebuild import build
 from test_text_properties import seen
 
@@ -125,6 +125,19 @@ def test_generates_twice_to_identical_bytes_inside_out_only(cli, tmp_path):
 def test_every_page_whole_holds_only_what_theme_and_templates_put_there(hostile_site, baseline):
     assert len(list(hostile_site.rglob("*.html"))) >= 9  # home, overview, 5 plugins, changes, 404
     assert site_problems(hostile_site, baseline) == []
+
+
+@pytest.mark.parametrize("markup", [
+    "<title>T</title><img src=x onerror=alert(1)>", "<a href=' jav&#x09;ascript:alert(1)'>x</a>",
+    "<a href=//evil.example>x</a>", "<script>alert(1)</script>", "<script src=https://evil.example/x.js></script>",
+    "<svg onload=alert(1)></svg>", "<span class=x data-a=1>", '<span id="a" id="b">', "<iframe></iframe>",
+    "<meta http-equiv=refresh content='0;url=x'>", "<style>body{}</style>", "<article><p><b>bold</b></p></article>",
+    "<article><input autofocus></article>",
+])
+def test_the_page_check_catches_what_would_run_or_was_not_written_by_theme_or_templates(baseline, markup):
+    page = f"<html><head><meta charset=utf-8></head><body><div class=md-content>{markup}</div></body></html>"
+    assert problems(parse_page(page), ".", baseline)
+    assert problems(parse_page(page.replace(markup, "<article><p>text</p></article>")), ".", baseline) == []
 
 
 def test_titles_verbatim_in_title_header_nav_tabs_and_footer(pages):
