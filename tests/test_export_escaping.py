@@ -20,6 +20,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
+import tinyhtml5
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from inert import seen
@@ -32,7 +33,6 @@ from generator.exporters.javascript import Regex, js_comment, js_literal
 from generator.model import Catalog, Category, Cookie, CookieEntry, Plugin, ProductFile
 from generator.patterns import covers, exact_regex, name_regex
 
-tinyhtml5 = pytest.importorskip("tinyhtml5", reason="pip install -e '.[test]'")
 NODE = shutil.which("node")
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

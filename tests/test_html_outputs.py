@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import tinyhtml5
 from hypothesis import HealthCheck, given, settings
 from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, violations
 from strategies import markup_catalogs, write
@@ -22,7 +23,6 @@ from generator.loader import load_catalog
 from generator.policy import policy_files
 from generator.render import Renderer
 
-tinyhtml5 = pytest.importorskip("tinyhtml5", reason="pip install -e '.[test]'")
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
