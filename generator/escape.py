@@ -79,3 +79,23 @@ def html_attr(text: str) -> str:
 def url_part(text: str) -> str:
     """``text`` as one segment or fragment of a link target: every reserved character percent-encoded."""
     return quote(text, safe="")
+# In an element's content (the tokenizer's data state, where innerHTML and
+# insertAdjacentHTML parse), "&" starts a character reference only before an
+# ASCII letter, digit or "#", and "<" starts markup only before an ASCII letter,
+# "!", "/" or "?" (WHATWG HTML, 13.2.5.1, .6, .72). Everywhere else both are
+# literal text, so only these occurrences are escaped.
+_MARKUP_START = re.compile(r"&(?=[0-9A-Za-z#])|<(?=[A-Za-z!/?])")
+_REFERENCE_FOR = {"&": "&amp;", "<": "&lt;"}
+
+
+def html_content(text: str) -> str:
+    """Text for a program that parses it as HTML into an element (``innerHTML``); line breaks become ``<br>``.
+
+    Consent tools take their texts as HTML (cookieconsent always, Klaro with
+    ``htmlTexts``), and some of them also show the same string as plain text:
+    cookieconsent writes a section title into the switch's label with
+    ``textContent``. Escaping only what would start markup keeps ordinary text
+    (``Ads & tracking``, ``Partners' cookies``, ``a < b``) identical in both.
+    """
+    parts = _LINE_BREAKS.split(_CONTROL.sub("\ufffd", text))
+    return "<br>".join(_MARKUP_START.sub(lambda m: _REFERENCE_FOR[m.group()], part) for part in parts)
