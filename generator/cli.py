@@ -33,6 +33,12 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def usage_fail(message: str) -> None:
+    """A command line that asks for something impossible: one line, exit 2, nothing touched."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
 def load_or_exit(catalog: Path) -> Catalog:
     """Load a catalog, or print every problem and exit 1."""
     try:
@@ -115,14 +121,29 @@ def policy(catalog: Path, out: Path, formats: str, templates: Optional[Path]) ->
     The same files the MkDocs plugin offers under downloads/. On any error
     nothing in --out changes.
     """
+    wanted = policy_formats(formats)
     model = load_or_exit(catalog)
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
     try:
         files = render_or_exit(lambda: policy_files(model, wanted, templates))
         changed = write_tree(out, files)
     except (PolicyError, SinkError) as exc:
         fail(str(exc))
     click.echo(f"{out}: {', '.join(files)} ({len(changed)} changed)")
+
+
+def policy_formats(value: str) -> list[str]:
+    """``--format`` of ``policy``: at least one format, each known, or a usage error.
+
+    An empty list would replace the output directory with nothing in it.
+    """
+    wanted = [f.strip() for f in value.split(",")]
+    expected = f"expected a comma-separated list of {', '.join(FORMATS)}"
+    if not all(wanted):
+        usage_fail(f"--format {value!r}: an empty format; {expected}")
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        usage_fail(f"--format {value!r}: unknown format {', '.join(map(repr, unknown))}; {expected}")
+    return wanted
 
 
 @main.command()

@@ -123,9 +123,12 @@ def policy_files(
 ) -> dict[str, bytes]:
     """``{"cookie-policy.md": b"...", ...}`` for the formats asked for.
 
-    Raises PolicyError (before anything is produced) when a format cannot be made.
+    Raises PolicyError (before anything is produced) when a format cannot be made
+    or none is asked for.
     """
     formats = tuple(dict.fromkeys(formats))
+    if not formats:
+        raise PolicyError(f"no format asked for; expected some of {', '.join(FORMATS)}")
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise PolicyError(f"unknown format {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
