@@ -18,7 +18,7 @@ from generator.model import Catalog
 from generator.policy import DEFAULT_FORMATS, FORMATS, PolicyError, policy_files
 from generator.problems import CatalogError
 from generator.render import Renderer
-from generator.sink import SinkError, write_tree
+from generator.sink import SinkError, write_file, write_tree
 
 CATALOG_ARG = click.argument("catalog", default="catalog", type=click.Path(path_type=Path))
 TEMPLATES_OPT = click.option(
@@ -155,9 +155,11 @@ def schema(out: Optional[Path]) -> None:
     if out is None:
         click.echo(serialise(schemas()["plugin.schema.json"]), nl=False)
         return
-    out.mkdir(parents=True, exist_ok=True)
-    for name, document in schemas().items():
-        (out / name).write_text(serialise(document), encoding="utf-8")
+    try:
+        for name, document in schemas().items():
+            write_file(out / name, serialise(document).encode("utf-8"))
+    except SinkError as exc:
+        fail(str(exc))
     click.echo(f"{out}: {', '.join(schemas())}")
 
 

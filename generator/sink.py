@@ -20,10 +20,11 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
+import secrets
 import shutil
 import stat
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
@@ -249,3 +250,26 @@ def _same_file(previous: Path, data: bytes, mode: int) -> bool:
     if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or info.st_mode & 0o7777 != mode:
         return False
     return previous.read_bytes() == data
+
+
+def write_file(out: Path, data: bytes) -> None:
+    """Replace the file ``out`` with ``data`` in one step: a temporary file beside it, renamed over it.
+
+    The temporary file is created as any new file is (0666 less the umask), not
+    private as ``tempfile``'s are: a web server running as another user must
+    read what is written for it. SinkError, with nothing left behind, otherwise.
+    """
+    out = Path(out)
+    temporary = out.with_name(f".{out.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
+        with open(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, out)
+    except OSError as exc:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise SinkError(f"cannot write {out}: {exc.strerror or exc}") from exc
