@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 
 from generator.model import Catalog, Cookie
 from generator.render import Renderer
+from generator.source_date import SourceDateError, source_date
 
 BASENAME = "cookie-policy"
 FORMATS = ("md", "html", "csv", "json", "pdf")
@@ -132,11 +133,15 @@ def policy_files(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise PolicyError(f"unknown format {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
-    engine = None
+    engine, created = None, None
     if "pdf" in formats:
         from generator.pdf import find_engine
 
         engine = find_engine()
+        try:
+            created = source_date(catalog)
+        except SourceDateError as exc:
+            raise PolicyError(str(exc)) from None
     renderer = Renderer(catalog, templates)
     markdown = policy_markdown(renderer)
     html = policy_html(renderer, markdown) if {"html", "pdf"} & set(formats) else ""
@@ -145,6 +150,6 @@ def policy_files(
         "html": lambda: html.encode("utf-8"),
         "csv": lambda: policy_csv(catalog).encode("utf-8"),
         "json": lambda: policy_json(catalog).encode("utf-8"),
-        "pdf": lambda: engine(html),  # type: ignore[misc]
+        "pdf": lambda: engine(html, created),  # type: ignore[misc]
     }
     return {f"{BASENAME}.{fmt}": produce[fmt]() for fmt in formats}

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import json
 import os
+import re
+import shutil
+import sys
+import time
+import zlib
 from pathlib import Path
 
 import pytest
 from conftest import CATALOG, OCD_CSV, no_traceback
 
-from generator.policy import PolicyError, policy_files
+from generator import pdf as pdf_module
+from generator import source_date
 from generator.loader import load_catalog
+from generator.policy import PolicyError, policy_files
 
 
 def contents(directory: Path) -> dict[str, bytes]:
@@ -98,3 +108,107 @@ def test_a_changed_umask_reaches_unchanged_files(cli, tmp_path, umask):
         if out.name == "schemas":  # schema --out writes files into a directory that may be the user's own
             del got["schemas"], want["schemas"]
         assert got == want, out.name
+
+
+# -- reproducible: dates from the catalog, never the clock -----------------------------------------
+
+
+def tree_or_file(path: Path) -> dict[str, bytes]:
+    return contents(path) if path.is_dir() else {path.name: path.read_bytes()}
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The PDF with every Flate stream inflated (WeasyPrint keeps its information dictionary in one)."""
+    parts = [pdf]
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):
+            parts.append(zlib.decompressobj().decompress(stream.group(1)))
+    return b"\n".join(parts)
+
+
+def test_every_output_twice_gives_the_same_bytes(cli, tmp_path):
+    """Two runs a second apart (the PDF included): byte-identical, whatever the clock says."""
+    first = _outputs(cli, tmp_path / "1")
+    assert cli("policy", CATALOG, "--out", tmp_path / "1" / "pdf", "--format", "pdf")[0] == 0
+    time.sleep(1.1)
+    second = _outputs(cli, tmp_path / "2")
+    assert cli("policy", CATALOG, "--out", tmp_path / "2" / "pdf", "--format", "pdf")[0] == 0
+    for a, b in zip([*first.values(), tmp_path / "1" / "pdf"], [*second.values(), tmp_path / "2" / "pdf"], strict=True):
+        assert tree_or_file(a) == tree_or_file(b), a.name
+
+
+def _catalog_without_dates(tmp_path: Path) -> Path:
+    catalog = tmp_path / "undated"
+    shutil.copytree(CATALOG, catalog)
+    product = catalog / "catalog.yml"
+    text = re.sub(r"^(version|updated|effective):.*\n", "", product.read_text(encoding="utf-8"), flags=re.M)
+    product.write_text(text, encoding="utf-8")
+    return catalog
+
+
+@pytest.mark.parametrize(
+    "dated, environment, expected",
+    [
+        (True, None, "2020-04-15T00:00:00.000Z"),  # catalog.yml's `updated:`
+        (True, "1700000000", "2020-04-15T00:00:00.000Z"),  # the catalog's own date comes first
+        (False, "1700000000", "2023-11-14T22:13:20.000Z"),
+        (False, None, "1970-01-01T00:00:00.000Z"),
+    ],
+)
+def test_edpb_is_dated_from_the_catalog(cli, tmp_path, monkeypatch, dated, environment, expected):
+    catalog = CATALOG if dated else _catalog_without_dates(tmp_path)
+    if environment is None:
+        monkeypatch.delenv(source_date.ENV, raising=False)
+    else:
+        monkeypatch.setenv(source_date.ENV, environment)
+    code, stdout, err = cli("export", "edpb", "--catalog", catalog)
+    assert code == 0, err
+    stamps = {base["created_at"] for base in json.loads(stdout)}
+    stamps |= {k[key] for base in json.loads(stdout) for k in base["knowledges"] for key in ("created_at", "updated_at")}
+    assert stamps == {expected}
+
+
+def test_a_version_that_is_a_date_dates_the_catalog(tmp_path, monkeypatch):
+    monkeypatch.delenv(source_date.ENV, raising=False)
+    catalog = _catalog_without_dates(tmp_path)
+    (catalog / "catalog.yml").write_text((catalog / "catalog.yml").read_text() + 'version: "2021-03-04"\n')
+    assert source_date.source_date(load_catalog(catalog)).isoformat() == "2021-03-04T00:00:00+00:00"
+
+
+@pytest.mark.parametrize("value", ["", "soon", "-1", "1.5", "١٢", "9" * 5000, "99999999999999"])
+def test_a_bad_source_date_epoch_is_one_line(cli, tmp_path, monkeypatch, value):
+    monkeypatch.setenv(source_date.ENV, value)
+    code, stdout, err = cli("export", "edpb", "--catalog", _catalog_without_dates(tmp_path))
+    assert code == 1 and stdout == "" and no_traceback(err) and err.count("\n") == 1
+    assert err.startswith("error: SOURCE_DATE_EPOCH=") and len(err) < 200
+
+
+def test_chromium_pdf_is_dated_from_the_catalog(cli, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # Chromium even where WeasyPrint is installed
+    assert cli("policy", CATALOG, "--out", tmp_path / "o", "--format", "pdf")[0] == 0
+    pdf = (tmp_path / "o" / "cookie-policy.pdf").read_bytes()
+    assert b"/Producer (Skia/PDF" in pdf
+    assert re.findall(rb"/(CreationDate|ModDate) \(D:(\d+)", pdf) == [
+        (b"CreationDate", b"20200415000000"), (b"ModDate", b"20200415000000")
+    ]
+
+
+def test_weasyprint_pdf_is_dated_from_the_catalog(cli, tmp_path):
+    pytest.importorskip("weasyprint")
+    assert cli("policy", CATALOG, "--out", tmp_path / "o", "--format", "pdf")[0] == 0
+    text = pdf_text((tmp_path / "o" / "cookie-policy.pdf").read_bytes())
+    assert b"WeasyPrint" in text
+    assert re.findall(rb"/(CreationDate|ModDate) \(D:(\d+)", text) == [
+        (b"CreationDate", b"20200415000000"), (b"ModDate", b"20200415000000")
+    ]
+
+
+@pytest.mark.parametrize("suffix", [b"+01'00'", b"Z", b"", b"-05'30"])
+def test_pin_dates_keeps_every_byte_offset(suffix):
+    """The dates are rewritten in place: same length, nothing else touched."""
+    info = b"<</Title (a \\(D:20990101000000Z\\) title)\n/CreationDate (D:20261125140901%s)\n/ModDate (D:20261125140901%s)>>" % (suffix, suffix)
+    pdf = b"%PDF-1.4\n1 0 obj\n" + info + b"\nendobj\n2 0 obj\n<</CreationDate (D:20261125140901Z)>>\nendobj\ntrailer\n<</Size 3\n/Info 1 0 R>>\n%%EOF\n"
+    pinned = pdf_module.pin_dates(pdf, dt.datetime(2020, 4, 15, tzinfo=dt.timezone.utc))
+    assert len(pinned) == len(pdf)
+    assert re.findall(rb"/(?:CreationDate|ModDate) \((D:\d+)", pinned) == [b"D:20200415000000"] * 2 + [b"D:20261125140901"]
+    assert b"/Title (a \\(D:20990101000000Z\\) title)" in pinned
