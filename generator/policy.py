@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 
 from markdown_it import MarkdownIt
 
+from generator.md_tables import use_plain_tables
 from generator.model import Catalog, Cookie
 from generator.render import Renderer
 from generator.source_date import SourceDateError, source_date
@@ -43,7 +44,7 @@ def policy_markdown(renderer: Renderer) -> str:
 def policy_html(renderer: Renderer, markdown: str) -> str:
     # html=True lets through only the template's own tags (<br>, <code>): catalog
     # text reaches the Markdown with "<" already written as a character reference.
-    body = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+    body = use_plain_tables(MarkdownIt("commonmark", {"html": True}).enable("table")).render(markdown)
     body = body.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
     return renderer.render("policy.html.j2", body=body, lang="en")
 

@@ -8,6 +8,8 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
 import time
 import zlib
@@ -212,3 +214,45 @@ def test_pin_dates_keeps_every_byte_offset(suffix):
     assert len(pinned) == len(pdf)
     assert re.findall(rb"/(?:CreationDate|ModDate) \((D:\d+)", pinned) == [b"D:20200415000000"] * 2 + [b"D:20261125140901"]
     assert b"/Title (a \\(D:20990101000000Z\\) title)" in pinned
+
+
+# -- no process outlives the build ---------------------------------------------------------------
+
+
+def session_processes(session: int) -> list[int]:
+    """Live (not zombie) processes of a session, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_kill_9_of_mkdocs_build_leaves_no_process(tmp_path, ocd_catalog):
+    """A large catalog (its downloads once went to a forked child): killed mid-build, nothing of it lives on."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# OCD\n", encoding="utf-8")
+    config = {
+        "site_name": "OCD", "theme": {"name": "material", "font": False},
+        "plugins": ["search", {"cookie-catalog": {"catalog": str(ocd_catalog)}}],
+        "markdown_extensions": ["admonition", "attr_list", "tables"],
+    }
+    (tmp_path / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, env=env,
+                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 1.2  # into the build; a forked child for the downloads would be there by then
+    while time.monotonic() < deadline and build.poll() is None and len(session_processes(build.pid)) < 2:
+        time.sleep(0.005)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 3
+    while session_processes(build.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session_processes(build.pid) == []
