@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -75,6 +76,16 @@ def pin_dates(pdf: bytes, created: dt.datetime) -> bytes:
     return pdf[:start] + _DATE.sub(pinned, pdf[start:end]) + pdf[end:]
 
 
+def _dies_with_us() -> list[str]:
+    """A prefix that has the kernel kill Chromium if this process dies first (util-linux setpriv).
+
+    Without it a build killed with SIGKILL leaves Chromium printing on its own.
+    Where setpriv is missing Chromium still ends by itself once it has printed.
+    """
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
+
+
 def _chromium_pdf(binary: str, html: str) -> bytes:
     from generator.policy import PolicyError
 
@@ -82,7 +93,7 @@ def _chromium_pdf(binary: str, html: str) -> bytes:
         source, target = Path(tmp) / "policy.html", Path(tmp) / "policy.pdf"
         source.write_text(html, encoding="utf-8")
         command = [
-            binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            *_dies_with_us(), binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",
             "--no-pdf-header-footer", f"--print-to-pdf={target}", source.as_uri(),
         ]

@@ -256,3 +256,27 @@ def test_kill_9_of_mkdocs_build_leaves_no_process(tmp_path, ocd_catalog):
     while session_processes(build.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert session_processes(build.pid) == []
+
+
+@pytest.mark.skipif(not shutil.which("setpriv"), reason="the kernel's parent-death signal is set through setpriv")
+def test_kill_9_while_chromium_prints_leaves_no_process(tmp_path):
+    """A Chromium that takes its time (here: a stand-in that sleeps) dies with the killed policy run."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "chromium").write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    (bin_dir / "chromium").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin"}
+    code = "import sys; sys.modules['weasyprint'] = None; from generator.cli import main; main()"
+    run = subprocess.Popen([sys.executable, "-c", code, "policy", str(CATALOG), "--out", str(tmp_path / "o"),
+                            "--format", "pdf"], env=env, start_new_session=True, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len(session_processes(run.pid)) < 2:  # the stand-in is running
+        assert run.poll() is None, run.stderr.read().decode()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 5
+    while session_processes(run.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session_processes(run.pid) == []
