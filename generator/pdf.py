@@ -26,7 +26,7 @@ _DATE = re.compile(rb"/(?:CreationDate|ModDate)\s*(\(D:\d{4,14}[^()\\]*\))")
 def find_engine() -> Engine:
     """The first available engine; PolicyError naming how to get one otherwise."""
     try:
-        import weasyprint  # type: ignore[import-not-found]
+        import weasyprint  # type: ignore[import-not-found]  # noqa: F401  (is it installed?)
     except ImportError:
         pass
     else:
