@@ -143,7 +143,7 @@ def _recover(out: Path) -> None:
     its swap. Otherwise the parked copy and any staging are dead and removed.
     """
     backup, staging = _beside(out, "old.tmp"), _beside(out, "new.tmp")
-    if backup.is_dir() and not os.path.lexists(out):
+    if backup.is_dir() and not backup.is_symlink() and not os.path.lexists(out):
         backup.rename(out)
     for dead in (backup, staging):
         if dead.is_dir() and not dead.is_symlink():
@@ -194,8 +194,15 @@ def write_tree(out: Path, files: dict[str, bytes], *, owner: str = "cookie-catal
             finally:
                 _recover(out)  # the previous output back if the fallback stopped half-way; staging gone
     except OSError as exc:
-        raise SinkError(f"cannot write {shown}: {exc.strerror or exc}; the previous output is unchanged") from exc
+        raise SinkError(f"cannot write {shown}: {_reason(exc, out)}; the previous output is unchanged") from exc
     return changed
+
+
+def _reason(exc: OSError, out: Path) -> str:
+    """The error, naming the file when it is one of ours beside ``out`` (e.g. a ``.DIR.lock`` that is a directory)."""
+    reason = str(exc.strerror or exc)
+    where = Path(os.fsdecode(exc.filename)) if exc.filename else None
+    return f"{where.name}: {reason}" if where is not None and where.parent == out.parent and where != out else reason
 
 
 def _swap(staging: Path, out: Path) -> None:

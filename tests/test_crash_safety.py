@@ -251,3 +251,27 @@ def test_a_writer_that_waits_too_long_gives_up_with_one_line(cli, tmp_path, monk
     assert code == 1 and no_traceback(err) and err.count("\n") == 1
     assert err == f"error: {out} is being written by another run (it holds .out.lock); gave up after 0.3 s, nothing was written\n"
     assert contents(out) == before
+
+
+@pytest.mark.parametrize("planted", ["lock-directory", "lock-symlink", "old-symlink", "new-symlink"])
+def test_what_lies_beside_the_directory_is_never_followed(cli, tmp_path, planted):
+    """The writer's own names beside DIR, if something else is there: one line, or removed; never followed."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.md").write_text("keep")
+    out = tmp_path / "w" / "out"
+    out.parent.mkdir()
+    name, kind = {"lock-directory": (".out.lock", "dir"), "lock-symlink": (".out.lock", "link"),
+                  "old-symlink": (".out.old.tmp", "link"), "new-symlink": (".out.new.tmp", "link")}[planted]
+    if kind == "dir":
+        (out.parent / name).mkdir()
+    else:
+        (out.parent / name).symlink_to(outside, target_is_directory=True)
+    code, _, err = cli("generate", CATALOG, "--out", out)
+    if name == ".out.lock":
+        assert code == 1 and no_traceback(err) and err.count("\n") == 1
+        assert err.startswith(f"error: cannot write {out}: .out.lock: ") and not out.exists()
+    else:
+        assert code == 0, err
+        assert (out / "index.md").is_file() and not out.is_symlink() and beside(out) == []
+    assert contents(outside) == {"keep.md": b"keep"}
