@@ -26,7 +26,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from generator.background import Background, BackgroundError
 from generator.directives import DirectiveError, expand
 from generator.history import changes_pages
 from generator.loader import load_catalog
@@ -38,8 +37,6 @@ from generator.render import PageCache, Renderer
 from generator.search_index import cookie_entries, update_index_file
 
 DOWNLOADS = "downloads"
-# Below this many cookies the downloads take a few milliseconds: not worth a process.
-BACKGROUND_OVER = 500
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 # MkDocs makes a new plugin instance for every rebuild under `mkdocs serve`;
 # the pages of the previous build are kept here, in the serving process.
@@ -90,7 +87,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.generated: list[str] = []  # src_uris of our pages, overview first
         self.renderer: Optional[Renderer] = None  # for directives in hand-written pages
         self.page_urls: dict[str, str] = {}  # plugin slug -> URL of its page
-        self.downloads: Optional[Background[dict[str, bytes]]] = None
+        self.downloads: Optional[Callable[[], dict[str, bytes]]] = None  # makes them, in on_env
         self.download_files: dict[str, File] = {}  # file name -> its File, filled in on_env
 
     def _path(self, config: MkDocsConfig, value: str) -> Path:
@@ -115,13 +112,11 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self.download_files = {}
             if downloads:
                 # Fail now on what can be checked now (e.g. no PDF engine); build the
-                # files while MkDocs converts pages (see on_env).
+                # files in on_env, in this process: no child to outlive a killed build.
                 catalog = self.catalog
                 if "pdf" in formats:
                     find_engine()
-                self.downloads = Background(
-                    lambda: policy_files(catalog, formats, templates), worthwhile=catalog.cookie_count > BACKGROUND_OVER
-                )
+                self.downloads = lambda: policy_files(catalog, formats, templates)
                 for fmt in formats:
                     name = f"{BASENAME}.{fmt}"
                     self.download_files[name] = _Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
@@ -153,8 +148,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         env.filters["striptags"] = _text_as_html(env.filters["striptags"])
         if self.downloads is not None:
             try:
-                produced = self.downloads.result()
-            except (BackgroundError, jinja2.TemplateError, PolicyError) as exc:
+                produced = self.downloads()
+            except (jinja2.TemplateError, PolicyError) as exc:
                 raise PluginError(f"cookie-catalog: the policy downloads: {exc}") from None
             for name, file in self.download_files.items():
                 file.content_bytes = produced[name]
