@@ -23,7 +23,7 @@ from generator.model import Catalog
 from generator.policy import DEFAULT_FORMATS, FORMATS, PolicyError, policy_files
 from generator.problems import CatalogError
 from generator.render import Renderer
-from generator.sink import SinkError, write_tree
+from generator.sink import SinkError, write_file, write_tree
 from generator import terminal
 
 CATALOG_ARG = click.argument("catalog", default="catalog", type=click.Path(path_type=Path))
@@ -44,6 +44,12 @@ _NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and l
 def fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+def usage_fail(message: str) -> None:
+    """A command line that asks for something impossible: one line, exit 2, nothing touched."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
 
 
 def load_or_exit(catalog: Path) -> Catalog:
@@ -128,14 +134,29 @@ def policy(catalog: Path, out: Path, formats: str, templates: Optional[Path]) ->
     The same files the MkDocs plugin offers under downloads/. On any error
     nothing in --out changes.
     """
+    wanted = policy_formats(formats)
     model = load_or_exit(catalog)
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
     try:
         files = render_or_exit(lambda: policy_files(model, wanted, templates))
         changed = write_tree(out, files)
     except (PolicyError, SinkError) as exc:
         fail(str(exc))
     click.echo(f"{out}: {', '.join(files)} ({len(changed)} changed)")
+
+
+def policy_formats(value: str) -> list[str]:
+    """``--format`` of ``policy``: at least one format, each known, or a usage error.
+
+    An empty list would replace the output directory with nothing in it.
+    """
+    wanted = [f.strip() for f in value.split(",")]
+    expected = f"expected a comma-separated list of {', '.join(FORMATS)}"
+    if not all(wanted):
+        usage_fail(f"--format {value!r}: an empty format; {expected}")
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        usage_fail(f"--format {value!r}: unknown format {', '.join(map(repr, unknown))}; {expected}")
+    return wanted
 
 
 @main.command()
@@ -148,11 +169,10 @@ def schema(out: Optional[Path]) -> None:
         click.echo(serialise(schemas()["plugin.schema.json"]), nl=False)
         return
     try:
-        out.mkdir(parents=True, exist_ok=True)
         for name, document in schemas().items():
-            (out / name).write_text(serialise(document), encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}")
+            write_file(out / name, serialise(document).encode("utf-8"))
+    except SinkError as exc:
+        fail(str(exc))
     click.echo(f"{out}: {', '.join(schemas())}")
 
 

@@ -8,11 +8,9 @@ to its group.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Optional
@@ -26,7 +24,8 @@ from generator.loader import load_catalog
 from generator.model import Catalog
 from generator.problems import CatalogError
 from generator.scan import Report, ScanError, compare, read_capture
-from generator.sink import SinkError, write_tree
+from generator.sink import SinkError, write_file, write_tree
+from generator.source_date import SourceDateError
 from generator.terminal import one_line
 
 OUT_DIR = click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the catalog into.")
@@ -80,17 +79,14 @@ def _write_catalog(imported: Imported, out: Path, force: bool) -> None:
 
 
 def _write_text(out: Path, text: str) -> None:
-    """Standard output for "-", else replace the file in one step (a temporary file renamed over it)."""
+    """Standard output for "-", else replace the file in one step (see ``sink.write_file``)."""
     if str(out) == "-":
         click.echo(text, nl=False)
         return
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", suffix=".tmp", delete=False, newline="") as fh:
-            fh.write(text)
-        os.replace(fh.name, out)
-    except OSError as exc:
-        fail(f"cannot write {out}: {exc.strerror or exc}")
+        write_file(out, text.encode("utf-8"))
+    except SinkError as exc:
+        fail(str(exc))
     click.echo(f"{out}: written", err=True)
 
 
@@ -147,13 +143,18 @@ def _exporter(name: str, render: Callable[[Catalog], str], summary: str) -> None
     @CATALOG_OPT
     @OUT_FILE
     def command(catalog: Path, out: Path) -> None:
-        _write_text(out, render(load_or_exit(catalog)))
+        model = load_or_exit(catalog)
+        try:
+            text = render(model)
+        except SourceDateError as exc:
+            fail(str(exc))
+        _write_text(out, text)
 
 
 _exporter("open-cookie-database", ocd_export.export, "The Open Cookie Database's CSV columns, one row per cookie.")
 _exporter("cookieconsent", cookieconsent.export, "An ES module with a cookieconsent v3 configuration.")
 _exporter("klaro", klaro.export, "A script defining a Klaro! `klaroConfig`.")
-_exporter("edpb", lambda c: edpb.export(c, dt.datetime.now(dt.timezone.utc)), "Knowledge bases for the EDPB Website Auditing Tool (JSON).")
+_exporter("edpb", edpb.export, "Knowledge bases for the EDPB Website Auditing Tool (JSON).")
 _exporter("json", json_catalog.export, "The catalog as one JSON document (schemas/catalog-document.schema.json).")
 
 

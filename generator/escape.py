@@ -19,6 +19,7 @@ end a list number, form an ellipsis or a ``www.`` link; ``-`` only in runs
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -40,6 +41,7 @@ _TRANSLATION = str.maketrans(
 _IN_CONTEXT = re.compile(r"^\s+|\s+$|^[.:-]|(?<=[\d.])\.|\.(?=\.)|(?i:(?<=www))\.|(?<=-)-|-(?=-)|:(?=[^ ])")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_NOT_ATTR_SAFE = re.compile(r"[^\w.:-]")
 
 
 def _reference(match: re.Match) -> str:
@@ -60,3 +62,40 @@ def html_text(text: str) -> Markup:
     """HTML that shows ``text`` exactly; line breaks become ``<br>``."""
     text = _CONTROL.sub("\ufffd", text)
     return Markup("<br>").join(escape(part) for part in _LINE_BREAKS.split(text))
+
+
+def html_attr(text: str) -> str:
+    """``text`` inside a double-quoted HTML attribute of a Markdown page (``id="..."``).
+
+    Identifiers written there (anchors, category keys) have a safe shape by
+    construction or validation; escaping them anyway means a quote can never
+    end the attribute. Every character but letters, digits, ``_ . : -``
+    becomes a reference, so neither can a ``|`` end a table cell or a line
+    break the row.
+    """
+    return _NOT_ATTR_SAFE.sub(_reference, text)
+
+
+def url_part(text: str) -> str:
+    """``text`` as one segment or fragment of a link target: every reserved character percent-encoded."""
+    return quote(text, safe="")
+# In an element's content (the tokenizer's data state, where innerHTML and
+# insertAdjacentHTML parse), "&" starts a character reference only before an
+# ASCII letter, digit or "#", and "<" starts markup only before an ASCII letter,
+# "!", "/" or "?" (WHATWG HTML, 13.2.5.1, .6, .72). Everywhere else both are
+# literal text, so only these occurrences are escaped.
+_MARKUP_START = re.compile(r"&(?=[0-9A-Za-z#])|<(?=[A-Za-z!/?])")
+_REFERENCE_FOR = {"&": "&amp;", "<": "&lt;"}
+
+
+def html_content(text: str) -> str:
+    """Text for a program that parses it as HTML into an element (``innerHTML``); line breaks become ``<br>``.
+
+    Consent tools take their texts as HTML (cookieconsent always, Klaro with
+    ``htmlTexts``), and some of them also show the same string as plain text:
+    cookieconsent writes a section title into the switch's label with
+    ``textContent``. Escaping only what would start markup keeps ordinary text
+    (``Ads & tracking``, ``Partners' cookies``, ``a < b``) identical in both.
+    """
+    parts = _LINE_BREAKS.split(_CONTROL.sub("\ufffd", text))
+    return "<br>".join(_MARKUP_START.sub(lambda m: _REFERENCE_FOR[m.group()], part) for part in parts)

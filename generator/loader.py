@@ -195,6 +195,8 @@ def _problem(doc: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     given = error.get("input")
+    if loc[-1:] == ("[key]",):  # pydantic's mark for a mapping key (a category key): point at the key
+        return doc.problem(loc[:-1], str(error.get("ctx", {}).get("error") or error["msg"]), key=True)
     if kind == "missing":
         return doc.problem(loc, "is required but missing; add it")
     if kind == "extra_forbidden":

@@ -51,6 +51,12 @@ BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
 
 
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029\x0b\x0c\x85]")
+# A category key becomes an HTML id (`category-<key>`) and a link target on the
+# site; this shape is safe in both without escaping, and is what the importers
+# derive from a source's category names ("Social media" -> social-media).
+CATEGORY_KEY = r"^[a-z0-9][a-z0-9-]*$"
+CATEGORY_KEY_EXPECTED = "lower-case letters a-z, digits and '-', starting with a letter or digit, such as social-media"
+_CATEGORY_KEY = re.compile(CATEGORY_KEY)
 
 
 def _one_line(value: object) -> object:
@@ -65,6 +71,12 @@ def _one_line(value: object) -> object:
 def _not_blank(value: object) -> object:
     if isinstance(value, str) and not value.strip():
         raise ValueError("is blank; expected text")
+    return value
+
+
+def _category_key(value: object) -> object:
+    if isinstance(value, str) and not _CATEGORY_KEY.fullmatch(value):
+        raise ValueError(f"is not a usable category key; expected {CATEGORY_KEY_EXPECTED}")
     return value
 
 
@@ -87,6 +99,7 @@ CookieName = Annotated[str, BeforeValidator(_one_line), Field(min_length=1)]
 # A policy with a blank purpose or a blank product name is not a policy.
 NonBlank = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1)]
 YamlBool = Annotated[bool, BeforeValidator(_yaml_bool)]
+CategoryKey = Annotated[str, BeforeValidator(_category_key)]
 DurationField = Annotated[
     duration.Duration,
     BeforeValidator(_parse_duration),
@@ -129,8 +142,11 @@ class ProductFile(_Strict):
     contact: Optional[str] = None
     intro: Optional[str] = None
     notes: list[Note] = []
-    categories: dict[str, CategoryDef] = Field(
-        {}, description="Extra consent categories, or new labels and descriptions for the built-in ones."
+    categories: dict[CategoryKey, CategoryDef] = Field(
+        {},
+        description="Extra consent categories, or new labels and descriptions for the built-in ones, by key. "
+        f"A key is {CATEGORY_KEY_EXPECTED}.",
+        json_schema_extra={"propertyNames": {"pattern": CATEGORY_KEY}},
     )
 
 
@@ -142,8 +158,8 @@ class CookieEntry(_Strict):
     duration: DurationField
     provenance: Provenance
     category: str = Field(
-        description="Consent category: a built-in one or one declared in catalog.yml.",
-        json_schema_extra={"examples": list(BUILTIN_CATEGORIES)},
+        description="Consent category: the key of a built-in one or of one declared in catalog.yml.",
+        json_schema_extra={"examples": list(BUILTIN_CATEGORIES), "pattern": CATEGORY_KEY},
     )
     condition: Optional[str] = Field(None, description="The feature or API the cookie depends on.")
     storage: Storage = "cookie"

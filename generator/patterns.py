@@ -4,6 +4,7 @@ A catalog entry with ``pattern: true`` stands for many names: ``_ga_`` for
 ``_ga_XYZ123`` (a prefix), ``SSPR_*`` or ``a*b`` (``*`` is any text). The scanner
 matches with Python's ``re`` and consent tools with JavaScript ``RegExp``; the
 source written here means the same in both, so what we test is what ships.
+The one difference is how the two escape a character beyond the BMP.
 """
 
 from __future__ import annotations
@@ -14,31 +15,55 @@ import re
 # Characters with a meaning in either regex dialect; escaping "/" also lets the
 # source sit inside a JavaScript /literal/.
 _SPECIAL = set("\\^$.*+?()[]{}|/")
+# Written as \uXXXX like non-ASCII text: a source pasted into a <script>
+# element must not hold "</script>" or "<!--".
+_HTML_SIGNIFICANT = set("<>&")
 
 
-def _escape(text: str) -> str:
+def _unit_escapes(ch: str, python: bool) -> str:
+    """``ch`` as ``\\uXXXX``. JavaScript (without the ``u`` flag) matches UTF-16 code
+    units, so a character beyond the BMP is its surrogate pair; Python matches
+    code points and spells it ``\\UXXXXXXXX``."""
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    if python:
+        return f"\\U{code:08x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _escape(text: str, python: bool) -> str:
     out = []
     for ch in text:
         if ch in _SPECIAL:
             out.append("\\" + ch)
-        elif " " <= ch <= "~":
+        elif " " <= ch <= "~" and ch not in _HTML_SIGNIFICANT:
             out.append(ch)
-        else:  # control and non-ASCII characters, as \\uXXXX (surrogate pairs beyond the BMP)
-            data = ch.encode("utf-16-be")
-            out.extend(f"\\u{int.from_bytes(data[i:i + 2], 'big'):04x}" for i in range(0, len(data), 2))
+        else:  # control, non-ASCII and HTML-significant characters
+            out.append(_unit_escapes(ch, python))
     return "".join(out)
 
 
-def name_regex(name: str) -> str:
-    """``_ga_`` -> ``^_ga_`` (a prefix); ``SSPR_*`` -> ``^SSPR_.*$`` (``*`` is any text)."""
+def name_regex(name: str, *, python: bool = False) -> str:
+    """``_ga_`` -> ``^_ga_`` (a prefix); ``SSPR_*`` -> ``^SSPR_.*$`` (``*`` is any text).
+
+    The JavaScript spelling by default; ``python=True`` differs only for
+    characters beyond the BMP (see ``_unit_escapes``).
+    """
     if "*" not in name:
-        return "^" + _escape(name)
-    return "^" + ".*".join(_escape(part) for part in name.split("*")) + "$"
+        return "^" + _escape(name, python)
+    return "^" + ".*".join(_escape(part, python) for part in name.split("*")) + "$"
+
+
+def exact_regex(name: str) -> str:
+    """The JavaScript regex source matching exactly the name ``name``, every character literal."""
+    return "^" + _escape(name, False) + "$"
 
 
 @functools.lru_cache(maxsize=None)
 def _compiled(name: str) -> re.Pattern[str]:
-    return re.compile(name_regex(name), re.DOTALL)
+    return re.compile(name_regex(name, python=True), re.DOTALL)
 
 
 def covers(pattern: str, seen: str) -> bool:

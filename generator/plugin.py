@@ -8,13 +8,15 @@ edit is picked up on the next rebuild.
 
 from __future__ import annotations
 
+import html
 import logging
 import posixpath
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import jinja2
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,7 +26,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from generator.background import Background, BackgroundError
 from generator.directives import DirectiveError, expand
 from generator.history import changes_pages
 from generator.loader import load_catalog
@@ -36,8 +37,6 @@ from generator.render import PageCache, Renderer
 from generator.search_index import cookie_entries, update_index_file
 
 DOWNLOADS = "downloads"
-# Below this many cookies the downloads take a few milliseconds: not worth a process.
-BACKGROUND_OVER = 500
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 # MkDocs makes a new plugin instance for every rebuild under `mkdocs serve`;
 # the pages of the previous build are kept here, in the serving process.
@@ -88,7 +87,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.generated: list[str] = []  # src_uris of our pages, overview first
         self.renderer: Optional[Renderer] = None  # for directives in hand-written pages
         self.page_urls: dict[str, str] = {}  # plugin slug -> URL of its page
-        self.downloads: Optional[Background[dict[str, bytes]]] = None
+        self.downloads: Optional[Callable[[], dict[str, bytes]]] = None  # makes them, in on_env
         self.download_files: dict[str, File] = {}  # file name -> its File, filled in on_env
 
     def _path(self, config: MkDocsConfig, value: str) -> Path:
@@ -113,13 +112,11 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self.download_files = {}
             if downloads:
                 # Fail now on what can be checked now (e.g. no PDF engine); build the
-                # files while MkDocs converts pages (see on_env).
+                # files in on_env, in this process: no child to outlive a killed build.
                 catalog = self.catalog
                 if "pdf" in formats:
                     find_engine()
-                self.downloads = Background(
-                    lambda: policy_files(catalog, formats, templates), worthwhile=catalog.cookie_count > BACKGROUND_OVER
-                )
+                self.downloads = lambda: policy_files(catalog, formats, templates)
                 for fmt in formats:
                     name = f"{BASENAME}.{fmt}"
                     self.download_files[name] = _Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
@@ -147,11 +144,12 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         return files
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
-        """Hand the downloads their content, before MkDocs copies static files."""
+        """Make the theme's `striptags` safe; hand the downloads their content before MkDocs copies static files."""
+        env.filters["striptags"] = _text_as_html(env.filters["striptags"])
         if self.downloads is not None:
             try:
-                produced = self.downloads.result()
-            except (BackgroundError, jinja2.TemplateError, PolicyError) as exc:
+                produced = self.downloads()
+            except (jinja2.TemplateError, PolicyError) as exc:
                 raise PluginError(f"cookie-catalog: the policy downloads: {exc}") from None
             for name, file in self.download_files.items():
                 file.content_bytes = produced[name]
@@ -181,7 +179,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         ours = [files.get_file_from_path(uri).page for uri in self.generated]
         items, slot = _extract(list(nav.items), {id(p) for p in ours})
         container, index = slot or (items, len(items))
-        container.insert(index, Section(self.config.nav_title, self._grouped(ours)))
+        container.insert(index, Section(_html(self.config.nav_title), self._grouped(ours)))
         # Rebuild what get_navigation derived from the tree.
         pages = [p for p in _walk(items) if isinstance(p, Page)]
         for page0, page1, page2 in zip([None, *pages], pages, [*pages[1:], None]):
@@ -203,10 +201,25 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
                 continue
             initial = title[:1].upper() if title[:1].isalpha() else "0–9" if title[:1].isdigit() else "#"
             if initial not in sections:
-                sections[initial] = Section(initial, [])
+                sections[initial] = Section(_html(initial), [])
                 out.append(sections[initial])
             sections[initial].children.append(page)
         return out
+
+    def on_page_content(self, html_: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Give our pages a title the theme can put anywhere: its text, as HTML, marked as such.
+
+        MkDocs takes a page's title from its h1 as HTML with the catalog's
+        character references (``Chat &#60;/title&#62;``). Themes write it
+        unescaped (nav, header, breadcrumbs: right, it is HTML) but also
+        escape it again (``aria-label="{{ title | e }}"``: the references
+        shown as text). As :class:`Markup`, Jinja's escaping leaves it as it
+        is; minimally escaped, it reads the same everywhere. This runs before
+        any page is put in a template, so every nav and footer gets it.
+        """
+        if page.file.src_uri in self.generated and page.title is not None:
+            page.title = Markup(escape(html.unescape(page.title)))
+        return html_
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages."""
@@ -249,6 +262,28 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         if self.config.templates:
             server.watch(str(self._path(config, self.config.templates)))
         return server
+
+
+def _html(text: str) -> Markup:
+    """Plain text as the HTML a nav title is: themes write nav titles unescaped."""
+    return escape(text)
+
+
+def _text_as_html(striptags: Callable[[object], str]) -> Callable[[object], Markup]:
+    """Jinja's ``striptags``, escaped again: the text of some HTML, as HTML.
+
+    ``striptags`` removes tags and then decodes character references, so it
+    returns plain text; themes write that text into HTML as it is. Material's
+    ``<title>{{ page.title | striptags }}</title>`` thus turns a title's
+    ``&lt;/title&gt;&lt;img onerror=...&gt;`` into markup that runs. Escaped
+    (as :class:`Markup`, so a following ``| e`` leaves it alone), the text
+    shows verbatim, in an element or an attribute.
+    """
+
+    def safe_striptags(value: object) -> Markup:
+        return escape(striptags(value))
+
+    return safe_striptags
 
 
 def _extract(items: list, ours: set[int]) -> tuple[list, Optional[tuple[list, int]]]:

@@ -15,8 +15,10 @@ from typing import Any, Iterable, Optional
 
 from markdown_it import MarkdownIt
 
+from generator.md_tables import use_plain_tables
 from generator.model import Catalog, Cookie
 from generator.render import Renderer
+from generator.source_date import SourceDateError, source_date
 
 BASENAME = "cookie-policy"
 FORMATS = ("md", "html", "csv", "json", "pdf")
@@ -42,7 +44,7 @@ def policy_markdown(renderer: Renderer) -> str:
 def policy_html(renderer: Renderer, markdown: str) -> str:
     # html=True lets through only the template's own tags (<br>, <code>): catalog
     # text reaches the Markdown with "<" already written as a character reference.
-    body = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
+    body = use_plain_tables(MarkdownIt("commonmark", {"html": True}).enable("table")).render(markdown)
     body = body.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
     return renderer.render("policy.html.j2", body=body, lang="en")
 
@@ -123,17 +125,24 @@ def policy_files(
 ) -> dict[str, bytes]:
     """``{"cookie-policy.md": b"...", ...}`` for the formats asked for.
 
-    Raises PolicyError (before anything is produced) when a format cannot be made.
+    Raises PolicyError (before anything is produced) when a format cannot be made
+    or none is asked for.
     """
     formats = tuple(dict.fromkeys(formats))
+    if not formats:
+        raise PolicyError(f"no format asked for; expected some of {', '.join(FORMATS)}")
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise PolicyError(f"unknown format {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
-    engine = None
+    engine, created = None, None
     if "pdf" in formats:
         from generator.pdf import find_engine
 
         engine = find_engine()
+        try:
+            created = source_date(catalog)
+        except SourceDateError as exc:
+            raise PolicyError(str(exc)) from None
     renderer = Renderer(catalog, templates)
     markdown = policy_markdown(renderer)
     html = policy_html(renderer, markdown) if {"html", "pdf"} & set(formats) else ""
@@ -142,6 +151,6 @@ def policy_files(
         "html": lambda: html.encode("utf-8"),
         "csv": lambda: policy_csv(catalog).encode("utf-8"),
         "json": lambda: policy_json(catalog).encode("utf-8"),
-        "pdf": lambda: engine(html),  # type: ignore[misc]
+        "pdf": lambda: engine(html, created),  # type: ignore[misc]
     }
     return {f"{BASENAME}.{fmt}": produce[fmt]() for fmt in formats}

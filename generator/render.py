@@ -16,7 +16,7 @@ from typing import Callable, Hashable, Iterator, Optional
 import jinja2
 from jinja2.loaders import split_template_path
 
-from generator.escape import html_text, md_code, md_text
+from generator.escape import html_attr, html_text, md_code, md_text, url_part
 from generator.inputfile import InputError, read_text
 from generator.model import Catalog, Cookie, Note, Plugin
 from generator.problems import display_path
@@ -110,6 +110,8 @@ class Renderer:
         self.env.filters["md_code"] = md_code
         self.env.filters["breakable"] = _breakable
         self.env.filters["html_text"] = html_text
+        self.env.filters["html_attr"] = html_attr
+        self.env.filters["url_part"] = url_part
         self.env.globals.update(
             catalog=catalog,
             product=catalog.product,
@@ -129,7 +131,7 @@ class Renderer:
         labels = {c.key: md_text(c.label) for c in self.catalog.categories}
         if overview_href is None:
             return lambda key: labels[key]
-        return lambda key: f"[{labels[key]}]({overview_href}#category-{key})"
+        return lambda key: f"[{labels[key]}]({overview_href}#category-{url_part(key)})"
 
     def pages(self) -> dict[str, str]:
         """Every page of the catalog: the overview, then one page per plugin."""

@@ -10,6 +10,7 @@ kept so that any problem can be traced back to a line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +32,7 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 
 Loc = tuple[Union[str, int], ...]
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class _Loader(yaml.CSafeLoader):
@@ -96,10 +98,18 @@ class YamlDocument:
 
 
 def format_loc(loc: Loc) -> str:
-    """``("cookies", 3, "duration")`` -> ``cookies[3].duration``."""
+    """``("cookies", 3, "duration")`` -> ``cookies[3].duration``.
+
+    A key that is not a plain word (a category key with quotes, a line break or
+    a terminal escape in it) is shown quoted, ``categories['a"b']``, so the
+    problem stays one readable line.
+    """
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int) or not _PLAIN_KEY.fullmatch(part):
+            out += f"[{part!r}]"
+        else:
+            out += f".{part}" if out else part
     return out
 
 

@@ -6,17 +6,37 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from generator.model import BUILTIN_CATEGORIES
+
 METACHARACTERS = ["*", "_", "|", "[", "]", "(", ")", "<", ">", "&", "#", "\\", "`", "{{", "}}", "{%", "%}",
                   "---", "<script>", "</td>", "javascript:", "[x](y)", "![i](j)", "&amp;", "&#42;", ":smile:",
                   "==", "~~", "^^", "++", "...", "--", "www.example.com", "@", "$x$", "'", '"', "!!!", "1. ",
                   "- ", "> ", "*[HTML]: ", "{: .x}", "--8<--", "\n", "\r\n", "\t", "  ", " ", "\u200f", "\u202e",
                   "مرحبا", "שלום", "日本語", "😀", "👩‍👩‍👧", "ｃｏｏｋｉｅ", "Ａ", "ß", "İ", "\u0301", "\x00", "\x85", "\u2028"]
+# Markup that calls __cc_ran() if it ever runs (the browser tests define it), out of every context it may land in.
+PAYLOADS = ["</title><img src=x onerror=__cc_ran(1)>", '" onmouseover="__cc_ran(2)" x="',
+            "' onfocus='__cc_ran(3)' autofocus x='", "<svg onload=__cc_ran(4)>",
+            "</textarea></style><script>__cc_ran(5)</script>", "&lt;/title&gt;", "&#60;b&#62;"]
+METACHARACTERS += PAYLOADS
+
+# Markup that runs or shows if a program that renders text as HTML gets it unescaped;
+# a payload that runs sets window.__xss (an <img src=x> loads x from the page's own server).
+HTML_PAYLOADS = [
+    '<img src=x onerror="window.__xss=1">', "<b>bold</b>", "</script><script>window.__xss=1</script>",
+    '<svg onload="window.__xss=1"></svg>', '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+    "<!--", "-->", "<a href=javascript:window.__xss=1>x</a>", "&lt;b&gt;", "&amp;", "&#60;", "&", "<", "< b",
+    "{{revisionMessage}}", "{purposes}", "<br>", "\\", "^(", "$", '"', "'", "</title>", "<p>", "<style>",
+]
 
 _any = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
 _fragment = st.one_of(st.sampled_from(METACHARACTERS), _any, st.text("abcXYZ019 .-", min_size=1, max_size=6))
 text = st.lists(_fragment, max_size=8).map("".join)
 nonblank = text.filter(lambda s: s.strip() != "")
 one_line = text.map(lambda s: "".join(" " if c in "\n\r\x0b\x0c\x85\u2028\u2029" else c for c in s)).filter(lambda s: s.strip() != "")
+markup = st.lists(st.one_of(st.sampled_from(HTML_PAYLOADS), text), max_size=4).map("".join)
+markup_nonblank = markup.filter(lambda s: s.strip() != "")
+markup_line = st.one_of(st.sampled_from(HTML_PAYLOADS), one_line).filter(lambda s: s.strip() != "")
+CUSTOM_CATEGORIES = ["social", "x-custom"]
 
 
 def yaml_quote(value: str) -> str:
@@ -59,8 +79,45 @@ def catalogs(draw) -> dict:
     return {"product": draw(one_line), "intro": draw(st.none() | text), "contact": draw(st.none() | text), "note": draw(st.none() | nonblank), "plugins": plugins}
 
 
+@st.composite
+def markup_catalogs(draw) -> dict:
+    """Like ``catalogs``, with markup in every text, categories of their own or relabelled, and patterns."""
+    keys = [*BUILTIN_CATEGORIES, *CUSTOM_CATEGORIES]
+    categories = {
+        key: {"label": draw(markup_line), "description": draw(st.none() | markup_nonblank)}
+        for key in draw(st.lists(st.sampled_from(keys), unique=True, max_size=4))
+    }
+    usable = [k for k in keys if k in BUILTIN_CATEGORIES or k in categories]
+    plugins = []
+    for i in range(draw(st.integers(1, 3))):
+        names = draw(st.lists(markup_line, max_size=4, unique_by=str.strip))
+        cookies = [
+            {"name": name, "purpose": draw(markup_nonblank), "condition": draw(st.none() | markup),
+             "domain": draw(st.none() | markup_line), "duration_note": draw(st.none() | markup),
+             "category": draw(st.sampled_from(usable)), "pattern": draw(st.booleans())}
+            for name in names
+        ]
+        plugins.append({"plugin": f"{draw(markup_line)} {i}", "description": draw(st.none() | markup),
+                        "note": draw(st.none() | markup_nonblank), "cookies": cookies})
+    return {"product": draw(markup_line), "intro": draw(st.none() | markup), "contact": draw(st.none() | markup),
+            "note": draw(st.none() | markup_nonblank), "categories": categories, "plugins": plugins}
+
+
+def category_texts(data: dict) -> dict[str, tuple[str, str]]:
+    """Each category's label and description as ``data`` defines them: the built-in texts unless it gives its own."""
+    texts = dict(BUILTIN_CATEGORIES)
+    for key, given in data.get("categories", {}).items():
+        label, description = texts.get(key, (key.replace("-", " ").capitalize(), ""))
+        texts[key] = (given["label"] or label, given["description"] or description)
+    return texts
+
+
 def write(data: dict, root: Path) -> Path:
-    """Write the catalog ``data`` as YAML files under ``root``."""
+    """Write the catalog ``data`` as YAML files under ``root``.
+
+    Optional keys: ``categories`` ({key: {"label": ..., "description": ...}}),
+    and a cookie's ``category`` (analytics by default) and ``pattern``.
+    """
     (root / "plugins").mkdir(parents=True)
     lines = [f"product: {yaml_quote(data['product'])}"]
     for key in ("intro", "contact"):
@@ -68,6 +125,11 @@ def write(data: dict, root: Path) -> Path:
             lines.append(f"{key}: {yaml_quote(data[key])}")
     if data["note"] is not None:
         lines.append(f"notes:\n  - kind: important\n    text: {yaml_quote(data['note'])}")
+    if data.get("categories"):
+        lines.append("categories:")
+        for key, texts in data["categories"].items():
+            lines.append(f"  {yaml_quote(key)}:")
+            lines.extend(f"    {field}: {yaml_quote(value)}" for field, value in texts.items() if value is not None)
     (root / "catalog.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for i, plugin in enumerate(data["plugins"]):
         lines = [f"plugin: {yaml_quote(plugin['plugin'])}"]
@@ -79,7 +141,10 @@ def write(data: dict, root: Path) -> Path:
         for cookie in plugin["cookies"]:
             lines.append(f"  - name: {yaml_quote(cookie['name'])}")
             lines.append(f"    purpose: {yaml_quote(cookie['purpose'])}")
-            lines.append("    duration: 2 years\n    provenance: third-party\n    category: analytics")
+            lines.append("    duration: 2 years\n    provenance: third-party")
+            lines.append(f"    category: {yaml_quote(cookie.get('category', 'analytics'))}")
+            if cookie.get("pattern"):
+                lines.append("    pattern: true")
             for key in ("condition", "domain", "duration_note"):
                 if cookie[key] is not None:
                     lines.append(f"    {key}: {yaml_quote(cookie[key])}")

@@ -1,16 +1,25 @@
-"""The Markdown escape, checked against a slow, obviously-right statement of its rules."""
+"""The escapes: Markdown text against a slow, obviously-right statement of its rules; attributes and links."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from urllib.parse import quote, unquote
 
+import markdown
+from conftest import CATALOG
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import METACHARACTERS
+from test_text_properties import EXTENSIONS, parse
 
-from generator.escape import md_text
+from generator.escape import html_attr, md_text, url_part
+from generator.loader import load_catalog
+from generator.model import Category, Cookie
+from generator.render import Renderer
 
 ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
+_MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 
 
@@ -43,3 +52,48 @@ def reference(text: str) -> str:
 @given(st.lists(st.sampled_from(METACHARACTERS + [".", "-", ":", "www", "WwW", "1", "١", " ", "x"]) | st.text(max_size=4), max_size=12).map("".join))
 def test_md_text_follows_its_rules(text):
     assert md_text(text) == reference(text)
+
+
+# Any text an identifier could hold: no control characters, surrogates or noncharacters (U+FFFE,
+# U+FDD0...), which YAML cannot hold and Python's HTML parser drops from character references.
+_IDENTIFIER_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"))).filter(
+    lambda t: not any(0xFDD0 <= ord(c) <= 0xFDEF or ord(c) & 0xFFFE == 0xFFFE for c in t)
+)
+
+
+@settings(max_examples=300)
+@given(_IDENTIFIER_TEXT | st.sampled_from(['x" onclick="a()" y="', "a|b`c`"]))
+def test_html_attr_keeps_any_text_inside_its_attribute_and_its_table_cell(text):
+    table = f'| a | b |\n| --- | --- |\n| <span id="{html_attr(text)}"></span>x | y |\n'
+    parsed = parse(_MARKDOWN.reset().convert(table))
+    assert [attrs for tag, attrs in parsed.tags if tag == "span"] == [{"id": text}]
+    assert [t for tag, t in parsed.blocks if tag == "td"] == ["x", "y"]
+
+
+@given(st.text())
+def test_url_part_is_one_inert_segment_of_a_link(text):
+    assert re.fullmatch(r"[A-Za-z0-9_.~%-]*", url_part(text))
+    assert unquote(url_part(text), errors="surrogatepass") == text
+
+
+def test_templates_escape_identifiers_the_validator_would_refuse():
+    """Defence in depth: a category key or an anchor of any shape stays inside its attribute and its link."""
+    catalog = load_catalog(CATALOG)
+    key, anchor = 'x" onmouseover="alert(1)" data-a="|`', "a\" onclick='alert(2)' |"
+    cookie = Cookie(catalog.plugins[0].cookies[0].entry.model_copy(update={"category": key}), anchor)
+    plugin = dataclasses.replace(catalog.plugins[0], cookies=(cookie,))
+    categories = (*catalog.categories, Category(key, "Label", "Description"))
+    catalog = dataclasses.replace(catalog, categories=categories, plugins=(plugin,))
+    renderer = Renderer(catalog)
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    overview = parse(md.reset().convert(renderer.overview()))
+    page = parse(md.reset().convert(renderer.plugin_page(plugin)))
+    fragment = parse(renderer.fragments()[f"{plugin.slug}.html"])
+    for parsed in (overview, page, fragment):
+        injected = [(tag, attrs) for tag, attrs in parsed.tags if any(k[:2] == "on" or k == "data-a" for k in attrs)]
+        assert injected == []
+    assert {"id": f"category-{key}"} in [attrs for tag, attrs in overview.tags if tag == "span"]
+    assert {"class": "cc-anchor", "id": anchor} in [attrs for tag, attrs in page.tags if tag == "span"]
+    assert {"href": f"index.md#category-{quote(key, safe='')}"} in [attrs for tag, attrs in page.tags if tag == "a"]
+    assert [t for tag, t in page.blocks if tag == "td"][4:] == ["Label"]  # the row kept its five cells
+    assert {"class": "cookie-catalog__cookie", "id": anchor} in [attrs for tag, attrs in fragment.tags if tag == "tr"]

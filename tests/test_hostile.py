@@ -1,35 +1,114 @@
-"""A hostile but legal catalog, end to end, and page paths that are always safe and distinct."""
+"""A hostile but legal catalog, end to end, and page paths that are always safe and distinct.
+
+The built site is checked whole: every element and attribute of every page
+against what the theme and the templates write (``pagecheck``), and every
+catalog text verbatim where the theme puts it outside the article too: the
+``<title>``, the header, the nav and its tabs, breadcrumbs, the footer's
+links, the table of contents and the search index. The expected texts are
+read from the YAML files with PyYAML, never through the code under test.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO, plugin_yaml, write_catalog
+from pagecheck import Node, parse_page, problems, site_problems, theme_baseline
 from sitebuild import build
-from test_text_properties import parse, seen
+from test_text_properties import seen
 
 from generator.loader import load_catalog
 
 HOSTILE = Path(__file__).parent / "data" / "hostile-catalog"
+SITE_NAME = "Genesys Widgets cookie policy"  # the project's mkdocs.yml
+NAV_TITLE = "Cookies </title><img src=x onerror=alert('nav')> & \"more\" 'x' <b>"
+FEATURES = ["navigation.footer", "navigation.path", "navigation.tabs"]
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+}
+
+
+def expected() -> dict:
+    """The hostile catalog as plain YAML: what the site must show, independent of our loader."""
+    read = lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))  # noqa: E731
+    plugins = sorted((HOSTILE / "plugins").glob("*.yml"))
+    return {"product": read(HOSTILE / "catalog.yml"), "plugins": [read(p) for p in plugins]}
+
+
+def collapsed(text: str) -> str:
+    """Text as a title shows it: MkDocs and browsers collapse white space in titles."""
+    return " ".join(seen(text).split())
+
+
+def site_config() -> str:
+    """The project's own mkdocs.yml, without its hand-written pages, with more of Material's features on."""
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"\nnav:\n(?:[ ].*\n)+", "\n", config).replace("extra_css:\n  - assets/cookie-catalog.css\n", "")
+    config = config.replace("  features:\n", "  features:\n" + "".join(f"    - {f}\n" for f in FEATURES))
+    options = f"      catalog: catalog\n      nav_title: {json.dumps(NAV_TITLE)}"
+    return config.replace("      catalog: !ENV [COOKIE_CATALOG, catalog]", options)
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, check=True)
+
+
+def build_hostile_site(project: Path) -> Path:
+    """The hostile catalog built in ``project``, with a Changes page: committed with another version, then as it is."""
+    shutil.copytree(HOSTILE, project / "catalog")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# Home\n")
+    (project / "mkdocs.yml").write_text(site_config())
+    files = [project / "catalog" / "catalog.yml", *(project / "catalog" / "plugins").glob("*.yml")]
+    current = {path: path.read_text(encoding="utf-8") for path in files}
+    for path, text in current.items():  # version 0.9: another version, every plugin's description changed
+        old = text.replace('version: "1.0 ', 'version: "0.9 ').replace('description: "', 'description: "Old: ')
+        path.write_text(old, encoding="utf-8")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "0.9")
+    for path, text in current.items():
+        path.write_text(text, encoding="utf-8")
+    git(project, "commit", "-q", "-am", "1.0")
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(HOSTILE, project / "catalog")
-    (project / "docs").mkdir()
-    (project / "docs" / "index.md").write_text("# Home\n")
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    config = (project / "mkdocs.yml").read_text()
-    config = re.sub(r"\nnav:\n(?:[ ].*\n)+", "\n", config).replace("extra_css:\n  - assets/cookie-catalog.css\n", "")
-    (project / "mkdocs.yml").write_text(config)
-    result = build(project, project / "site")
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    return build_hostile_site(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory) -> set[str]:
+    no_pages = "      catalog: catalog\n      pages: false\n      downloads: true\n"
+    config = site_config().replace("      catalog: catalog\n", no_pages)
+    return theme_baseline(config, tmp_path_factory.mktemp("baseline"))
+
+
+@pytest.fixture(scope="module")
+def pages(hostile_site) -> dict[str, Node]:
+    files = hostile_site.rglob("*.html")
+    return {p.relative_to(hostile_site).as_posix(): parse_page(p.read_text(encoding="utf-8")) for p in files}
+
+
+def plugin_page(pages: dict[str, Node], title: str) -> Node:
+    """The one generated page whose h1 shows ``title``."""
+    found = [root for name, root in pages.items() if name.startswith("cookies/")
+             and [h.text().removesuffix("¶") for h in root.find_all("h1")] == [seen(title)]]
+    assert len(found) == 1, title
+    return found[0]
 
 
 def test_generates_twice_to_identical_bytes_inside_out_only(cli, tmp_path):
@@ -43,26 +122,126 @@ def test_generates_twice_to_identical_bytes_inside_out_only(cli, tmp_path):
     assert len(pages) == 5 and all(re.fullmatch(r"[a-z0-9-]{1,70}\.md", n) for n in pages)
 
 
-def test_every_text_verbatim_and_inert_in_the_built_site(hostile_site):
-    catalog = load_catalog(HOSTILE)
-    for plugin in catalog.plugins:
-        html = (hostile_site / "cookies" / plugin.slug / "index.html").read_text()
-        article = html[html.index("<article"): html.index("</article>")]
-        parsed = parse(article)
-        texts = [t for _, t in parsed.blocks]
-        assert any(t in (seen(plugin.title), seen(plugin.title) + "¶") for t in texts), plugin.title
-        for cookie in plugin.cookies:
-            assert seen(cookie.name) + "\n" + seen(cookie.domain) in texts
-            assert seen(cookie.purpose) in texts
-        for tag, attrs in parsed.tags:
-            assert tag not in ("script", "img", "iframe", "b"), tag
-            assert not any(k.startswith("on") for k in attrs)
-            assert not attrs.get("href", "").lower().startswith("javascript")
-    assert "javascript:alert" not in re.sub(r">[^<]*<", "><", (hostile_site / "cookies" / "index.html").read_text())
+def test_every_page_whole_holds_only_what_theme_and_templates_put_there(hostile_site, baseline):
+    assert len(list(hostile_site.rglob("*.html"))) >= 9  # home, overview, 5 plugins, changes, 404
+    assert site_problems(hostile_site, baseline) == []
+
+
+@pytest.mark.parametrize("markup", [
+    "<title>T</title><img src=x onerror=alert(1)>", "<a href=' jav&#x09;ascript:alert(1)'>x</a>",
+    "<a href=//evil.example>x</a>", "<script>alert(1)</script>", "<script src=https://evil.example/x.js></script>",
+    "<svg onload=alert(1)></svg>", "<span class=x data-a=1>", '<span id="a" id="b">', "<iframe></iframe>",
+    "<meta http-equiv=refresh content='0;url=x'>", "<style>body{}</style>", "<article><p><b>bold</b></p></article>",
+    "<article><input autofocus></article>",
+])
+def test_the_page_check_catches_what_would_run_or_was_not_written_by_theme_or_templates(baseline, markup):
+    page = f"<html><head><meta charset=utf-8></head><body><div class=md-content>{markup}</div></body></html>"
+    assert problems(parse_page(page), ".", baseline)
+    assert problems(parse_page(page.replace(markup, "<article><p>text</p></article>")), ".", baseline) == []
+
+
+def test_titles_verbatim_in_title_header_nav_tabs_and_footer(pages):
+    data, site_name = expected(), SITE_NAME
+    overview = pages["cookies/index.html"]
+    assert overview.find("title").text() == f"{collapsed(data['product']['title'])} - {site_name}"
+    section_nav = {collapsed(a.text()) for a in overview.find("nav", "md-nav--primary").find_all("a", "md-nav__link")}
+    for plugin in data["plugins"]:
+        root = plugin_page(pages, plugin["plugin"])
+        title = collapsed(plugin["plugin"])
+        assert root.find("title").text() == f"{title} - {site_name}"
+        assert collapsed(root.find_all("div", "md-header__topic")[-1].text()) == title
+        assert title in section_nav
+        footer = root.find_all("a", "md-footer__link")
+        assert footer
+        for link in footer:  # the screen reader's label says what the link shows
+            direction = "Previous" if "md-footer__link--prev" in link.classes() else "Next"
+            assert link.attrs["aria-label"] == f"{direction}: {collapsed(link.find('div', 'md-ellipsis').text())}"
+    assert {collapsed(link.find("div", "md-ellipsis").text()) for root in pages.values()
+            for link in root.find_all("a", "md-footer__link")} >= {collapsed(p["plugin"]) for p in data["plugins"]}
+
+
+def test_nav_title_is_text_in_nav_tabs_and_breadcrumbs(pages):
+    home = pages["index.html"]
+    assert NAV_TITLE in [label.text().strip() for label in home.find_all("label", "md-nav__title")] or NAV_TITLE in [
+        span.text().strip() for span in home.find_all("span", "md-ellipsis")]
+    assert NAV_TITLE in [a.text().strip() for a in home.find_all("a", "md-tabs__link")]
+    crumbs = pages["cookies/changes/index.html"].find_all("a", "md-path__link")
+    assert NAV_TITLE in [a.text().strip() for a in crumbs]
+
+
+def test_changes_page_toc_shows_version_and_titles_verbatim(pages):
+    data = expected()
+    toc = pages["cookies/changes/index.html"].find("nav", "md-nav--secondary")
+    entries = [collapsed(a.text()) for a in toc.find_all("a", "md-nav__link")]
+    assert f"Version {collapsed(data['product']['version'])}" in entries
+    assert {collapsed(p["plugin"]) for p in data["plugins"]} <= set(entries)
+    nested = [li for li in toc.find_all("li", "md-nav__item") if li.find_all("nav")]
+    assert nested
+    for li in nested:  # aria-label="{{ toc_item.title | striptags | e }}": the entry's text
+        assert li.find("nav").attrs["aria-label"] == collapsed(li.find("a").text())
+
+
+def cell_texts(root: Node) -> list[list[str]]:
+    return [[td.text() for td in tr.find_all("td")] for tr in root.find("article").find_all("tr") if tr.find_all("td")]
+
+
+def expected_rows(data: dict, plugin: dict) -> list[list[str]]:
+    """The cells of a plugin's cookie table, from the YAML: what a reader must see."""
+    labels = {key: category["label"] for key, category in data["product"]["categories"].items()}
+    rows = []
+    for c in plugin["cookies"]:
+        name = seen(c["name"]) + (" (pattern)" if c.get("pattern") else "")
+        name += f" {c['storage']}" if c.get("storage", "cookie") != "cookie" else ""
+        duration = c["duration"].capitalize() if c["duration"] == "session" else c["duration"]
+        rows.append([
+            name + ("\n" + seen(c["domain"]) if c.get("domain") else ""),
+            seen(c["purpose"]),
+            duration + ("\n" + seen(c["duration_note"]) if c.get("duration_note") else ""),
+            c["provenance"].capitalize(),
+            seen(labels[c["category"]]),
+            seen(c.get("condition") or ""),
+        ])
+    return rows
+
+
+def test_every_text_verbatim_in_the_article(pages):
+    data = expected()
+    for plugin in data["plugins"]:
+        root = plugin_page(pages, plugin["plugin"])
+        blocks = [n.text() for n in root.find("article").walk() if n.tag in ("p", "td")]
+        assert seen(plugin["description"]) in blocks
+        notes = [seen(n["text"]) for n in plugin["notes"]]
+        assert notes == [p.text() for p in root.find_all("p") if p.text() in notes]
+        assert cell_texts(root) == expected_rows(data, plugin), plugin["plugin"]
+    overview = pages["cookies/index.html"]
+    product = data["product"]
+    blocks = [n.text() for n in overview.find("article").walk() if n.tag in ("p", "td", "h1")]
+    assert seen(product["title"]) + "¶" in blocks or seen(product["title"]) in blocks
+    assert seen(product["intro"]) in blocks and seen(product["notes"][0]["text"]) in blocks
+    facts = next(b for b in blocks if b.startswith("Product:"))
+    assert f"Version: {seen(product['version'])}" in facts and f"Contact: {seen(product['contact'])}" in facts
+    for key, category in product["categories"].items():
+        assert [seen(category["label"]), seen(category["description"])] in [r[:2] for r in cell_texts(overview)]
+        assert [s for s in overview.find_all("span") if s.attrs.get("id") == f"category-{key}"]
+
+
+def test_search_index_holds_the_texts_as_escaped_html(hostile_site):
+    data = expected()
+    docs = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    titles = []
+    for doc in docs:
+        for html in (doc["title"], doc["text"]):
+            root = parse_page(html)
+            assert {n.tag for n in root.walk()} <= {"#document", "p", "code", "br", "strong", "em", "h1", "h2"}, html
+            assert not [n for n in root.walk() if any(k.startswith("on") for k in n.attrs)], html
+        titles.append(collapsed(parse_page(doc["title"]).text()))
+    names = [collapsed(c["name"]) for p in data["plugins"] for c in p["cookies"]]
+    assert set(names) <= set(titles)
+    assert {collapsed(p["plugin"]) for p in data["plugins"]} <= set(titles)
 
 
 def test_five_distinct_plugin_pages_in_the_site(hostile_site):
-    pages = sorted(p.parent.name for p in (hostile_site / "cookies").glob("*/index.html"))
+    pages = sorted(p.parent.name for p in (hostile_site / "cookies").glob("*/index.html") if p.parent.name != "changes")
     assert len(pages) == 5 and len({p.casefold() for p in pages}) == 5
 
 

@@ -103,7 +103,7 @@ def test_site_shows_every_name_verbatim(tmp_path, ocd_catalog):
         page = pages[plugin.slug]
         for cookie in plugin.cookies:
             assert cookie.name in page, (plugin.title, cookie.name)
-    # a catalog this large has its downloads built in a background process: the same bytes
+    # the downloads of a large catalog are the same bytes as the library makes
     from generator.policy import policy_files
 
     assert {p.name: p.read_bytes() for p in (site / "downloads").iterdir()} == policy_files(catalog)

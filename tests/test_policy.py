@@ -120,7 +120,7 @@ def test_cli_policy_bad_catalog_leaves_downloads_untouched(cli, tmp_path, catalo
 
 def test_unknown_format(cli, tmp_path):
     code, _, err = cli("policy", CATALOG, "--out", tmp_path / "o", "--format", "md,docx")
-    assert code == 1 and "unknown format docx" in err
+    assert code == 2 and "unknown format 'docx'" in err
 
 
 def test_pdf_without_engine_is_one_clear_error(cli, tmp_path, monkeypatch):

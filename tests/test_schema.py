@@ -42,3 +42,16 @@ def test_schema_rejects_what_the_validator_rejects():
             jsonschema.validate({"plugin": "P", "cookies": [{**cookie, **bad}]}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"plugin": "P", "cookies": "foo"}, schema)
+
+
+def test_schema_rejects_category_keys_the_validator_rejects():
+    catalog, plugin = schemas()["catalog.schema.json"], schemas()["plugin.schema.json"]
+    jsonschema.validate({"product": "P", "categories": {"social-media": {"label": "Social"}}}, catalog)
+    cookie = {"name": "a", "purpose": "b", "duration": "session", "provenance": "first-party"}
+    cookie["category"] = "social-media"
+    jsonschema.validate({"plugin": "P", "cookies": [cookie]}, plugin)
+    for key in ('x" onmouseover="alert(1)"', "Social media", "-x", ""):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"product": "P", "categories": {key: {}}}, catalog)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"plugin": "P", "cookies": [{**cookie, "category": key}]}, plugin)

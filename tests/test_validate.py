@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -52,6 +53,11 @@ CASES = [
     ("- a\n- b\n", "cat/plugins/web.yml:1:1: holds a list; expected a mapping"),
     ("plugin: P\nnotes:\n  - kind: danger\n    text: t\ncookies: []\n", "cat/plugins/web.yml:3:11: notes[0].kind: 'danger' is not allowed; expected 'important', 'note' or 'warning'"),
     ("plugin: !!python/object:os.system x\ncookies: []\n", "cat/plugins/web.yml:1:9: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not supported"),
+    # `$` in the duration's pattern also matched before a final line break: "2 years\n" was accepted.
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("session", '"2 years\\n"'),
+     "cat/plugins/web.yml:5:15: cookies[0].duration: '2 years\\n' is not a duration"),
+    # A key with a line break in it is quoted, so the problem stays one line.
+    ('plugin: P\n"a\\nb": 1\ncookies: []\n', "cat/plugins/web.yml:2:1: ['a\\nb']: unknown key; expected one of"),
 ]
 
 
@@ -248,3 +254,38 @@ def test_a_huge_value_is_cut_short_in_the_message(tmp_path):
     (found,) = problems_of(tmp_path / "cat")
     assert found.endswith("order: '" + "9" * 55 + "...' is not a whole number; "
                           "expected one such as 1")
+
+
+@pytest.mark.parametrize(
+    "key",
+    ['x" onmouseover="alert(1)" data-a="', "Social Media", "social_media", "-x", "Analytics", "ünïcode", "a\nb",
+     "a>b", ""],
+)
+def test_category_key_of_unsafe_shape_is_refused_at_the_key(cli, tmp_path, monkeypatch, key):
+    """A key becomes an HTML id and a link target: only [a-z0-9-], so it is safe in both."""
+    quoted = key.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    product = f'product: T\ncategories:\n  "{quoted}":\n    label: L\n'
+    err = run_bad(cli, tmp_path, monkeypatch, plugin_yaml(), product=product)
+    field = f"categories.{key}" if re.fullmatch(r"[\w-]+", key, re.ASCII) else f"categories[{key!r}]"
+    assert err.splitlines() == [
+        f"cat/catalog.yml:3:3: {field}: is not a usable category key; expected lower-case letters a-z, "
+        "digits and '-', starting with a letter or digit, such as social-media",
+        "1 problem in cat",
+    ]
+
+
+def test_category_keys_the_importers_make_have_the_documented_shape():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from generator.importers.categories import builtin_key, custom_key
+    from generator.model import BUILTIN_CATEGORIES, CATEGORY_KEY
+
+    assert all(re.fullmatch(CATEGORY_KEY, key) for key in BUILTIN_CATEGORIES)
+
+    @given(st.text())
+    def check(text):
+        assert re.fullmatch(CATEGORY_KEY, custom_key(text))
+        assert builtin_key(text) is None or builtin_key(text) in BUILTIN_CATEGORIES
+
+    check()

@@ -8,12 +8,21 @@ Each catalog category with cookies becomes a category; strictly necessary is
 ``autoClear.cookies`` (``{name: string | RegExp}``) so they are erased when the
 visitor opts out. The English translation has a preferences section per
 category with a cookie table, so the banner can be used as it is.
+
+cookieconsent puts every text of a translation (titles, descriptions, table
+headers and cells) into the page as HTML (``innerHTML``,
+``insertAdjacentHTML``), so each catalog text goes through
+``generator.escape.html_content``: it shows verbatim and never becomes markup.
+Cookie names in ``autoClear`` are data, compared as strings or matched as
+regular expressions, and stay as they are (patterns escaped by
+``generator.patterns``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from generator.escape import html_content
 from generator.exporters.javascript import Regex, js_comment, js_literal
 from generator.model import Catalog, Cookie
 from generator.patterns import name_regex
@@ -26,13 +35,24 @@ def _clear_item(cookie: Cookie) -> dict[str, Any]:
     return {"name": Regex(name_regex(cookie.name)) if cookie.pattern else cookie.name}
 
 
+def _row(cookie: Cookie) -> dict[str, str]:
+    """A row of a cookie table; its cells are HTML to cookieconsent."""
+    return {
+        "name": html_content(cookie.name),
+        "duration": html_content(cookie.duration.text),
+        "description": html_content(cookie.purpose),
+    }
+
+
 def config(catalog: Catalog) -> dict[str, Any]:
     by_category: dict[str, list[Cookie]] = {}
     for plugin in catalog.plugins:
         for cookie in plugin.cookies:
             by_category.setdefault(cookie.category, []).append(cookie)
     categories: dict[str, Any] = {}
-    sections: list[dict[str, Any]] = [{"title": catalog.title, "description": catalog.product.intro or ""}]
+    sections: list[dict[str, Any]] = [
+        {"title": html_content(catalog.title), "description": html_content(catalog.product.intro or "")}
+    ]
     for category in catalog.categories:
         cookies = by_category.get(category.key)
         if not cookies:
@@ -48,19 +68,22 @@ def config(catalog: Catalog) -> dict[str, Any]:
             categories[category.key] = {"autoClear": {"cookies": clear}} if clear else {}
         sections.append(
             {
-                "title": category.label,
-                "description": category.description,
+                "title": html_content(category.label),
+                "description": html_content(category.description),
                 "linkedCategory": category.key,
                 "cookieTable": {
                     "headers": {"name": "Name", "duration": "Duration", "description": "Purpose"},
-                    "body": [{"name": c.name, "duration": c.duration.text, "description": c.purpose} for c in cookies],
+                    "body": [_row(c) for c in cookies],
                 },
             }
         )
+    intro = catalog.product.intro or f"{catalog.product.product} uses cookies; choose which ones you accept."
     translation = {
         "consentModal": {
-            "title": catalog.title,
-            "description": catalog.product.intro or f"{catalog.product.product} uses cookies; choose which ones you accept.",
+            "title": html_content(catalog.title),
+            # With a `revision`, cookieconsent replaces "{{revisionMessage}}" here: a brace written as a
+            # reference reads the same and never forms the placeholder.
+            "description": html_content(intro).replace("{", "&#123;"),
             "acceptAllBtn": "Accept all",
             "acceptNecessaryBtn": "Reject all",
             "showPreferencesBtn": "Manage preferences",

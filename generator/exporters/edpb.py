@@ -18,12 +18,13 @@ from typing import Any, Optional
 
 from generator.exporters.ocd import category_name
 from generator.model import Catalog
+from generator.source_date import source_date
 
 KINDS = {"cookie": "cookie", "local-storage": "localstorage"}  # our storage -> the tool's kind
 
 
-def knowledge_bases(catalog: Catalog, now: dt.datetime) -> list[dict[str, Any]]:
-    stamp = now.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def knowledge_bases(catalog: Catalog, when: dt.datetime) -> list[dict[str, Any]]:
+    stamp = when.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     bases: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS.values()}
     for plugin in catalog.plugins:
         for cookie in plugin.cookies:
@@ -52,6 +53,8 @@ def knowledge_bases(catalog: Catalog, now: dt.datetime) -> list[dict[str, Any]]:
     ]
 
 
-def export(catalog: Catalog, now: Optional[dt.datetime] = None) -> str:
-    bases = knowledge_bases(catalog, now or dt.datetime.now(dt.timezone.utc))
+def export(catalog: Catalog, when: Optional[dt.datetime] = None) -> str:
+    """The knowledge bases as JSON; every ``created_at``/``updated_at`` is ``when``, by default the
+    catalog's own date (``generator.source_date``), so the same catalog gives the same file."""
+    bases = knowledge_bases(catalog, when or source_date(catalog))
     return json.dumps(bases, indent=4, ensure_ascii=False) + "\n"

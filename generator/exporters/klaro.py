@@ -8,6 +8,19 @@ under ``translations.zz.purposes``. Klaro consents per service and ``required``
 is per service, so a plugin whose cookies span several categories becomes one
 service per category: a strictly necessary cookie must never make a marketing
 one mandatory.
+
+What Klaro does with each text (``src/components`` of klaro-js 0.7): titles of
+services and purposes are React text, shown as they are; descriptions go
+through its ``Text`` component, which with ``htmlTexts: true`` sets them as
+``innerHTML``. The export sets ``htmlTexts: true`` itself (Klaro's annotated
+configuration does too, so a merged configuration keeps it) and writes every
+description through ``generator.escape.html_content``. A cookie name is a
+string Klaro escapes into a regex, unless it starts with ``^``: then Klaro
+takes it for a regex source, so such a name is written as an escaped regex.
+Service names become ``id`` attributes and part of a CSS selector
+(``[data-name='...']``), so they are slugs. Purpose texts are written for
+English, which overrides Klaro's own English texts for the same purpose keys,
+and for the fallback ``zz``.
 """
 
 from __future__ import annotations
@@ -15,20 +28,25 @@ from __future__ import annotations
 from typing import Any
 
 from generator.exporters.cookieconsent import NECESSARY
+from generator.escape import html_content
 from generator.exporters.javascript import Regex, js_comment, js_literal
 from generator.model import Catalog, Cookie
-from generator.patterns import name_regex
+from generator.patterns import exact_regex, name_regex
+from generator.slugs import page_slug
 
 DOCS = "https://klaro.org/docs/integration/annotated-configuration"
 
 
 def _cookie(cookie: Cookie) -> Any:
-    return Regex(name_regex(cookie.name)) if cookie.pattern else cookie.name
+    if cookie.pattern:
+        return Regex(name_regex(cookie.name))
+    return Regex(exact_regex(cookie.name)) if cookie.name.startswith("^") else cookie.name
 
 
 def config(catalog: Catalog) -> dict[str, Any]:
     services = []
     used: list[str] = []
+    taken = {plugin.slug for plugin in catalog.plugins}
     for plugin in catalog.plugins:
         groups: dict[str, list[Cookie]] = {}
         for cookie in plugin.cookies:
@@ -36,30 +54,36 @@ def config(catalog: Catalog) -> dict[str, Any]:
         for key, cookies in groups.items():
             category = catalog.category(key)
             split = len(groups) > 1
+            description = plugin.description or f"{len(cookies)} cookies: {category.label.lower()}."
             names: list[Any] = []
             for cookie in cookies:  # Klaro deletes cookies only, not storage keys
                 if cookie.storage == "cookie" and _cookie(cookie) not in names:
                     names.append(_cookie(cookie))
             services.append(
                 {
-                    "name": f"{plugin.slug}-{key}" if split else plugin.slug,
+                    "name": page_slug(f"{plugin.slug}-{key}", taken) if split else plugin.slug,
                     "title": f"{plugin.title} ({category.label})" if split else plugin.title,
                     "purposes": [key],
                     "cookies": names,
                     "required": key == NECESSARY,
                     "default": key == NECESSARY,
-                    "translations": {"zz": {"description": plugin.description or f"{len(cookies)} cookies: {category.label.lower()}."}},
+                    "translations": {"zz": {"description": html_content(description)}},
                 }
             )
             if key not in used:
                 used.append(key)
-    purposes = {c.key: {"title": c.label, "description": c.description} for c in catalog.categories if c.key in used}
+    purposes = {
+        c.key: {"title": c.label, "description": html_content(c.description)}
+        for c in catalog.categories
+        if c.key in used
+    }
     return {
         "version": 1,
         "elementID": "klaro",
         "storageMethod": "cookie",
         "groupByPurpose": True,
-        "translations": {"zz": {"purposes": purposes}},
+        "htmlTexts": True,
+        "translations": {"zz": {"purposes": purposes}, "en": {"purposes": purposes}},
         "services": services,
     }
 
