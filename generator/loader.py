@@ -41,7 +41,7 @@ def plugin_files(root: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in (".yml", ".yaml") and (p.exists() or not p.is_symlink()))
 
 
-def _refusal(path: Path, real_root: Path, expected: str) -> Problem | None:
+def _refusal(path: Path, real_root: Path, expected: str, *, directory: bool = False) -> Problem | None:
     """Why ``path`` cannot be read as part of the catalog at ``real_root``, or None.
 
     A symbolic link is followed only while it stays inside the catalog: a link
@@ -56,9 +56,8 @@ def _refusal(path: Path, real_root: Path, expected: str) -> Problem | None:
         return Problem(display_path(path), 0, 0, "", f"is a symbolic link that cannot be followed (a loop?); expected {expected}")
     if real != real_root and real_root not in real.parents:
         return Problem(display_path(path), 0, 0, "", f"is a symbolic link that leads out of the catalog; expected {expected} inside it")
-    wanted_dir = expected.startswith("a directory")
-    if real.is_dir() != wanted_dir or not (wanted_dir or real.is_file()):
-        kind = "a directory" if real.is_dir() else "not a regular file"
+    if not (real.is_dir() if directory else real.is_file()):
+        kind = "not a directory" if directory else "a directory" if real.is_dir() else "not a regular file"
         return Problem(display_path(path), 0, 0, "", f"is {kind}; expected {expected}")
     return None
 
@@ -127,18 +126,16 @@ def _read_product(root: Path, real_root: Path, problems: list[Problem]) -> tuple
 
 def _plugin_paths(root: Path, real_root: Path, problems: list[Problem]) -> list[Path]:
     directory = root / PLUGINS_DIR
-    refused = _refusal(directory, real_root, "a directory of plugin files") if directory.exists() else None
+    refused = _refusal(directory, real_root, "a directory of plugin files", directory=True) if directory.exists() else None
     if refused:
         problems.append(refused)
         return []
-    readable = []
-    for path in plugin_files(root):
-        refused = _refusal(path, real_root, "a YAML plugin file")
-        problems.extend([refused] if refused else [])
-        readable += [] if refused else [path]
-    if not readable and not refused:
+    paths = plugin_files(root)
+    refusals = {path: _refusal(path, real_root, "a YAML plugin file") for path in paths}
+    problems += [refused for refused in refusals.values() if refused]
+    if not paths:
         problems.append(Problem(display_path(directory), 0, 0, "", "holds no plugin files; expected plugins/<name>.yml, one per plugin"))
-    return readable
+    return [path for path in paths if refusals[path] is None]
 
 
 def _choices(valid: set[str] | list[str], given: str) -> str:

@@ -152,7 +152,7 @@ def reader_cases() -> list[Case]:
         Case("product-dev", ("validate", "{h}/product-dev"), INVALID, "catalog.yml: is a symbolic link that leads out"),
         Case("product-dir", ("validate", "{h}/product-dir"), INVALID, "catalog.yml: is a directory"),
         Case("product-loop", ("validate", "{h}/product-loop"), INVALID, "cannot be followed"),
-        Case("plugins-file", ("validate", "{h}/plugins-file"), INVALID, "plugins: is not a regular file; expected a directory"),
+        Case("plugins-file", ("validate", "{h}/plugins-file"), INVALID, "plugins: is not a directory; expected a directory of plugin files"),
         Case("latin1", ("validate", "{h}/latin1"), INVALID, "l.yml:3:1: is not UTF-8 (byte 0xe9"),
         Case("nul", ("validate", "{h}/nul"), INVALID, "n.yml:1:1: holds a NUL byte"),
         Case("huge", ("validate", "{h}/huge"), INVALID, "huge.yml: file is 41,943,040 bytes; at most"),
