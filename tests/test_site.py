@@ -13,6 +13,7 @@ import pytest
 from conftest import SEED_PLUGINS, seed_rows
 from sitebuild import article, build, cells, project_copy
 
+from generator.ci import in_ci
 from generator.escape import md_text
 
 
@@ -137,7 +138,7 @@ def _with_pdf(project: Path) -> None:
     config.write_text(config.read_text().replace("      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      pdf: true"))
 
 
-@pytest.mark.skipif(not shutil.which("chromium") and os.environ.get("CI") != "true", reason="no chromium here (CI installs it)")
+@pytest.mark.skipif(not shutil.which("chromium") and not in_ci(), reason="no chromium here (CI installs it)")
 def test_pdf_download_when_asked_for(tmp_path):
     project = project_copy(tmp_path)
     _with_pdf(project)

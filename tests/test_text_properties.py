@@ -10,7 +10,6 @@ and a deliberately aggressive set of extensions, since customers enable any.
 from __future__ import annotations
 
 import json
-import os
 import re
 import tempfile
 from html.parser import HTMLParser
@@ -22,6 +21,7 @@ from markdown_it import MarkdownIt
 from readback import read_csv, unguard
 from strategies import catalogs, write
 
+from generator.ci import in_ci
 from generator.loader import load_catalog
 from generator.policy import policy_files
 from generator.render import Renderer
@@ -165,7 +165,7 @@ def check_policy(data: dict, catalog) -> None:
 
 
 # CI runs at least 1,000 random catalogs; a local run fewer, for speed.
-EXAMPLES = 1000 if os.environ.get("CI") else 200
+EXAMPLES = 1000 if in_ci() else 200
 
 
 def _plugin(title: str, cookies: list[dict], description=None, note=None) -> dict:
