@@ -76,7 +76,13 @@ def catalogs(draw) -> dict:
     if len(set(titles)) != len(titles):
         for i, p in enumerate(plugins):
             p["plugin"] += f" {i}"
-    return {"product": draw(one_line), "intro": draw(st.none() | text), "contact": draw(st.none() | text), "note": draw(st.none() | nonblank), "plugins": plugins}
+    return {"product": draw(one_line), "title": draw(st.none() | text), "intro": draw(st.none() | text),
+            "contact": draw(st.none() | text), "note": draw(st.none() | nonblank), "plugins": plugins}
+
+
+def title(data: dict) -> str:
+    """The policy's title as the catalog states it: ``title:``, or the documented default."""
+    return data["title"] or f"{data['product']} cookie policy"
 
 
 @st.composite
@@ -120,7 +126,7 @@ def write(data: dict, root: Path) -> Path:
     """
     (root / "plugins").mkdir(parents=True)
     lines = [f"product: {yaml_quote(data['product'])}"]
-    for key in ("intro", "contact"):
+    for key in ("title", "intro", "contact"):
         if data[key] is not None:
             lines.append(f"{key}: {yaml_quote(data[key])}")
     if data["note"] is not None:
