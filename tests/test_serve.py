@@ -111,6 +111,15 @@ def test_broken_catalog_shows_its_problems_until_fixed(tmp_path):
         assert not problems_shown(body) and not problems_shown(fetch_quickly(base + "reading/"))
         assert "windowPosition" in fetch_quickly(base + "reading/")  # the directive's table is back
 
+        lines = reading.read_text().splitlines()
+        reading.write_text(reading.read_text().replace('plugin="Console"', 'plugin="<b>Nope</b>"'))
+        body = wait_for(base + "reading/", lambda b: bool(problems_shown(b)))
+        assert problems_shown(body) == [f'docs/reading.md:{len(lines)}: no plugin "<b>Nope</b>" in the catalog; '
+                                        "valid plugins (title or file name): 'App', 'ClickToCall', 'Console', "
+                                        "'KnowledgeCenter', 'WebChat'"]
+        assert "b" not in [tag for tag, _ in read_html(body).elements]  # quoted, not markup
+        assert not problems_shown(fetch_quickly(base + "cookies/console/"))
+
 
 def _with_templates(project: Path) -> Path:
     config = project / "mkdocs.yml"
