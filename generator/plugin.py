@@ -219,7 +219,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         return env
 
     def _show_broken_downloads(self, broken: Broken, files: Files) -> None:
-        """Under serve: the pages are made (and converted) already; they get the problems atop, the downloads stay empty."""
+        """Under serve, downloads that failed late: the pages, converted already, get the problems atop.
+
+        The download files stay empty.
+        """
         report(broken)
         self.downloads = None
         self.broken = broken

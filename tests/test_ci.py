@@ -11,7 +11,9 @@ from generator import cli_interop
 from generator.ci import in_ci
 
 # The code, the tests and the benchmarks: every Python file of ours.
-SOURCES = [p for d in ("generator", "tests", "benchmarks") for p in (REPO / d).rglob("*.py") if "node_modules" not in p.parts]
+SOURCES = [
+    p for d in ("generator", "tests", "benchmarks") for p in (REPO / d).rglob("*.py") if "node_modules" not in p.parts
+]
 _READS_CI = re.compile(r"""(environ\s*(\.get\s*\(|\[)|getenv\s*\()\s*['"]CI['"]""")
 
 

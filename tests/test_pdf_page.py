@@ -15,7 +15,9 @@ from generator.render import bundled_templates
 A4 = (595.28, 841.89)  # 210 x 297 mm in points
 LETTER = (612.0, 792.0)  # 8.5 x 11 in
 A5_LANDSCAPE = (595.28, 419.53)
-needs_chromium = pytest.mark.skipif(not shutil.which("chromium") and not in_ci(), reason="no chromium here (CI installs it)")
+needs_chromium = pytest.mark.skipif(
+    not shutil.which("chromium") and not in_ci(), reason="no chromium here (CI installs it)"
+)
 
 
 def page_sizes(pdf: bytes) -> set[tuple[float, float]]:

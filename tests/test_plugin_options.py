@@ -34,8 +34,11 @@ def nav_labels(page: Path) -> list[str]:
 def custom(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("custom")
     (tmp / "overrides").mkdir()
-    (tmp / "overrides" / "plugin.md.j2").write_text("# {{ plugin.title | md }}\n\nOverridden: {{ plugin.cookies | length }} cookies.\n")
-    return site_with(tmp, "      templates: overrides\n      dir: policy/cookies\n      nav_title: Our cookies\n      downloads: false\n")
+    (tmp / "overrides" / "plugin.md.j2").write_text(
+        "# {{ plugin.title | md }}\n\nOverridden: {{ plugin.cookies | length }} cookies.\n"
+    )
+    options = ["templates: overrides", "dir: policy/cookies", "nav_title: Our cookies", "downloads: false"]
+    return site_with(tmp, "".join(f"      {option}\n" for option in options))
 
 
 def test_dir_places_the_pages(custom):

@@ -45,7 +45,8 @@ def serving(project: Path, log: Path):
     with log.open("wb") as console:
         process = subprocess.Popen(
             [*MKDOCS, "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-            cwd=project, stdout=console, stderr=subprocess.STDOUT, env={k: v for k, v in ENV.items() if k != "COOKIE_CATALOG"},
+            cwd=project, stdout=console, stderr=subprocess.STDOUT,
+            env={k: v for k, v in ENV.items() if k != "COOKIE_CATALOG"},
         )
         try:
             yield f"http://127.0.0.1:{port}/"
@@ -147,7 +148,8 @@ def test_template_edits_and_a_broken_template_under_serve(tmp_path):
 
         template.write_text("# {{ plugin.title | md }}\n\n{{ plugin.no_such_field }}\n")  # fails while rendering
         wait_for(base + "cookies/console/", lambda b: "no_such_field" in "".join(problems_shown(b)))
-        assert re.fullmatch(r"overrides/plugin\.md\.j2:3: .*no_such_field.*", problems_shown(fetch_quickly(base + "cookies/console/"))[0])
+        shown = problems_shown(fetch_quickly(base + "cookies/console/"))
+        assert re.fullmatch(r"overrides/plugin\.md\.j2:3: .*no_such_field.*", shown[0])
 
         template.unlink()  # back to the bundled template
         wait_for(base + "cookies/console/", lambda b: "windowPosition" in b and not problems_shown(b))
