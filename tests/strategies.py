@@ -121,13 +121,13 @@ def category_texts(data: dict) -> dict[str, tuple[str, str]]:
 def write(data: dict, root: Path) -> Path:
     """Write the catalog ``data`` as YAML files under ``root``.
 
-    Optional keys: ``categories`` ({key: {"label": ..., "description": ...}}),
+    Optional keys: ``title``, ``categories`` ({key: {"label": ..., "description": ...}}),
     and a cookie's ``category`` (analytics by default) and ``pattern``.
     """
     (root / "plugins").mkdir(parents=True)
     lines = [f"product: {yaml_quote(data['product'])}"]
     for key in ("title", "intro", "contact"):
-        if data[key] is not None:
+        if data.get(key) is not None:
             lines.append(f"{key}: {yaml_quote(data[key])}")
     if data["note"] is not None:
         lines.append(f"notes:\n  - kind: important\n    text: {yaml_quote(data['note'])}")
