@@ -82,7 +82,7 @@ def catalogs(draw) -> dict:
 
 def title(data: dict) -> str:
     """The policy's title as the catalog states it: ``title:``, or the documented default."""
-    return data["title"] or f"{data['product']} cookie policy"
+    return data.get("title") or f"{data['product']} cookie policy"
 
 
 @st.composite
