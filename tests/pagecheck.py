@@ -38,7 +38,7 @@ ARTICLE_ELEMENTS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th"
 ATTRIBUTES = {
     "class", "id", "href", "src", "rel", "title", "type", "name", "content", "charset", "lang", "dir", "role",
     "tabindex", "for", "hidden", "checked", "placeholder", "autocomplete", "autocapitalize", "autocorrect",
-    "spellcheck", "required", "viewbox", "xmlns", "d", "target",
+    "spellcheck", "required", "viewbox", "xmlns", "d", "target", "http-equiv",
 }
 ATTRIBUTE_PREFIXES = ("aria-", "data-md-")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "background"}
