@@ -17,6 +17,7 @@ from typing import Callable, Optional
 
 import click
 
+from generator.ci import in_ci
 from generator.exporters import cookieconsent, edpb, json_catalog, klaro, ocd as ocd_export
 from generator.importers import html_tables, ocd
 from generator.importers.imported import Imported
@@ -53,7 +54,7 @@ def _core():
 
 def show_progress() -> bool:
     """A bar helps a person at a terminal; in CI logs it is only noise."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    return sys.stderr.isatty() and not in_ci()
 
 
 def _problems_or_exit(run: Callable[[], Imported]) -> Imported:

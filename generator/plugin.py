@@ -3,7 +3,9 @@
 The plugin is a sink like ``generator.sink``: it loads and renders through the
 same library calls, then hands the text to MkDocs as generated files, never
 writing into ``docs/``. Under ``mkdocs serve`` it watches the catalog, so an
-edit is picked up on the next rebuild.
+edit is picked up on the next rebuild, and a broken catalog or template shows
+as pages that list the problems (``generator.serve_errors``) instead of a
+failed rebuild.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import html
 import logging
 import posixpath
 import re
+import traceback
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Literal, Optional
 
 import jinja2
 from markupsafe import Markup, escape
@@ -26,7 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from generator.directives import DirectiveError, expand
+from generator.directives import DirectiveError, expand, find_directives
 from generator.history import changes_pages
 from generator.loader import load_catalog
 from generator.model import Catalog
@@ -35,11 +38,11 @@ from generator.pdf import find_engine
 from generator.policy import BASENAME, DEFAULT_FORMATS, PolicyError, policy_files
 from generator.render import PageCache, Renderer
 from generator.search_index import cookie_entries, update_index_file
+from generator.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
 
 DOWNLOADS = "downloads"
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
-# MkDocs makes a new plugin instance for every rebuild under `mkdocs serve`;
-# the pages of the previous build are kept here, in the serving process.
+# The pages of the previous build, kept in the serving process for the next rebuild.
 _page_cache = PageCache()
 # White space at the start of a line, and the elements where it is content.
 _INDENT = re.compile(r"\n\s+")
@@ -80,15 +83,35 @@ class _Download(File):
 
 
 class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
+    """One instance for a whole ``mkdocs serve`` (MkDocs keeps a plugin that has ``on_startup``).
+
+    Per-build state is reset in ``on_files``; ``serving`` and ``last_pages``
+    live from one rebuild to the next.
+    """
+
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.serving = False  # under `mkdocs serve`: show problems as pages rather than fail
+        self.last_pages: list[str] = []  # src_uris of the last good build: where the problems are shown
+        self._start_build()
+
+    def _start_build(self) -> None:
         self.catalog: Optional[Catalog] = None
         self.generated: list[str] = []  # src_uris of our pages, overview first
         self.renderer: Optional[Renderer] = None  # for directives in hand-written pages
         self.page_urls: dict[str, str] = {}  # plugin slug -> URL of its page
         self.downloads: Optional[Callable[[], dict[str, bytes]]] = None  # makes them, in on_env
         self.download_files: dict[str, File] = {}  # file name -> its File, filled in on_env
+        self.broken: Optional[Broken] = None  # what stopped this build's pages, under serve
+        self.problem_pages: dict[str, str] = {}  # src_uri -> HTML listing the problems, put atop that page
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Only ``mkdocs serve`` keeps a broken catalog's site up; ``build`` and ``gh-deploy`` fail on it.
+
+        ``mkdocs serve --clean`` passes "build" here: MkDocs' pure build, then served.
+        """
+        self.serving = command == "serve"
 
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -99,12 +122,27 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         return self.config.dir.strip("/")
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Add the catalog's pages and downloads; a broken catalog fails the build, or under serve shows."""
+        self._start_build()
+        added: list[File] = []
+        try:
+            self._generate(config, added)
+        except Broken as broken:
+            if not self.serving:
+                raise PluginError(str(broken)) from None
+            added = self._show_broken(broken, config)
+        else:
+            self.last_pages = list(self.generated)
+        for file in added:
+            self._add(files, file)
+        return files
+
+    def _generate(self, config: MkDocsConfig, added: list[File]) -> None:
+        """The files of a good build into ``added``; Broken when the catalog or a template is not."""
         try:
             self.catalog = load_catalog(self._path(config, self.config.catalog))
         except CatalogError as exc:
-            raise PluginError(f"cookie-catalog: the catalog has {len(exc.problems)} problem(s):\n{exc}") from None
-        self.generated = []
-        self.page_urls = {}
+            raise Broken(f"the catalog has {len(exc.problems)} problem(s):", [str(p) for p in exc.problems]) from None
         templates = self._path(config, self.config.templates) if self.config.templates else None
         downloads = self.config.pages if self.config.downloads is None else self.config.downloads
         formats = (*DEFAULT_FORMATS, "pdf") if self.config.pdf else DEFAULT_FORMATS
@@ -120,7 +158,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
                 for fmt in formats:
                     name = f"{BASENAME}.{fmt}"
                     self.download_files[name] = _Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
-                    self._add(files, self.download_files[name])
+                    added.append(self.download_files[name])
             href = posixpath.relpath(DOWNLOADS, self._dir or ".") if downloads else None
             self.renderer = renderer = Renderer(self.catalog, templates, downloads_href=href, download_formats=formats)
             if self.config.pages:
@@ -133,14 +171,33 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
                     # NOT_IN_NAV: MkDocs would warn that they are missing from an
                     # explicit nav before on_nav gets to place them.
                     file = File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
-                    self._add(files, file)
+                    added.append(file)
                     self.generated.append(src_uri)
                     self.page_urls[name.removesuffix(".md")] = file.url
         except jinja2.TemplateError as exc:
-            where = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
-            raise PluginError(f"cookie-catalog: {where}:{getattr(exc, 'lineno', '?')}: {exc}") from None
+            raise Broken("a template cannot be rendered:", [_template_problem(exc)]) from None
         except PolicyError as exc:
-            raise PluginError(f"cookie-catalog: {exc}") from None
+            raise Broken(str(exc), []) from None
+
+    def _show_broken(self, broken: Broken, config: MkDocsConfig) -> list[File]:
+        """Under serve: the problems on the console, and pages listing them where the cookie pages were.
+
+        Every page of the last good build is replaced (the browser reloads the
+        URL it shows), plus the overview, which a nav may name.
+        """
+        report(broken)
+        relax_link_checks(config)
+        self._start_build()
+        self.broken = broken
+        if not self.config.pages:
+            return []  # the problems show atop the pages that hold directives (on_page_markdown)
+        overview = f"{self._dir}/index.md" if self._dir else "index.md"
+        block = problems_html(broken)
+        files = []
+        for src_uri in dict.fromkeys([overview, *self.last_pages]):
+            files.append(File.generated(config, src_uri, content=f"# {TITLE}\n", inclusion=InclusionLevel.NOT_IN_NAV))
+            self.generated.append(src_uri)
+            self.problem_pages[src_uri] = block
         return files
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
@@ -150,11 +207,29 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             try:
                 produced = self.downloads()
             except (jinja2.TemplateError, PolicyError) as exc:
-                raise PluginError(f"cookie-catalog: the policy downloads: {exc}") from None
+                problem = _template_problem(exc) if isinstance(exc, jinja2.TemplateError) else str(exc)
+                broken = Broken(f"the policy downloads: {problem}", [])
+                if not self.serving:
+                    raise PluginError(str(broken)) from None
+                self._show_broken_downloads(broken, files)
+                return env
             for name, file in self.download_files.items():
                 file.content_bytes = produced[name]
             self.downloads = None
         return env
+
+    def _show_broken_downloads(self, broken: Broken, files: Files) -> None:
+        """Under serve, downloads that failed late: the pages, converted already, get the problems atop.
+
+        The download files stay empty.
+        """
+        report(broken)
+        self.downloads = None
+        self.broken = broken
+        block = problems_html(broken)
+        for src_uri in self.generated:
+            page = files.get_file_from_path(src_uri).page
+            page.content = block + (page.content or "")
 
     @staticmethod
     def _add(files: Files, file: File) -> None:
@@ -176,7 +251,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         """
         if not self.generated:
             return nav
-        ours = [files.get_file_from_path(uri).page for uri in self.generated]
+        # With the catalog broken, the overview's stand-in alone is listed (the others share its title).
+        ours = [files.get_file_from_path(uri).page for uri in self.generated[: 1 if self.broken else None]]
         items, slot = _extract(list(nav.items), {id(p) for p in ours})
         container, index = slot or (items, len(items))
         container.insert(index, Section(_html(self.config.nav_title), self._grouped(ours)))
@@ -189,7 +265,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def _grouped(self, pages: list[Page]) -> list:
         """Our pages in order, plugin pages in sections by initial when there are many."""
-        titles = {f"{self._dir}/{p.slug}.md" if self._dir else f"{p.slug}.md": p.title for p in self.catalog.plugins}
+        plugins = self.catalog.plugins if self.catalog else ()
+        titles = {f"{self._dir}/{p.slug}.md" if self._dir else f"{p.slug}.md": p.title for p in plugins}
         if len(titles) <= self.config.nav_group_over:
             return pages
         out: list = []
@@ -216,14 +293,23 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         shown as text). As :class:`Markup`, Jinja's escaping leaves it as it
         is; minimally escaped, it reads the same everywhere. This runs before
         any page is put in a template, so every nav and footer gets it.
+        Under serve, the pages that need it also get the list of problems.
         """
         if page.file.src_uri in self.generated and page.title is not None:
             page.title = Markup(escape(html.unescape(page.title)))
-        return html_
+        return self._with_problems(html_, page)
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages."""
-        if self.renderer is None or page.file.src_uri in self.generated:
+        """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages.
+
+        Under serve, a page whose directives cannot be expanded (a bad
+        directive, or no catalog to expand them from) shows the problems atop.
+        """
+        if page.file.src_uri in self.generated:
+            return markdown
+        if self.renderer is None:
+            if self.broken is not None and _has_directives(markdown):
+                self.problem_pages[page.file.src_uri] = problems_html(self.broken)
             return markdown
         overview = f"{self._dir}/index.md" if self.config.pages else None
         href = posixpath.relpath(overview, posixpath.dirname(page.file.src_uri) or ".") if overview else None
@@ -231,9 +317,21 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         try:
             return expand(markdown, shown, self.renderer, href)
         except DirectiveError as exc:
-            raise PluginError(f"cookie-catalog: {exc}") from None
+            broken = Broken(str(exc), [])
         except jinja2.TemplateError as exc:
-            raise PluginError(f"cookie-catalog: template error: {exc}") from None
+            broken = Broken("a template cannot be rendered:", [_template_problem(exc)])
+        if not self.serving:
+            raise PluginError(str(broken)) from None
+        report(broken)
+        self.problem_pages[page.file.src_uri] = problems_html(broken)
+        return markdown
+
+    def _with_problems(self, html_: str, page: Page) -> str:
+        """Under serve, a page that stands for broken cookie pages, or holds directives, gets the list of problems."""
+        block = self.problem_pages.get(page.file.src_uri)
+        if block is None:
+            return html_
+        return html_ + block if page.file.src_uri in self.generated else block + html_
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Our pages without the theme's indentation and blank lines.
@@ -284,6 +382,30 @@ def _text_as_html(striptags: Callable[[object], str]) -> Callable[[object], Mark
         return escape(striptags(value))
 
     return safe_striptags
+
+
+def _has_directives(markdown: str) -> bool:
+    """Whether a page holds directives, well-formed or not."""
+    try:
+        return bool(find_directives(markdown, ""))
+    except DirectiveError:
+        return True
+
+
+def _template_problem(exc: jinja2.TemplateError) -> str:
+    """``file:line: message`` for a template error.
+
+    A syntax error knows its line; an error raised while rendering does not,
+    but Jinja rewrites the traceback so that a template's frames carry its
+    file and line: the innermost one is where it happened.
+    """
+    filename, line = getattr(exc, "filename", None) or getattr(exc, "name", None), getattr(exc, "lineno", None)
+    if line is None:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith(".j2"):
+                filename, line = frame.f_code.co_filename, lineno
+    where = display_path(Path(filename)) if filename else "template"
+    return f"{where}:{line}: {getattr(exc, 'message', None) or exc}" if line else f"{where}: {exc}"
 
 
 def _extract(items: list, ours: set[int]) -> tuple[list, Optional[tuple[list, int]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -31,6 +32,12 @@ CSV_COLUMNS = (
 # A leading apostrophe is the spreadsheet's own "this is text" mark, hidden when
 # shown; text that already starts with one gets another so it survives as typed.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# Unless told, Chromium prints on Letter and WeasyPrint on A4: the PDF is A4 on
+# every engine. The rule goes first in <head>, so a template's own
+# `@page { size: ... }`, coming later, wins.
+_PAGE_SIZE = "<style>@page { size: A4; }</style>"
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_DOCTYPE = re.compile(r"\s*<!doctype\b[^>]*>", re.I)
 
 
 class PolicyError(Exception):
@@ -47,6 +54,13 @@ def policy_html(renderer: Renderer, markdown: str) -> str:
     body = use_plain_tables(MarkdownIt("commonmark", {"html": True}).enable("table")).render(markdown)
     body = body.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
     return renderer.render("policy.html.j2", body=body, lang="en")
+
+
+def pdf_source(html: str) -> str:
+    """The standalone HTML as printed to PDF: with the default page size, A4, for the template to override."""
+    found = _HEAD.search(html) or _DOCTYPE.match(html)  # after the doctype, at worst: never quirks mode
+    at = found.end() if found else 0
+    return html[:at] + _PAGE_SIZE + html[at:]
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -151,6 +165,6 @@ def policy_files(
         "html": lambda: html.encode("utf-8"),
         "csv": lambda: policy_csv(catalog).encode("utf-8"),
         "json": lambda: policy_json(catalog).encode("utf-8"),
-        "pdf": lambda: engine(html, created),  # type: ignore[misc]
+        "pdf": lambda: engine(pdf_source(html), created),  # type: ignore[misc]
     }
     return {f"{BASENAME}.{fmt}": produce[fmt]() for fmt in formats}

@@ -40,9 +40,24 @@ def catalog_copy(tmp_path: Path) -> Path:
     return target
 
 
+class PropagatingRunner(CliRunner):
+    """click's CliRunner, except that an exception a command raises reaches the test.
+
+    A plain CliRunner reports a crash as exit code 1 with no traceback in the
+    output: exactly what a refusal looks like, so a test of a refusal would pass
+    on a crash. ``sys.exit`` (how the commands refuse) still gives an exit code.
+    """
+
+    def invoke(self, cli, args=None, **kwargs):
+        if kwargs.pop("catch_exceptions", False):
+            raise TypeError("tests let exceptions propagate: drop catch_exceptions")
+        return super().invoke(cli, args, catch_exceptions=False, **kwargs)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    """Invoke the CLI in-process; a crash fails the test with its traceback."""
+    return PropagatingRunner()
 
 
 @pytest.fixture(scope="session")
@@ -59,10 +74,10 @@ def ocd_catalog(tmp_path_factory) -> Path:
 @pytest.fixture
 def cli():
     """Run the CLI in-process; returns (exit code, stdout, stderr)."""
-    runner = CliRunner()
+    runner = PropagatingRunner()
 
     def run(*args: str):
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+        result = runner.invoke(main, [str(a) for a in args])
         return result.exit_code, result.stdout, result.stderr
 
     return run

@@ -41,6 +41,8 @@ ATTRIBUTES = {
     "spellcheck", "required", "viewbox", "xmlns", "d", "target",
 }
 ATTRIBUTE_PREFIXES = ("aria-", "data-md-")
+# Attributes allowed with one value only: the policy HTML's own CSP, never a refresh.
+ALLOWED_VALUES = {("http-equiv", "content-security-policy")}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "background"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SPACE_AND_CONTROL = re.compile(r"[\x00-\x20]+")
@@ -142,6 +144,8 @@ def problems(root: Node, base: str, theme: set[str]) -> list[str]:
         if len(names) != len(set(names)):
             found.append(f"repeated attribute on <{node.tag} {node.raw}>")
         for name, value in node.raw:
+            if (name, (value or "").lower()) in ALLOWED_VALUES:
+                continue
             if name not in ATTRIBUTES and not name.startswith(ATTRIBUTE_PREFIXES):
                 found.append(f"attribute {name}={value!r} on <{node.tag}>")
             if name in URL_ATTRIBUTES and _has_scheme(value) and f"url {value}" not in theme:

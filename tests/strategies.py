@@ -76,7 +76,13 @@ def catalogs(draw) -> dict:
     if len(set(titles)) != len(titles):
         for i, p in enumerate(plugins):
             p["plugin"] += f" {i}"
-    return {"product": draw(one_line), "intro": draw(st.none() | text), "contact": draw(st.none() | text), "note": draw(st.none() | nonblank), "plugins": plugins}
+    return {"product": draw(one_line), "title": draw(st.none() | text), "intro": draw(st.none() | text),
+            "contact": draw(st.none() | text), "note": draw(st.none() | nonblank), "plugins": plugins}
+
+
+def title(data: dict) -> str:
+    """The policy's title as the catalog states it: ``title:``, or the documented default."""
+    return data.get("title") or f"{data['product']} cookie policy"
 
 
 @st.composite
@@ -115,13 +121,13 @@ def category_texts(data: dict) -> dict[str, tuple[str, str]]:
 def write(data: dict, root: Path) -> Path:
     """Write the catalog ``data`` as YAML files under ``root``.
 
-    Optional keys: ``categories`` ({key: {"label": ..., "description": ...}}),
+    Optional keys: ``title``, ``categories`` ({key: {"label": ..., "description": ...}}),
     and a cookie's ``category`` (analytics by default) and ``pattern``.
     """
     (root / "plugins").mkdir(parents=True)
     lines = [f"product: {yaml_quote(data['product'])}"]
-    for key in ("intro", "contact"):
-        if data[key] is not None:
+    for key in ("title", "intro", "contact"):
+        if data.get(key) is not None:
             lines.append(f"{key}: {yaml_quote(data[key])}")
     if data["note"] is not None:
         lines.append(f"notes:\n  - kind: important\n    text: {yaml_quote(data['note'])}")

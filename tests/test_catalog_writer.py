@@ -29,7 +29,7 @@ def _roundtrip(tmp_path, product: ProductFile, plugins: list[PluginFile]) -> Non
     catalog = load_catalog(out)
     assert catalog.product == product
     assert [p.title for p in catalog.plugins] == [p.plugin for p in plugins]
-    for loaded, written in zip(catalog.plugins, plugins):
+    for loaded, written in zip(catalog.plugins, plugins, strict=True):
         assert [c.entry for c in loaded.cookies] == written.cookies
         assert list(loaded.notes) == written.notes
 

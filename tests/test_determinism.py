@@ -8,7 +8,6 @@ regardless, since its dates come from the catalog, never from the clock.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from pagecheck import site_problems, theme_baseline
 from sitebuild import build, project_copy
 from strategies import catalogs, write
 from test_text_properties import parse, seen
+
+from generator.ci import in_ci
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -53,7 +54,7 @@ CONFIG = (
 )
 
 
-@settings(max_examples=8 if os.environ.get("CI") else 3, deadline=None,
+@settings(max_examples=8 if in_ci() else 3, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(catalogs())
 def test_random_catalogs_through_a_real_mkdocs_build(data):

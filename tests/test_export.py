@@ -82,7 +82,7 @@ def test_json_validates_against_the_catalog_schema(which, ocd_catalog):
     document = CatalogDocument.model_validate(data)
     assert document.product == catalog.product
     assert list(document.plugins) == [p.source for p in catalog.plugins]
-    for plugin, (name, written) in zip(catalog.plugins, document.plugins.items()):
+    for plugin, (name, written) in zip(catalog.plugins, document.plugins.items(), strict=True):
         assert written.plugin == plugin.title and written.cookies == [c.entry for c in plugin.cookies]
 
 

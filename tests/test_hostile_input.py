@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -13,10 +12,11 @@ from conftest import plugin_yaml, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.ci import in_ci
 from generator.loader import load_catalog
 from generator.problems import CatalogError
 
-FUZZ_EXAMPLES = 3000 if os.environ.get("CI") else 500
+FUZZ_EXAMPLES = 3000 if in_ci() else 500
 YAML_BITS = ["plugin: ", "cookies:\n", "  - name: ", "    purpose: ", "    duration: ", "session", "2 years", "&a ", "*a",
              "<<: *a\n", "!!python/object ", "!!str ", "{", "}", "[", "]", ", ", ": ", "- ", "\n", "    ", "'", '"',
              "|\n", ">-\n", "---\n", "...\n", "%YAML 1.1\n", "? ", "#", "\t", "\ufeff", "\x00", "\xff", "null", "~", "no",

@@ -28,7 +28,7 @@ def test_seed_page_gives_the_bundled_catalog(runner, tmp_path):
     imported, bundled = load_catalog(out), load_catalog(ROOT / "catalog")
     assert imported.product.product == "Genesys Widgets"
     assert [p.title for p in imported.plugins] == [p.title for p in bundled.plugins]
-    for mine, theirs in zip(imported.plugins, bundled.plugins):
+    for mine, theirs in zip(imported.plugins, bundled.plugins, strict=True):
         fields = lambda c: (c.name, c.purpose, str(c.duration), c.provenance, c.category)  # noqa: E731
         assert [fields(c) for c in mine.cookies] == [fields(c) for c in theirs.cookies]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +13,7 @@ from conftest import CATALOG, REPO, no_traceback, seed_rows
 from markdown_it import MarkdownIt
 from readback import read_csv, read_html, unguard
 
+from generator.ci import in_ci
 from generator.loader import load_catalog
 from generator.policy import policy_files, policy_html, policy_markdown
 from generator.render import Renderer
@@ -131,7 +131,7 @@ def test_pdf_without_engine_is_one_clear_error(cli, tmp_path, monkeypatch):
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.skipif(not shutil.which("chromium") and os.environ.get("CI") != "true", reason="no chromium here (CI installs it)")
+@pytest.mark.skipif(not shutil.which("chromium") and not in_ci(), reason="no chromium here (CI installs it)")
 def test_pdf_with_chromium(cli, tmp_path):
     code, _, err = cli("policy", CATALOG, "--out", tmp_path / "o", "--format", "pdf")
     assert code == 0, err

@@ -1,13 +1,23 @@
-"""`mkdocs serve` picks up catalog edits without a restart."""
+"""A real `mkdocs serve`: catalog and template edits show without a restart, problems show as pages."""
 
 from __future__ import annotations
 
+import contextlib
+import re
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
+from readback import read_html
 from serving import fetch, free_port
 from sitebuild import ENV, MKDOCS, project_copy
+
+PROBLEM = "catalog/plugins/console.yml:6:17: cookies[0].provenance: '<img src=x onerror=alert(1)>' is not allowed"
+BROKEN_CONSOLE = (
+    "plugin: Console\ncookies:\n  - name: a\n    purpose: b\n    duration: session\n"
+    "    provenance: '<img src=x onerror=alert(1)>'\n    category: functional\n"
+)
 
 
 def wait_for(url: str, predicate, timeout: float = 30.0) -> str:
@@ -20,21 +30,43 @@ def wait_for(url: str, predicate, timeout: float = 30.0) -> str:
     pytest.fail(f"{url} did not satisfy the condition within {timeout}s; last body: {body[:300]!r}")
 
 
+def fetch_quickly(url: str) -> str:
+    """The page, which must come within a second (MkDocs holds requests while a rebuild fails)."""
+    started = time.monotonic()
+    body = fetch(url)
+    assert body and time.monotonic() - started < 1.0, f"{url} was not answered within a second"
+    return body
+
+
+@contextlib.contextmanager
+def serving(project: Path, log: Path):
+    """`mkdocs serve` in ``project`` (whose mkdocs.yml is strict) on a free port; its console goes to ``log``."""
+    port = free_port()
+    with log.open("wb") as console:
+        process = subprocess.Popen(
+            [*MKDOCS, "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+            cwd=project, stdout=console, stderr=subprocess.STDOUT,
+            env={k: v for k, v in ENV.items() if k != "COOKIE_CATALOG"},
+        )
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
 @pytest.fixture
 def served(tmp_path):
-    project = project_copy(tmp_path)
-    port = free_port()
-    process = subprocess.Popen(
-        [*MKDOCS, "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={k: v for k, v in ENV.items() if k != "COOKIE_CATALOG"},
-    )
-    try:
-        base = f"http://127.0.0.1:{port}/"
+    project = project_copy(tmp_path / "project")
+    with serving(project, tmp_path / "serve.log") as base:
         wait_for(base + "cookies/console/", lambda b: "windowPosition" in b)
         yield project, base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+
+
+def problems_shown(body: str) -> list[str]:
+    """The text of each listed problem on a page."""
+    block = re.search(r'<div class="admonition failure" id="cookie-catalog-problems">(.*?)</div>', body, re.S)
+    return [read_html(item).visible for item in re.findall(r"<li>(.*?)</li>", block.group(1), re.S)] if block else []
 
 
 def test_edit_added_and_removed_files_show_on_reload(served):
@@ -50,3 +82,91 @@ def test_edit_added_and_removed_files_show_on_reload(served):
     wait_for(base + "cookies/zz-survey/", lambda b: "survey_seen" in b)
     (project / "catalog/plugins/zz-survey.yml").unlink()
     wait_for(base + "cookies/", lambda b: "zz-survey" not in b and "WebChat" in b)
+
+
+def test_broken_catalog_shows_its_problems_until_fixed(tmp_path):
+    project = project_copy(tmp_path / "project")
+    reading = project / "docs/reading.md"
+    reading.write_text(reading.read_text() + '\n<!-- cookie-catalog:table plugin="Console" -->\n')
+    console = project / "catalog/plugins/console.yml"
+    good = console.read_text()
+    log = tmp_path / "serve.log"
+    with serving(project, log) as base:
+        wait_for(base + "cookies/console/", lambda b: "windowPosition" in b)
+        console.write_text(BROKEN_CONSOLE)
+        wait_for(base + "cookies/console/", lambda b: bool(problems_shown(b)))
+        for page in ("cookies/console/", "cookies/webchat/", "cookies/"):  # every cookie page, the overview
+            body = fetch_quickly(base + page)
+            assert [p for p in problems_shown(body) if p.startswith(PROBLEM)], page
+            assert read_html(body).handlers() == [] and "<img" not in body  # the quoted text stays text
+        home = fetch_quickly(base)
+        assert "Genesys Widgets" in home and not problems_shown(home)  # the rest of the site as it is
+        # a hand-written page whose directive has no catalog to expand from says why, above its own text
+        reading_page = fetch_quickly(base + "reading/")
+        assert problems_shown(reading_page)[0].startswith(PROBLEM) and "How to read" in reading_page
+        assert re.search(r"ERROR +- +cookie-catalog: the catalog has 1 problem", log.read_text())
+        assert PROBLEM in log.read_text()
+
+        console.write_text(good)
+        body = wait_for(base + "cookies/console/", lambda b: "windowPosition" in b)
+        assert not problems_shown(body) and not problems_shown(fetch_quickly(base + "reading/"))
+        assert "windowPosition" in fetch_quickly(base + "reading/")  # the directive's table is back
+
+        lines = reading.read_text().splitlines()
+        reading.write_text(reading.read_text().replace('plugin="Console"', 'plugin="<b>Nope</b>"'))
+        body = wait_for(base + "reading/", lambda b: bool(problems_shown(b)))
+        assert problems_shown(body) == [f'docs/reading.md:{len(lines)}: no plugin "<b>Nope</b>" in the catalog; '
+                                        "valid plugins (title or file name): 'App', 'ClickToCall', 'Console', "
+                                        "'KnowledgeCenter', 'WebChat'"]
+        assert "b" not in [tag for tag, _ in read_html(body).elements]  # quoted, not markup
+        assert not problems_shown(fetch_quickly(base + "cookies/console/"))
+
+
+def _with_templates(project: Path) -> Path:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      templates: overrides"
+    ))
+    (project / "overrides").mkdir()
+    return project / "overrides"
+
+
+def test_template_edits_and_a_broken_template_under_serve(tmp_path):
+    project = project_copy(tmp_path / "project")
+    overrides = _with_templates(project)
+    template = overrides / "plugin.md.j2"
+    template.write_text("# {{ plugin.title | md }}\n\nFirst version of the page.\n")
+    with serving(project, tmp_path / "serve.log") as base:
+        wait_for(base + "cookies/console/", lambda b: "First version of the page." in b)
+        template.write_text("# {{ plugin.title | md }}\n\nSecond version, {{ plugin.cookies | length }} cookies.\n")
+        wait_for(base + "cookies/console/", lambda b: "Second version, 8 cookies." in b)
+
+        template.write_text("# {{ plugin.title | md }}\n\n{{ plugin.cookies | length \n")  # unclosed
+        wait_for(base + "cookies/console/", lambda b: bool(problems_shown(b)))
+        shown = problems_shown(fetch_quickly(base + "cookies/console/"))
+        assert len(shown) == 1 and re.fullmatch(r"overrides/plugin\.md\.j2:3: unexpected end of template.*", shown[0])
+
+        template.write_text("# {{ plugin.title | md }}\n\n{{ plugin.no_such_field }}\n")  # fails while rendering
+        wait_for(base + "cookies/console/", lambda b: "no_such_field" in "".join(problems_shown(b)))
+        shown = problems_shown(fetch_quickly(base + "cookies/console/"))
+        assert re.fullmatch(r"overrides/plugin\.md\.j2:3: .*no_such_field.*", shown[0])
+
+        template.unlink()  # back to the bundled template
+        wait_for(base + "cookies/console/", lambda b: "windowPosition" in b and not problems_shown(b))
+
+
+def test_a_broken_policy_template_under_serve(tmp_path):
+    """The downloads are made once the pages are: a policy template's problems show atop the real pages."""
+    project = project_copy(tmp_path / "project")
+    template = _with_templates(project) / "policy.md.j2"
+    with serving(project, tmp_path / "serve.log") as base:
+        wait_for(base + "downloads/cookie-policy.md", lambda b: "windowPosition" in b)
+        for broken, needle in (("{% for x in %}", "end of statement block"), ("{{ catalog.nope }}", "'nope'")):
+            template.write_text(f"# {{{{ catalog.title | md }}}}\n{broken}\n")
+            body = wait_for(base + "cookies/console/", lambda b: needle in "".join(problems_shown(b)))
+            [problem] = problems_shown(body)
+            assert problem.startswith("the policy downloads: overrides/policy.md.j2:2: "), problem
+            assert "windowPosition" in body  # the page itself is still there
+        template.write_text("# Our own policy\n")
+        wait_for(base + "downloads/cookie-policy.md", lambda b: b == "# Our own policy\n")
+        assert not problems_shown(fetch_quickly(base + "cookies/console/"))

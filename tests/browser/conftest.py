@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from generator.ci import in_ci
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -37,10 +39,6 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 800}
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 def unavailable(reason: str):
