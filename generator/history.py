@@ -86,7 +86,8 @@ def _parse_source(source: str) -> tuple[str, str]:
     path = path or DEFAULT_PATH
     inside = posixpath.normpath(path.strip("/") or ".")
     if inside == ".." or inside.startswith("../"):
-        raise GitError(f"{source}: path {path!r} leads out of the repository; expected a directory inside it, relative to its root")
+        raise GitError(f"{source}: path {path!r} leads out of the repository; "
+                       "expected a directory inside it, relative to its root")
     return rev, path
 
 
@@ -171,7 +172,8 @@ def _extract_catalog(repo: Path, tree: str, root: Path, label: str) -> None:
     """
     with tempfile.TemporaryFile() as errors:
         try:
-            git = subprocess.Popen(["git", "archive", "--format=tar", tree], cwd=repo, stdout=subprocess.PIPE, stderr=errors)
+            git = subprocess.Popen(["git", "archive", "--format=tar", tree], cwd=repo,
+                                   stdout=subprocess.PIPE, stderr=errors)
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
         try:
@@ -179,7 +181,8 @@ def _extract_catalog(repo: Path, tree: str, root: Path, label: str) -> None:
                 for member in tar:
                     if member.isfile() and _is_catalog_file(member.name):
                         if member.size > MAX_FILE_BYTES:
-                            raise GitError(f"{label}/{member.name}: file is {member.size:,} bytes; at most {MAX_FILE_BYTES:,} are accepted")
+                            raise GitError(f"{label}/{member.name}: file is {member.size:,} bytes; "
+                                           f"at most {MAX_FILE_BYTES:,} are accepted")
                         target = root / member.name
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
@@ -196,7 +199,8 @@ def _extract_catalog(repo: Path, tree: str, root: Path, label: str) -> None:
 
 def _is_catalog_file(name: str) -> bool:
     parts = PurePosixPath(name).parts
-    return parts == (PRODUCT_FILE,) or (len(parts) == 2 and parts[0] == PLUGINS_DIR and name.endswith((".yml", ".yaml")))
+    in_plugins = len(parts) == 2 and parts[0] == PLUGINS_DIR and name.endswith((".yml", ".yaml"))
+    return parts == (PRODUCT_FILE,) or in_plugins
 
 
 def _toplevel(directory: Path) -> Optional[Path]:

@@ -38,7 +38,8 @@ def plugin_files(root: Path) -> list[Path]:
     directory = root / PLUGINS_DIR
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yml", ".yaml") and (p.exists() or not p.is_symlink()))
+    named = (p for p in directory.iterdir() if p.suffix in (".yml", ".yaml"))
+    return sorted(p for p in named if p.exists() or not p.is_symlink())  # a link to nothing holds nothing
 
 
 def _refusal(path: Path, real_root: Path, expected: str, *, directory: bool = False) -> Problem | None:
@@ -53,9 +54,11 @@ def _refusal(path: Path, real_root: Path, expected: str, *, directory: bool = Fa
     try:
         real = path.resolve()
     except (OSError, RuntimeError):  # a loop of links
-        return Problem(display_path(path), 0, 0, "", f"is a symbolic link that cannot be followed (a loop?); expected {expected}")
+        return Problem(display_path(path), 0, 0, "",
+                       f"is a symbolic link that cannot be followed (a loop?); expected {expected}")
     if real != real_root and real_root not in real.parents:
-        return Problem(display_path(path), 0, 0, "", f"is a symbolic link that leads out of the catalog; expected {expected} inside it")
+        return Problem(display_path(path), 0, 0, "",
+                       f"is a symbolic link that leads out of the catalog; expected {expected} inside it")
     if not (real.is_dir() if directory else real.is_file()):
         kind = "not a directory" if directory else "a directory" if real.is_dir() else "not a regular file"
         return Problem(display_path(path), 0, 0, "", f"is {kind}; expected {expected}")
@@ -112,10 +115,13 @@ def _load(root: Path) -> Catalog:
     return Catalog(product=product, categories=_categories(product), plugins=_plugins(valid), root=shown)
 
 
-def _read_product(root: Path, real_root: Path, problems: list[Problem]) -> tuple[YamlDocument | None, ProductFile | None]:
+def _read_product(
+    root: Path, real_root: Path, problems: list[Problem]
+) -> tuple[YamlDocument | None, ProductFile | None]:
     path = root / PRODUCT_FILE
     if not path.exists() and not path.is_symlink():
-        problems.append(Problem(display_path(path), 0, 0, "", "is missing; every catalog needs one, with at least `product:`"))
+        missing = "is missing; every catalog needs one, with at least `product:`"
+        problems.append(Problem(display_path(path), 0, 0, "", missing))
         return None, None
     refused = _refusal(path, real_root, "a YAML file with at least `product:`")
     if refused:
@@ -126,7 +132,9 @@ def _read_product(root: Path, real_root: Path, problems: list[Problem]) -> tuple
 
 def _plugin_paths(root: Path, real_root: Path, problems: list[Problem]) -> list[Path]:
     directory = root / PLUGINS_DIR
-    refused = _refusal(directory, real_root, "a directory of plugin files", directory=True) if directory.exists() else None
+    refused = (
+        _refusal(directory, real_root, "a directory of plugin files", directory=True) if directory.exists() else None
+    )
     if refused:
         problems.append(refused)
         return []
@@ -134,7 +142,8 @@ def _plugin_paths(root: Path, real_root: Path, problems: list[Problem]) -> list[
     refusals = {path: _refusal(path, real_root, "a YAML plugin file") for path in paths}
     problems += [refused for refused in refusals.values() if refused]
     if not paths:
-        problems.append(Problem(display_path(directory), 0, 0, "", "holds no plugin files; expected plugins/<name>.yml, one per plugin"))
+        none = "holds no plugin files; expected plugins/<name>.yml, one per plugin"
+        problems.append(Problem(display_path(directory), 0, 0, "", none))
     return [path for path in paths if refusals[path] is None]
 
 
@@ -243,7 +252,8 @@ def _cross_file(product: YamlDocument | None, plugins: list[YamlDocument]) -> li
             first = titles.setdefault(title, doc)
             if first is not doc:
                 line, _ = first.locate(("plugin",))
-                problems.append(doc.problem(("plugin",), f"title {quoted(title)} is already used by {first.display}:{line}; expected each plugin to have its own title"))
+                used = f"title {quoted(title)} is already used by {first.display}:{line}"
+                problems.append(doc.problem(("plugin",), f"{used}; expected each plugin to have its own title"))
         cookies = data.get("cookies")
         problems += _cookie_problems(doc, cookies if isinstance(cookies, list) else [], keys)
     return problems
@@ -254,7 +264,7 @@ def _category_keys(product: YamlDocument | None) -> set[str] | None:
     if product is None or not isinstance(product.data, dict):
         return None
     declared = product.data.get("categories")
-    return set(BUILTIN_CATEGORIES) | (set(k for k in declared if isinstance(k, str)) if isinstance(declared, dict) else set())
+    return set(BUILTIN_CATEGORIES) | (set(declared) if isinstance(declared, dict) else set())  # YAML keys are text
 
 
 def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | None) -> list[Problem]:
@@ -265,7 +275,8 @@ def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | Non
             continue
         category = entry.get("category")
         if keys is not None and isinstance(category, str) and category not in keys:
-            problems.append(doc.problem(("cookies", i, "category"), f"unknown category {quoted(category)}; expected one of {_choices(keys, category)}, or declare it under `categories:` in catalog.yml"))
+            expected = f"expected one of {_choices(keys, category)}, or declare it under `categories:` in catalog.yml"
+            problems.append(doc.problem(("cookies", i, "category"), f"unknown category {quoted(category)}; {expected}"))
         name, domain, storage = entry.get("name"), entry.get("domain"), entry.get("storage", "cookie")
         if not (isinstance(name, str) and isinstance(domain, (str, type(None))) and isinstance(storage, str)):
             continue  # the shape check reports it
@@ -273,7 +284,10 @@ def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | Non
         if identity in seen:
             line, _ = doc.locate(("cookies", seen[identity]))
             where = f" on {domain if len(domain) <= 100 else quoted(domain)}" if domain else ""
-            problems.append(doc.problem(("cookies", i, "name"), f"{quoted(name)}{where} ({storage if len(storage) <= 40 else quoted(storage)}) is already listed at line {line}; expected each (name, domain, storage) once per plugin"))
+            kind = storage if len(storage) <= 40 else quoted(storage)
+            listed = f"{quoted(name)}{where} ({kind}) is already listed at line {line}"
+            once = "expected each (name, domain, storage) once per plugin"
+            problems.append(doc.problem(("cookies", i, "name"), f"{listed}; {once}"))
         else:
             seen[identity] = i
     return problems

@@ -57,11 +57,13 @@ class _ContainedLoader(jinja2.FileSystemLoader):
             if os.path.isfile(filename):
                 break
         else:
-            raise jinja2.TemplateNotFound(template, f"{template!r} not found in search paths: {', '.join(map(repr, self.searchpath))}")
+            searched = ", ".join(map(repr, self.searchpath))
+            raise jinja2.TemplateNotFound(template, f"{template!r} not found in search paths: {searched}")
         shown = display_path(Path(filename))
         real, root = os.path.realpath(filename), os.path.realpath(searchpath)
         if os.path.commonpath([real, root]) != root:
-            raise jinja2.TemplateError(f"{shown}: is a symbolic link that leads out of {searchpath}; expected a template inside it")
+            raise jinja2.TemplateError(
+                f"{shown}: is a symbolic link that leads out of {searchpath}; expected a template inside it")
         try:
             contents = read_text(Path(real), MAX_TEMPLATE_BYTES, "a Jinja template")
         except InputError as exc:

@@ -180,4 +180,5 @@ def test_a_quote_never_closed_is_named_where_it_opens(tmp_path):
 
 
 def test_a_header_without_rows_is_refused(tmp_path):
-    assert _problems(tmp_path, f"{HEADER}\n") == ["ocd.csv:2:1: holds no row after its header; expected one row per cookie"]
+    expected = "ocd.csv:2:1: holds no row after its header; expected one row per cookie"
+    assert _problems(tmp_path, f"{HEADER}\n") == [expected]

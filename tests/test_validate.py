@@ -207,7 +207,8 @@ def test_links_that_leave_the_catalog_are_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     found = problems_of(Path("cat"))
     assert found == [
-        f"cat/plugins/{name}.yml: is a symbolic link that leads out of the catalog; expected a YAML plugin file inside it"
+        f"cat/plugins/{name}.yml: is a symbolic link that leads out of the catalog; "
+        "expected a YAML plugin file inside it"
         for name in ("passwd", "published")
     ]
 

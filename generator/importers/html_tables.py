@@ -220,7 +220,8 @@ def _read_table(table: Table, number: int, shown: str, plugins: dict[str, _Cooki
         plugin = cell.get("provider") or title
         cookies = plugins.setdefault(plugin, {})
         if (entry.name, entry.domain) in cookies:
-            problems.append(Problem(shown, table.line, 0, "", f"table {number}: {entry.name!r} is listed twice for {plugin!r}"))
+            twice = f"table {number}: {entry.name!r} is listed twice for {plugin!r}"
+            problems.append(Problem(shown, table.line, 0, "", twice))
             continue
         cookies[entry.name, entry.domain] = entry
 

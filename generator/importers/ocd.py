@@ -75,14 +75,16 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         missing = [c for c in COLUMNS if c not in header]
         if missing:
             what = "is empty" if not header else f"has no {', '.join(repr(c) for c in missing)} column"
-            raise CatalogError([Problem(shown, 1, 0, "", f"{what}; expected the Open Cookie Database's header: {', '.join(COLUMNS)}")])
+            expected = f"expected the Open Cookie Database's header: {', '.join(COLUMNS)}"
+            raise CatalogError([Problem(shown, 1, 0, "", f"{what}; {expected}")])
         rows, problems = [], []
         start = reader.line_num + 1
         for fields in reader:
             if len(fields) == len(header):
                 rows.append((start, dict(zip(header, fields))))
             elif any(fields):  # a blank line is no row
-                problems.append(Problem(shown, start, 0, "", f"has {len(fields)} fields; expected {len(header)}, one for each column of the header"))
+                wrong = f"has {len(fields)} fields; expected {len(header)}, one for each column of the header"
+                problems.append(Problem(shown, start, 0, "", wrong))
             start = reader.line_num + 1
     except csv.Error as exc:
         hint = " (a quote that is never closed?)" if "end of data" in str(exc) else ""
