@@ -53,6 +53,15 @@ def md_text(text: str) -> str:
     return _IN_CONTEXT.sub(_reference, text.replace("\r\n", "\n").translate(_TRANSLATION))
 
 
+def md_line(text: str) -> str:
+    """Inline Markdown for a heading: ``text`` exactly, its line breaks shown as spaces.
+
+    A heading is one line; a ``<br>`` in it would vanish from the page title
+    MkDocs derives from it (the nav, ``<title>``), running the words together.
+    """
+    return md_text(_LINE_BREAKS.sub(" ", text))
+
+
 def md_code(text: str) -> str:
     """``text`` as inline code; an HTML element because backtick spans cannot hold references."""
     return f"<code>{md_text(text)}</code>"

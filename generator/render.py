@@ -16,7 +16,7 @@ from typing import Callable, Hashable, Iterator, Optional
 import jinja2
 from jinja2.loaders import split_template_path
 
-from generator.escape import html_attr, html_text, md_code, md_text, url_part
+from generator.escape import html_attr, html_text, md_code, md_line, md_text, url_part
 from generator.inputfile import InputError, read_text
 from generator.model import Catalog, Cookie, Note, Plugin
 from generator.problems import display_path
@@ -110,6 +110,7 @@ class Renderer:
         )
         self.env.filters["md"] = md_text
         self.env.filters["md_code"] = md_code
+        self.env.filters["md_line"] = md_line
         self.env.filters["breakable"] = _breakable
         self.env.filters["html_text"] = html_text
         self.env.filters["html_attr"] = html_attr

@@ -52,6 +52,11 @@ def seen(text: str) -> str:
     return _BREAKS.sub("\n", _CONTROL.sub("\ufffd", text))
 
 
+def seen_line(text: str) -> str:
+    """What a reader sees of catalog text in a Markdown heading: one line, its breaks as spaces."""
+    return _BREAKS.sub(" ", _CONTROL.sub("\ufffd", text))
+
+
 def _allows(rule: Rule, value: str) -> bool:
     return value in rule if isinstance(rule, frozenset) else rule.fullmatch(value) is not None
 

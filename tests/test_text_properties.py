@@ -18,6 +18,7 @@ from pathlib import Path
 import markdown
 from hypothesis import HealthCheck, example, given, settings
 from markdown_it import MarkdownIt
+from inert import seen, seen_line
 from readback import read_csv, unguard
 from strategies import catalogs, title, write
 
@@ -35,13 +36,6 @@ EXTENSIONS = [
 ALLOWED_TAGS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "span", "code", "a", "br",
                 "div", "small", "hr", "strong", "blockquote", "main", "html", "head", "body", "meta", "title", "style",
                 "section", "aside", "time", "wbr"}
-_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def seen(text: str) -> str:
-    """What a reader should see of ``text``: line breaks as breaks, control characters as U+FFFD."""
-    return _BREAKS.sub("\n", _CONTROL.sub("\ufffd", text))
 
 
 class Blocks(HTMLParser):
@@ -113,7 +107,7 @@ def check_site_pages(data: dict, catalog) -> None:
     md = markdown.Markdown(extensions=EXTENSIONS)
     overview = parse(md.reset().convert(pages["index.md"]))
     assert_inert(overview, re.compile(r"[a-z0-9-]+\.md"))
-    assert ("h1", seen(title(data))) in overview.blocks
+    assert ("h1", seen_line(title(data))) in overview.blocks
     if data["note"] is not None:
         assert ("p", seen(data["note"])) in overview.blocks
     if data["intro"]:
@@ -127,7 +121,7 @@ def check_site_pages(data: dict, catalog) -> None:
         parsed = parse(html)
         assert_inert(parsed, re.compile(r"index\.md#category-analytics|\.\./downloads/cookie-policy\.(md|html|csv|json)"))
         texts = [t for tag, t in parsed.blocks]
-        assert seen(plugin_data["plugin"]) in texts
+        assert seen_line(plugin_data["plugin"]) in texts
         if plugin_data["note"] is not None:
             assert seen(plugin_data["note"]) in texts
         if (plugin_data["description"] or "").strip():
@@ -174,7 +168,7 @@ def check_policy(data: dict, catalog) -> None:
         parsed = parse(html)
         assert_inert(parsed, re.compile(r"(?!)"))
         texts = [t for _, t in parsed.blocks]
-        assert seen(title(data)) in texts
+        assert seen_line(title(data)) in texts
         check_facts(data, parsed)
         # Text of line breaks alone is a line "<br>" in the Markdown, which CommonMark takes for an
         # HTML block rather than a paragraph (as the existing description check allows): nothing to
@@ -184,7 +178,7 @@ def check_policy(data: dict, catalog) -> None:
         if (data["contact"] or "").strip():
             assert texts[-1] == seen(data["contact"])  # the Contact section ends the policy
         for plugin_data in data["plugins"]:
-            assert seen(plugin_data["plugin"]) in texts
+            assert seen_line(plugin_data["plugin"]) in texts
             for c in plugin_data["cookies"]:
                 assert seen(c["purpose"]) in texts
                 assert any(t.startswith(seen(c["name"])) for t in texts)

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, violations
+from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
 from strategies import category_texts, markup_catalogs, write
 
 from generator.exporters import cookieconsent, klaro
@@ -478,7 +478,7 @@ def test_policy_html_and_fragments_in_chromium_hold_only_their_templates_markup(
     assert_nothing_ran(shared_page)
     assert violations(shared_page.evaluate(DOCUMENT_ELEMENTS_JS, "html"), POLICY_ALLOWED) == []
     assert shared_page.evaluate(TEXTS_JS, "h1") == [seen(title)]
-    assert shared_page.evaluate(TEXTS_JS, "h3") == [seen(p["plugin"]) for p in data["plugins"]]
+    assert shared_page.evaluate(TEXTS_JS, "h3") == [seen_line(p["plugin"]) for p in data["plugins"]]
 
     fragments = "\n".join(Renderer(catalog).fragments().values())
     open_page(shared_page, served, "fragments.html", FRAGMENTS_PAGE.replace("@FRAGMENTS@", fragments))
