@@ -82,11 +82,11 @@ def ocd_projects(work: Path, settings: dict) -> dict[str, Path]:
     """The three contenders' projects, built from one import of the OCD."""
     import csv
 
-    from generator.importers.ocd import import_ocd
-    from generator.loader import load_catalog
-    from generator.policy import DEFAULT_FORMATS
-    from generator.render import Renderer
-    from generator.sink import write_tree
+    from cookie_catalog.interop.importers.ocd import import_ocd
+    from cookie_catalog.catalog.loader import load_catalog
+    from cookie_catalog.render.policy import DEFAULT_FORMATS
+    from cookie_catalog.render.pages import Renderer
+    from cookie_catalog.sinks.directory import write_tree
 
     catalog_dir = work / "catalog"
     write_tree(catalog_dir, import_ocd(OCD_CSV).files())
@@ -177,8 +177,8 @@ def synthetic_catalog(root: Path, cookies: int, plugins: int = 100) -> None:
 
 def generate_once(catalog: str) -> None:
     """The child of bench_generation: validate + render, printing the seconds it took."""
-    from generator.loader import load_catalog
-    from generator.render import Renderer
+    from cookie_catalog.catalog.loader import load_catalog
+    from cookie_catalog.render.pages import Renderer
 
     start = time.perf_counter()
     pages = Renderer(load_catalog(catalog)).pages()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from cookie_catalog.cli import main
 
 REPO = ROOT = Path(__file__).resolve().parent.parent
 CATALOG = REPO / "catalog"
@@ -63,8 +63,8 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def ocd_catalog(tmp_path_factory) -> Path:
     """The whole Open Cookie Database imported once, for every test that reads it."""
-    from generator.importers.ocd import import_ocd
-    from generator.sink import write_tree
+    from cookie_catalog.interop.importers.ocd import import_ocd
+    from cookie_catalog.sinks.directory import write_tree
 
     out = tmp_path_factory.mktemp("ocd") / "catalog"
     write_tree(out, import_ocd(OCD_CSV).files())

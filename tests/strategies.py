@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from generator.model import BUILTIN_CATEGORIES
+from cookie_catalog.catalog.model import BUILTIN_CATEGORIES
 
 METACHARACTERS = ["*", "_", "|", "[", "]", "(", ")", "<", ">", "&", "#", "\\", "`", "{{", "}}", "{%", "%}",
                   "---", "<script>", "</td>", "javascript:", "[x](y)", "![i](j)", "&amp;", "&#42;", ":smile:",

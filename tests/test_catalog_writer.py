@@ -6,10 +6,10 @@ import string
 
 from hypothesis import given, settings, strategies as st
 
-from generator.catalog_writer import catalog_files, dump_model, plugin_file_names
-from generator.loader import load_catalog
-from generator.model import CookieEntry, Note, PluginFile, ProductFile
-from generator.sink import write_tree
+from cookie_catalog.interop.catalog_writer import catalog_files, dump_model, plugin_file_names
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.model import CookieEntry, Note, PluginFile, ProductFile
+from cookie_catalog.sinks.directory import write_tree
 
 AWKWARD = [
     "", " ", "~", "null", "Null", "NULL", "true", "no", "yes", "off", "010", "1e3", "0x1F", "2020-04-15", "12:30",

@@ -1,4 +1,4 @@
-"""One rule for "are we in CI", read in one place (generator/ci.py)."""
+"""One rule for "are we in CI", read in one place (cookie_catalog.cli.ci)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 import pytest
 from conftest import REPO
 
-from generator import cli_interop
-from generator.ci import in_ci
+from cookie_catalog.cli import interop as cli_interop
+from cookie_catalog.cli.ci import in_ci
 
 # The code, the tests and the benchmarks: every Python file of ours.
 SOURCES = [
@@ -41,4 +41,4 @@ def test_the_progress_bar_follows_the_rule(monkeypatch):
 def test_nothing_else_reads_ci():
     assert len(SOURCES) > 20
     readers = [str(p.relative_to(REPO)) for p in SOURCES if _READS_CI.search(p.read_text(encoding="utf-8"))]
-    assert readers == ["generator/ci.py"]
+    assert readers == ["generator/cookie_catalog/cli/ci.py"]

@@ -12,9 +12,9 @@ import click
 import pytest
 from conftest import CATALOG, REPO, plugin_yaml, seed_rows, write_catalog
 
-from generator.cli import main
+from cookie_catalog.cli import main
 
-SCHEMAS = REPO / "generator" / "schemas"
+SCHEMAS = REPO / "generator" / "cookie_catalog" / "catalog" / "schemas"
 PROGRAM = Path(sys.executable).parent / "cookie-catalog"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import CATALOG, no_traceback, write_catalog
 
-from generator import sink
+from cookie_catalog.sinks import directory as sink
 
 
 def big_catalog(root: Path, variant: str, plugins: int = 100, cookies: int = 40) -> Path:
@@ -35,11 +35,11 @@ def contents(directory: Path) -> dict[str, bytes]:
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
 
 
-CLI = [sys.executable, "-m", "generator.cli"]
+CLI = [sys.executable, "-m", "cookie_catalog.cli"]
 # The CLI where renameat2 is missing (not Linux): the two-rename fallback.
 CLI_TWO_RENAMES = [
     sys.executable, "-c",
-    "from generator import sink; sink._exchange = lambda a, b: False; from generator.cli import main; main()",
+    "from cookie_catalog.sinks import directory as sink; sink._exchange = lambda a, b: False; from cookie_catalog.cli import main; main()",
 ]
 # Where each pause point is, what the output directory holds there, and after a kill there.
 POINTS = {  # point: (out at the pause, out after the kill) as "before" / "after" / None (missing)

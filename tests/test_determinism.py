@@ -18,7 +18,7 @@ from sitebuild import build, project_copy
 from strategies import catalogs, write
 from test_text_properties import parse, seen
 
-from generator.ci import in_ci
+from cookie_catalog.cli.ci import in_ci
 
 
 def tree(site: Path) -> dict[str, bytes]:

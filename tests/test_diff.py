@@ -1,4 +1,4 @@
-"""`cookie-catalog diff` and `generator.diff`: what changed between two catalog directories."""
+"""`cookie-catalog diff` and `cookie_catalog.changes.diff`: what changed between two catalog directories."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
 
-from generator.diff import diff_catalogs
-from generator.loader import load_catalog
+from cookie_catalog.changes.diff import diff_catalogs
+from cookie_catalog.catalog.loader import load_catalog
 
 
 def catalogs(tmp_path: Path, old: dict[str, str], new: dict[str, str], old_product: str = "product: Test\n", new_product: str = "product: Test\n") -> tuple[Path, Path]:

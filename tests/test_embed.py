@@ -11,7 +11,7 @@ from conftest import CATALOG, REPO, seed_rows
 from readback import read_html
 from sitebuild import build
 
-from generator.directives import DirectiveError, find_directives
+from cookie_catalog.render.directives import DirectiveError, find_directives
 
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.S | re.M)
 

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from strategies import METACHARACTERS
 from test_text_properties import EXTENSIONS, parse
 
-from generator.escape import html_attr, md_text, url_part
-from generator.loader import load_catalog
-from generator.model import Category, Cookie
-from generator.render import Renderer
+from cookie_catalog.render.escape import html_attr, md_text, url_part
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.model import Category, Cookie
+from cookie_catalog.render.pages import Renderer
 
 ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)

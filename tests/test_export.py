@@ -14,11 +14,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.cli import main
-from generator.exporters import cookieconsent, edpb, json_catalog, klaro
-from generator.exporters import ocd as ocd_export
-from generator.loader import load_catalog
-from generator.model import CatalogDocument
+from cookie_catalog.cli import main
+from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
+from cookie_catalog.interop.exporters import ocd as ocd_export
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.model import CatalogDocument
 
 from conftest import DATA, ROOT
 
@@ -77,7 +77,7 @@ def _shop_catalog(tmp_path, runner) -> Path:
 def test_json_validates_against_the_catalog_schema(which, ocd_catalog):
     catalog = load_catalog(BUNDLED if which == "bundled" else ocd_catalog)
     data = json.loads(json_catalog.export(catalog))
-    schema = json.loads((ROOT / "generator/schemas/catalog-document.schema.json").read_text())
+    schema = json.loads((ROOT / "generator/cookie_catalog/catalog/schemas/catalog-document.schema.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(data)
     document = CatalogDocument.model_validate(data)
     assert document.product == catalog.product
@@ -87,10 +87,10 @@ def test_json_validates_against_the_catalog_schema(which, ocd_catalog):
 
 
 def test_committed_schemas_match_the_model():
-    from generator.schema import schemas, serialise
+    from cookie_catalog.catalog.schema import schemas, serialise
 
     for name, document in schemas().items():
-        assert (ROOT / "generator/schemas" / name).read_text(encoding="utf-8") == serialise(document), name
+        assert (ROOT / "generator/cookie_catalog/catalog/schemas" / name).read_text(encoding="utf-8") == serialise(document), name
 
 
 # -- Open Cookie Database --------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def test_committed_schemas_match_the_model():
 def test_ocd_export_of_another_catalog(tmp_path, runner):
     catalog = load_catalog(_shop_catalog(tmp_path, runner))
     rows = list(csv.DictReader(io.StringIO(ocd_export.export(catalog))))
-    assert list(rows[0]) == list(__import__("generator.importers.ocd", fromlist=["COLUMNS"]).COLUMNS)
+    assert list(rows[0]) == list(__import__("cookie_catalog.interop.importers.ocd", fromlist=["COLUMNS"]).COLUMNS)
     by_name = {r["Cookie / Data Key name"]: r for r in rows}
     assert by_name["basket_id"]["Category"] == "Necessary" and by_name["lang"]["Category"] == "Functional"
     assert by_name["trk"]["Category"] == "Social media"  # a category the database lacks goes by its label

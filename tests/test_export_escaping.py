@@ -27,11 +27,11 @@ from inert import seen
 from strategies import HTML_PAYLOADS, METACHARACTERS
 from test_export import parse_js
 
-from generator.escape import html_content
-from generator.exporters import cookieconsent, klaro
-from generator.exporters.javascript import Regex, js_comment, js_literal
-from generator.model import Catalog, Category, Cookie, CookieEntry, Plugin, ProductFile
-from generator.patterns import covers, exact_regex, name_regex
+from cookie_catalog.render.escape import html_content
+from cookie_catalog.interop.exporters import cookieconsent, klaro
+from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_literal
+from cookie_catalog.catalog.model import Catalog, Category, Cookie, CookieEntry, Plugin, ProductFile
+from cookie_catalog.catalog.patterns import covers, exact_regex, name_regex
 
 NODE = shutil.which("node")
 XHTML = "{http://www.w3.org/1999/xhtml}"

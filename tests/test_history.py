@@ -11,7 +11,7 @@ import pytest
 from conftest import no_traceback, plugin_yaml, write_catalog
 from sitebuild import article, build, project_copy
 
-from generator.history import releases
+from cookie_catalog.changes.history import releases
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
@@ -195,7 +195,7 @@ def test_committed_catalog_files_over_the_size_limit_are_refused_unread(cli, rep
     write_catalog(repo / "catalog", plugins={"p.yml": plugin_yaml(), "q.yml": plugin_yaml("Q") + "#" * 400 + "\n"})
     commit(repo, "big")
     monkeypatch.chdir(repo)
-    monkeypatch.setattr("generator.history.MAX_FILE_BYTES", 300)
+    monkeypatch.setattr("cookie_catalog.changes.history.MAX_FILE_BYTES", 300)
     code, _, err = cli("diff", "git:HEAD", "catalog")
     assert code == 2 and err.startswith("error: git:HEAD:catalog/plugins/q.yml: file is 5")
     assert err.rstrip().endswith("bytes; at most 300 are accepted") and len(err.splitlines()) == 1

@@ -25,7 +25,7 @@ from pagecheck import Node, parse_page, problems, site_problems, theme_baseline
 from sitebuild import build
 from test_text_properties import seen
 
-from generator.loader import load_catalog
+from cookie_catalog.catalog.loader import load_catalog
 
 HOSTILE = Path(__file__).parent / "data" / "hostile-catalog"
 SITE_NAME = "Genesys Widgets cookie policy"  # the project's mkdocs.yml

@@ -12,9 +12,9 @@ from conftest import plugin_yaml, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.ci import in_ci
-from generator.loader import load_catalog
-from generator.problems import CatalogError
+from cookie_catalog.cli.ci import in_ci
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.problems import CatalogError
 
 FUZZ_EXAMPLES = 3000 if in_ci() else 500
 YAML_BITS = ["plugin: ", "cookies:\n", "  - name: ", "    purpose: ", "    duration: ", "session", "2 years", "&a ", "*a",
@@ -53,7 +53,7 @@ def run_validate(catalog: Path) -> tuple[subprocess.CompletedProcess, float, int
     """Validate in a child process; returns its result, seconds and peak memory (KiB)."""
     script = (
         "import resource, subprocess, sys, time; t = time.perf_counter();"
-        f"r = subprocess.run([sys.executable, '-m', 'generator.cli', 'validate', {str(catalog)!r}], capture_output=True, text=True);"
+        f"r = subprocess.run([sys.executable, '-m', 'cookie_catalog.cli', 'validate', {str(catalog)!r}], capture_output=True, text=True);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
         "sys.stdout.write(r.stdout); sys.stderr.write(r.stderr); sys.exit(r.returncode)"
     )

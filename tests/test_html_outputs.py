@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
 from strategies import markup_catalogs, write
 
-from generator.loader import load_catalog
-from generator.policy import policy_files
-from generator.render import Renderer
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.render.pages import Renderer
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

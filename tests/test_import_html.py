@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from generator.cli import main
-from generator.importers.html_tables import _TableReader, import_html
-from generator.importers.html_tokens import tokenize
-from generator.loader import load_catalog
+from cookie_catalog.cli import main
+from cookie_catalog.interop.importers.html_tables import _TableReader, import_html
+from cookie_catalog.interop.importers.html_tokens import tokenize
+from cookie_catalog.catalog.loader import load_catalog
 
 from conftest import DATA, ROOT
 

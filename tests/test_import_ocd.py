@@ -11,11 +11,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from generator.cli import main
-from generator.exporters import ocd as ocd_export
-from generator.importers import ocd
-from generator.importers.retention import normalise
-from generator.loader import load_catalog
+from cookie_catalog.cli import main
+from cookie_catalog.interop.exporters import ocd as ocd_export
+from cookie_catalog.interop.importers import ocd
+from cookie_catalog.interop.importers.retention import normalise
+from cookie_catalog.catalog.loader import load_catalog
 
 from conftest import OCD_CSV
 from readback import read_html
@@ -73,7 +73,7 @@ def test_export_gives_back_the_same_rows(ocd_catalog):
 def test_export_is_a_fixed_point(tmp_path, ocd_catalog):
     first = ocd_export.export(load_catalog(ocd_catalog))
     (tmp_path / "again.csv").write_text(first, encoding="utf-8")
-    from generator.sink import write_tree
+    from cookie_catalog.sinks.directory import write_tree
 
     write_tree(tmp_path / "again", ocd.import_ocd(tmp_path / "again.csv").files())
     assert ocd_export.export(load_catalog(tmp_path / "again")) == first
@@ -104,7 +104,7 @@ def test_site_shows_every_name_verbatim(tmp_path, ocd_catalog):
         for cookie in plugin.cookies:
             assert cookie.name in page, (plugin.title, cookie.name)
     # the downloads of a large catalog are the same bytes as the library makes
-    from generator.policy import policy_files
+    from cookie_catalog.sinks.downloads import policy_files
 
     assert {p.name: p.read_bytes() for p in (site / "downloads").iterdir()} == policy_files(catalog)
 
@@ -156,7 +156,7 @@ ROW = "1,Google,Analytics,_ga,,Counts visits.,1 year,Google,,0"
 
 
 def _problems(tmp_path: Path, text: str) -> list[str]:
-    from generator.problems import CatalogError
+    from cookie_catalog.catalog.problems import CatalogError
 
     path = tmp_path / "ocd.csv"
     path.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""``generator.inputfile`` reads any path as text within a limit, and ``generator.terminal`` prints any text."""
+"""``cookie_catalog.catalog.inputfile`` reads any path as text within a limit, and ``cookie_catalog.cli.terminal`` prints any text."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import inputfile, terminal
-from generator.inputfile import InputError, read_text
+from cookie_catalog.catalog import inputfile
+
+from cookie_catalog.cli import terminal
+from cookie_catalog.catalog.inputfile import InputError, read_text
 
 
 def refusal(path: Path | str, limit: int = 100) -> tuple[int, str]:

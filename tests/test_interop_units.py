@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from generator import cli_interop
-from generator.patterns import covers, name_regex
-from generator.sink import SinkError, write_tree
+from cookie_catalog.cli import interop as cli_interop
+from cookie_catalog.catalog.patterns import covers, name_regex
+from cookie_catalog.sinks.directory import SinkError, write_tree
 
 
 @pytest.mark.parametrize(

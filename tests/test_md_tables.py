@@ -8,10 +8,10 @@ from markdown_it import MarkdownIt
 from strategies import METACHARACTERS
 
 from conftest import CATALOG, DATA
-from generator.loader import load_catalog
-from generator.md_tables import TOKEN, use_plain_tables
-from generator.policy import policy_markdown
-from generator.render import Renderer
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.render.md_tables import TOKEN, use_plain_tables
+from cookie_catalog.render.policy import policy_markdown
+from cookie_catalog.render.pages import Renderer
 
 
 def stock() -> MarkdownIt:

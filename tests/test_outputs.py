@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from conftest import CATALOG, OCD_CSV, no_traceback
 
-from generator import pdf as pdf_module
-from generator import source_date
-from generator.loader import load_catalog
-from generator.policy import PolicyError, policy_files
+from cookie_catalog.sinks import pdf as pdf_module
+from cookie_catalog.catalog import source_date
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.render.policy import PolicyError
+from cookie_catalog.sinks.downloads import policy_files
 
 
 def contents(directory: Path) -> dict[str, bytes]:
@@ -266,7 +267,7 @@ def test_kill_9_while_chromium_prints_leaves_no_process(tmp_path):
     (bin_dir / "chromium").write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
     (bin_dir / "chromium").chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin"}
-    code = "import sys; sys.modules['weasyprint'] = None; from generator.cli import main; main()"
+    code = "import sys; sys.modules['weasyprint'] = None; from cookie_catalog.cli import main; main()"
     run = subprocess.Popen([sys.executable, "-c", code, "policy", str(CATALOG), "--out", str(tmp_path / "o"),
                             "--format", "pdf"], env=env, start_new_session=True, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30

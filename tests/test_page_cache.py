@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.loader import load_catalog
-from generator.render import PageCache, Renderer
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.render.pages import PageCache, Renderer
 
 
 def _edit(path, old: str, new: str) -> None:

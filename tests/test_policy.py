@@ -13,12 +13,13 @@ from conftest import CATALOG, REPO, no_traceback, seed_rows
 from markdown_it import MarkdownIt
 from readback import read_csv, read_html, unguard
 
-from generator.ci import in_ci
-from generator.loader import load_catalog
-from generator.policy import policy_files, policy_html, policy_markdown
-from generator.render import Renderer
+from cookie_catalog.cli.ci import in_ci
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.render.policy import policy_html, policy_markdown
+from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.render.pages import Renderer
 
-POLICY_SCHEMA = json.loads((REPO / "generator/schemas/policy.schema.json").read_text())
+POLICY_SCHEMA = json.loads((REPO / "generator/cookie_catalog/catalog/schemas/policy.schema.json").read_text())
 
 
 @pytest.fixture(scope="module")

@@ -289,8 +289,8 @@ def test_usage_error_is_one_line():
 
 def test_a_bug_is_one_line_with_exit_70(tmp_path):
     """The last line of defence: an exception no command expected is still one line, with its own exit code."""
-    script = ("import sys; import generator.cli as cli; sys.argv = ['cookie-catalog', 'validate', 'catalog'];"
-              "cli.load_catalog = lambda root: 1 / 0; cli.run()")
+    script = ("import sys; import cookie_catalog.cli as cli; import cookie_catalog.cli.common as common;"
+              "sys.argv = ['cookie-catalog', 'validate', 'catalog']; common.load_catalog = lambda root: 1 / 0; cli.run()")
     done = subprocess.run([str(CLI.parent / "python"), "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
     assert done.returncode == 70
     assert no_traceback(done.stderr) and len(done.stderr.splitlines()) == 1

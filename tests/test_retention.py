@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from generator.duration import Duration
-from generator.importers.retention import normalise, source_text
+from cookie_catalog.catalog.duration import Duration
+from cookie_catalog.interop.importers.retention import normalise, source_text
 
 from conftest import OCD_CSV
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from generator.cli import main
-from generator.loader import load_catalog
-from generator.scan import ScanError, compare, read_capture
+from cookie_catalog.cli import main
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.interop.scan import ScanError, compare, read_capture
 
 from conftest import DATA
 

@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 from conftest import CATALOG, REPO
 
-from generator.schema import schemas, serialise
-from generator.yamlsource import load_yaml
+from cookie_catalog.catalog.schema import schemas, serialise
+from cookie_catalog.catalog.yamlsource import load_yaml
 
-SCHEMAS = REPO / "generator" / "schemas"
+SCHEMAS = REPO / "generator" / "cookie_catalog" / "catalog" / "schemas"
 
 
 @pytest.mark.parametrize("name", ["catalog.schema.json", "plugin.schema.json"])

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import load_catalog
-from generator.search_index import COOKIE_BOOST, CookieEntry, add_entries, cookie_entries
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.render.search_index import COOKIE_BOOST, CookieEntry, add_entries, cookie_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 

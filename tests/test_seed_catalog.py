@@ -6,7 +6,7 @@ import re
 
 from conftest import CATALOG, SEED_PLUGINS, seed_rows
 
-from generator.loader import load_catalog
+from cookie_catalog.catalog.loader import load_catalog
 
 
 def test_seed_page_has_37_rows():

@@ -11,7 +11,7 @@ from mkdocs.utils import CountHandler
 from sitebuild import build, project_copy
 from strategies import METACHARACTERS
 
-from generator.serve_errors import Broken, problems_html, report, shown
+from cookie_catalog.sinks.mkdocs.serve_errors import Broken, problems_html, report, shown
 
 # Any text, lone surrogates included: a problem quotes whatever the catalog holds.
 _hostile = st.sampled_from(METACHARACTERS) | st.sampled_from(["\ud800", "\x1b[2J", "</code>", "</div>"])

@@ -14,7 +14,7 @@ from conftest import SEED_PLUGINS, seed_rows
 from markdown_it import MarkdownIt
 from sitebuild import article, build, cells, project_copy
 
-from generator.ci import in_ci
+from cookie_catalog.cli.ci import in_ci
 
 
 @pytest.fixture(scope="module")

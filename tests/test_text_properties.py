@@ -22,10 +22,10 @@ from inert import seen, seen_line
 from readback import read_csv, unguard
 from strategies import catalogs, title, write
 
-from generator.ci import in_ci
-from generator.loader import load_catalog
-from generator.policy import policy_files
-from generator.render import Renderer
+from cookie_catalog.cli.ci import in_ci
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.render.pages import Renderer
 
 EXTENSIONS = [
     "admonition", "attr_list", "tables", "toc", "smarty", "abbr", "def_list", "footnotes", "md_in_html",

@@ -144,7 +144,7 @@ def test_deep_nesting_refused(cli, tmp_path, monkeypatch):
 
 
 def test_yaml_11_surprises_stay_text(tmp_path):
-    from generator.loader import load_catalog
+    from cookie_catalog.catalog.loader import load_catalog
 
     text = plugin_yaml(cookies=[("no", "yes"), ("010", "1e3"), ("null", "~")])
     write_catalog(tmp_path / "cat", plugins={"web.yml": text.replace("name: null", 'name: "null"').replace("purpose: ~", 'purpose: "~"')})
@@ -158,8 +158,8 @@ def test_null_value_for_required_text(cli, tmp_path, monkeypatch):
 
 
 def problems_of(root: Path) -> list[str]:
-    from generator.loader import load_catalog
-    from generator.problems import CatalogError
+    from cookie_catalog.catalog.loader import load_catalog
+    from cookie_catalog.catalog.problems import CatalogError
 
     with pytest.raises(CatalogError) as raised:
         load_catalog(root)
@@ -230,7 +230,7 @@ def test_catalog_yml_and_plugins_dir_may_not_leave_either(tmp_path, link):
 
 
 def test_links_inside_the_catalog_are_followed(tmp_path):
-    from generator.loader import load_catalog
+    from cookie_catalog.catalog.loader import load_catalog
 
     cat = write_catalog(tmp_path / "cat", plugins={"a.yml": plugin_yaml("A")})
     (cat / "shared").mkdir()
@@ -279,8 +279,8 @@ def test_category_keys_the_importers_make_have_the_documented_shape():
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from generator.importers.categories import builtin_key, custom_key
-    from generator.model import BUILTIN_CATEGORIES, CATEGORY_KEY
+    from cookie_catalog.interop.importers.categories import builtin_key, custom_key
+    from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, CATEGORY_KEY
 
     assert all(re.fullmatch(CATEGORY_KEY, key) for key in BUILTIN_CATEGORIES)
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.ci import in_ci
+from cookie_catalog.cli.ci import in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

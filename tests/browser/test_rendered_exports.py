@@ -38,10 +38,10 @@ from hypothesis import strategies as st
 from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
 from strategies import category_texts, markup_catalogs, write
 
-from generator.exporters import cookieconsent, klaro
-from generator.loader import load_catalog
-from generator.policy import policy_files
-from generator.render import Renderer
+from cookie_catalog.interop.exporters import cookieconsent, klaro
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.render.pages import Renderer
 
 from .conftest import DESKTOP, HERE, unavailable
 

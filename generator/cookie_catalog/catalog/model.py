@@ -1,0 +1,250 @@
+"""The catalog format: what each file may hold, and the validated catalog.
+
+The pydantic models here are the single definition of the format. The loader
+validates files with them and ``cookie_catalog.catalog.schema`` derives the JSON Schema from
+them, so the editor's checks and ``cookie-catalog validate`` cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from cookie_catalog.catalog import duration
+from cookie_catalog.catalog.problems import quoted
+
+NoteKind = Literal["important", "note", "warning"]
+Provenance = Literal["first-party", "third-party"]
+Storage = Literal["cookie", "local-storage", "session-storage", "indexeddb", "pixel"]
+
+BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
+    "strictly-necessary": (
+        "Strictly necessary",
+        "Needed for a service you asked for to work, such as keeping a chat open while you browse. "
+        "They cannot be switched off and do not require consent.",
+    ),
+    "functional": (
+        "Functional",
+        "Remember choices you make, such as language or region, to provide enhanced features.",
+    ),
+    "analytics": (
+        "Analytics",
+        "Count visits and measure how the product is used, so that it can be improved.",
+    ),
+    "marketing": (
+        "Marketing",
+        "Used to show advertising relevant to you and to measure it, often across websites.",
+    ),
+    "security": (
+        "Security",
+        "Protect you and the service, for example by detecting fraud or abuse.",
+    ),
+    "personalization": (
+        "Personalization",
+        "Tailor content to you based on what you did before.",
+    ),
+}
+
+
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029\x0b\x0c\x85]")
+# A category key becomes an HTML id (`category-<key>`) and a link target on the
+# site; this shape is safe in both without escaping, and is what the importers
+# derive from a source's category names ("Social media" -> social-media).
+CATEGORY_KEY = r"^[a-z0-9][a-z0-9-]*$"
+CATEGORY_KEY_EXPECTED = "lower-case letters a-z, digits and '-', starting with a letter or digit, such as social-media"
+_CATEGORY_KEY = re.compile(CATEGORY_KEY)
+
+
+def _one_line(value: object) -> object:
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("is empty; expected the cookie's name")
+        if _LINE_BREAK.search(value):
+            raise ValueError("spans several lines; expected the name on one line")
+    return value
+
+
+def _not_blank(value: object) -> object:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("is blank; expected text")
+    return value
+
+
+def _category_key(value: object) -> object:
+    if isinstance(value, str) and not _CATEGORY_KEY.fullmatch(value):
+        raise ValueError(f"is not a usable category key; expected {CATEGORY_KEY_EXPECTED}")
+    return value
+
+
+def _yaml_bool(value: object) -> object:
+    """Only YAML 1.2's spellings of true and false: ``yes`` or ``on`` are typos here."""
+    if isinstance(value, str):
+        if value in ("true", "True", "TRUE"):
+            return True
+        if value in ("false", "False", "FALSE"):
+            return False
+        raise ValueError(f"{quoted(value)} is not a boolean; expected true or false")
+    return value
+
+
+def _parse_duration(value: object) -> object:
+    return duration.Duration.parse(value) if isinstance(value, str) else value
+
+
+CookieName = Annotated[str, BeforeValidator(_one_line), Field(min_length=1)]
+# A policy with a blank purpose or a blank product name is not a policy.
+NonBlank = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1)]
+YamlBool = Annotated[bool, BeforeValidator(_yaml_bool)]
+CategoryKey = Annotated[str, BeforeValidator(_category_key)]
+DurationField = Annotated[
+    duration.Duration,
+    BeforeValidator(_parse_duration),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": duration.PATTERN,
+            "description": f"How long it lasts: {duration.EXPECTED}.",
+            "examples": ["session", "30 minutes", "1 day", "2 years", "persistent", "unknown"],
+        }
+    ),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Note(_Strict):
+    """A highlighted remark, shown as an admonition ("Important" on the seed page)."""
+
+    kind: NoteKind = "important"
+    text: NonBlank
+
+
+class CategoryDef(_Strict):
+    label: Optional[str] = None
+    description: Optional[str] = None
+
+
+class ProductFile(_Strict):
+    """``catalog.yml``: the product and its policy as a whole."""
+
+    product: NonBlank = Field(description="The product's name.")
+    title: Optional[str] = Field(None, description="Title of the policy; defaults to '<product> cookie policy'.")
+    version: Optional[str] = Field(None, description="The policy's version string.")
+    updated: Optional[dt.date] = Field(None, description="When the policy was last updated (ISO date).")
+    effective: Optional[dt.date] = Field(None, description="When the policy takes effect (ISO date).")
+    contact: Optional[str] = None
+    intro: Optional[str] = None
+    notes: list[Note] = []
+    categories: dict[CategoryKey, CategoryDef] = Field(
+        {},
+        description="Extra consent categories, or new labels and descriptions for the built-in ones, by key. "
+        f"A key is {CATEGORY_KEY_EXPECTED}.",
+        json_schema_extra={"propertyNames": {"pattern": CATEGORY_KEY}},
+    )
+
+
+class CookieEntry(_Strict):
+    """One cookie (or storage key) as written in a plugin file."""
+
+    name: CookieName = Field(description="The cookie's name, exactly as the browser stores it.")
+    purpose: NonBlank
+    duration: DurationField
+    provenance: Provenance
+    category: str = Field(
+        description="Consent category: the key of a built-in one or of one declared in catalog.yml.",
+        json_schema_extra={"examples": list(BUILTIN_CATEGORIES), "pattern": CATEGORY_KEY},
+    )
+    condition: Optional[str] = Field(None, description="The feature or API the cookie depends on.")
+    storage: Storage = "cookie"
+    domain: Optional[str] = None
+    pattern: YamlBool = Field(False, description="True when the name is a prefix or wildcard such as _ga_*.")
+    duration_note: Optional[str] = None
+    id: Optional[str] = Field(
+        None,
+        description="The cookie's identifier in the source it was imported from (the Open Cookie Database's ID); "
+        "exports to that source write it back so its rows keep their identity.",
+    )
+    controller: Optional[str] = Field(
+        None, description="The data controller responsible for the cookie, when it is not the product's owner."
+    )
+    privacy_url: Optional[str] = Field(
+        None, description="Where the data controller's privacy policy or data-subject rights portal is."
+    )
+
+
+class PluginFile(_Strict):
+    """``plugins/<name>.yml``: one provider or product area."""
+
+    plugin: NonBlank = Field(description="The plugin's title, e.g. WebChat.")
+    order: Optional[int] = Field(None, description="Position among plugins; file-name order otherwise.")
+    description: Optional[str] = None
+    notes: list[Note] = []
+    cookies: list[CookieEntry]
+
+
+class CatalogDocument(_Strict):
+    """A whole catalog as one document, as ``cookie-catalog export json`` writes it.
+
+    It holds the files' own models, so it says exactly what the YAML says and
+    its schema comes from the same definitions as the files' schemas.
+    """
+
+    product: ProductFile = Field(description="What catalog.yml holds.")
+    plugins: dict[str, PluginFile] = Field(description="Each plugin file by its file name, in catalog order.")
+
+
+# The validated catalog, as every renderer and sink sees it.
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Cookie:
+    entry: CookieEntry
+    anchor: str  # unique in the whole catalog, so embedded tables can share it
+
+    def __post_init__(self) -> None:
+        # Templates read cookie.name, cookie.purpose, ... for every row: copied
+        # once here rather than delegated on each access (a third of render time).
+        self.__dict__.update(self.entry.__dict__)
+
+
+@dataclass(frozen=True)
+class Plugin:
+    title: str
+    source: str  # file name in plugins/, e.g. "webchat.yml"
+    slug: str  # page name, unique and portable
+    description: Optional[str]
+    notes: tuple[Note, ...]
+    cookies: tuple[Cookie, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    product: ProductFile
+    categories: tuple[Category, ...]
+    plugins: tuple[Plugin, ...]
+    root: str = field(default="", compare=False)  # where it was read from, for messages
+
+    @property
+    def title(self) -> str:
+        return self.product.title or f"{self.product.product} cookie policy"
+
+    @property
+    def cookie_count(self) -> int:
+        return sum(len(p.cookies) for p in self.plugins)
+
+    def category(self, key: str) -> Category:
+        return next(c for c in self.categories if c.key == key)

@@ -1,0 +1,1 @@
+"""Changes between two catalogs: ``diff`` of any two, ``history`` of a catalog in git."""

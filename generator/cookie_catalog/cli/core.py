@@ -1,0 +1,150 @@
+"""The core commands: validate, generate, policy, schema and diff."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from cookie_catalog.catalog.model import Catalog
+from cookie_catalog.catalog.problems import CatalogError
+from cookie_catalog.catalog.schema import schemas, serialise
+from cookie_catalog.changes.diff import as_dict, as_markdown, diff_catalogs
+from cookie_catalog.changes.history import GitError, load_source
+from cookie_catalog.cli.common import (
+    CATALOG_ARG,
+    TEMPLATES_OPT,
+    fail,
+    load_or_exit,
+    print_problems,
+    render_or_exit,
+    usage_fail,
+)
+from cookie_catalog.render.pages import Renderer
+from cookie_catalog.render.policy import DEFAULT_FORMATS, FORMATS, PolicyError
+from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
+from cookie_catalog.sinks.downloads import policy_files
+
+
+@click.command()
+@CATALOG_ARG
+def validate(catalog: Path) -> None:
+    """Check CATALOG (default: catalog/) and report every problem as file:line:col."""
+    model = load_or_exit(catalog)
+    click.echo(f"{catalog}: OK, {len(model.plugins)} plugins, {model.cookie_count} cookies")
+
+
+@click.command()
+@CATALOG_ARG
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the pages into; replaced as a whole.")
+@click.option("--format", "formats", type=click.Choice(["md", "html", "md,html", "html,md"]), default="md", show_default=True,
+              help="md: Markdown pages; html: also one HTML <section> fragment per plugin (<slug>.html).")
+@TEMPLATES_OPT
+def generate(catalog: Path, out: Path, formats: str, templates: Optional[Path]) -> None:
+    """Write the Markdown pages of CATALOG (an overview and one page per plugin) into --out.
+
+    With --format html, also one self-contained HTML fragment per plugin, for a
+    CMS or help centre. On any error nothing in --out changes.
+    """
+    model = load_or_exit(catalog)
+
+    def build() -> dict[str, str]:
+        renderer = Renderer(model, templates)
+        return {**renderer.pages(), **(renderer.fragments() if "html" in formats else {})}
+
+    pages = render_or_exit(build)
+    try:
+        changed = write_tree(out, {name: text.encode("utf-8") for name, text in pages.items()})
+    except SinkError as exc:
+        fail(str(exc))
+    click.echo(f"{out}: {len(pages)} files, {len(changed)} changed")
+
+
+@click.command()
+@CATALOG_ARG
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the policy files into; replaced as a whole.")
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=f"Comma-separated formats among {', '.join(FORMATS)}.")
+@TEMPLATES_OPT
+def policy(catalog: Path, out: Path, formats: str, templates: Optional[Path]) -> None:
+    """Write the downloadable cookie policy of CATALOG (cookie-policy.md, .html, .csv, .json, .pdf) into --out.
+
+    The same files the MkDocs plugin offers under downloads/. On any error
+    nothing in --out changes.
+    """
+    wanted = policy_formats(formats)
+    model = load_or_exit(catalog)
+    try:
+        files = render_or_exit(lambda: policy_files(model, wanted, templates))
+        changed = write_tree(out, files)
+    except (PolicyError, SinkError) as exc:
+        fail(str(exc))
+    click.echo(f"{out}: {', '.join(files)} ({len(changed)} changed)")
+
+
+def policy_formats(value: str) -> list[str]:
+    """``--format`` of ``policy``: at least one format, each known, or a usage error.
+
+    An empty list would replace the output directory with nothing in it.
+    """
+    wanted = [f.strip() for f in value.split(",")]
+    expected = f"expected a comma-separated list of {', '.join(FORMATS)}"
+    if not all(wanted):
+        usage_fail(f"--format {value!r}: an empty format; {expected}")
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        usage_fail(f"--format {value!r}: unknown format {', '.join(map(repr, unknown))}; {expected}")
+    return wanted
+
+
+@click.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, help="Write the schema files here instead of printing the plugin-file schema.")
+def schema(out: Optional[Path]) -> None:
+    """Print (or write) the JSON Schemas of catalog.yml and plugin files, for editors."""
+    if out is None:
+        click.echo(serialise(schemas()["plugin.schema.json"]), nl=False)
+        return
+    try:
+        for name, document in schemas().items():
+            write_file(out / name, serialise(document).encode("utf-8"))
+    except SinkError as exc:
+        fail(str(exc))
+    click.echo(f"{out}: {', '.join(schemas())}")
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "output", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help="Markdown for people, JSON for scripts.")
+def diff_command(old: str, new: str, output: str) -> None:
+    """Compare catalog OLD with NEW: cookies and plugins added, removed and changed.
+
+    Each is a catalog directory, or git:REV (or git:REV:path) for the catalog
+    as committed at REV, path defaulting to catalog/ at the repository root.
+    Exit 0 when they are equal, 1 when they differ, 2 when either cannot be
+    read or is invalid.
+    """
+    catalogs: list[Optional[Catalog]] = []
+    for source in (old, new):
+        try:
+            catalogs.append(load_source(source))
+        except CatalogError as exc:
+            print_problems(exc, source)
+            catalogs.append(None)
+        except GitError as exc:
+            click.echo(f"error: {exc}", err=True)
+            catalogs.append(None)
+    before, after = catalogs
+    if before is None or after is None:
+        sys.exit(2)
+    changes = diff_catalogs(before, after)
+    if output == "json":
+        click.echo(json.dumps(as_dict(changes), ensure_ascii=False, sort_keys=True, indent=2))
+    else:
+        click.echo(as_markdown(changes, Renderer(after), old, new), nl=False)
+    sys.exit(0 if changes.is_empty else 1)
+
+
+COMMANDS = (validate, generate, policy, schema, diff_command)

@@ -1,0 +1,199 @@
+"""Validated catalog -> rendered Markdown pages (path -> text).
+
+Rendering is pure: no file is written here. Sinks (``cookie_catalog.sinks.directory`` for a
+directory, ``cookie_catalog.sinks.mkdocs.plugin`` for MkDocs) decide where the text goes.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import Counter
+from functools import cached_property, partial
+from pathlib import Path
+from typing import Callable, Hashable, Iterator, Optional
+
+import jinja2
+from jinja2.loaders import split_template_path
+
+from cookie_catalog.render.escape import html_attr, html_text, md_code, md_line, md_text, url_part
+from cookie_catalog.catalog.inputfile import InputError, read_text
+from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
+from cookie_catalog.catalog.problems import display_path
+
+OVERVIEW = "index.md"
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
+def bundled_templates() -> Path:
+    """The templates inside an installed wheel, or ``templates/`` at the repository root."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent.parent / "templates"
+
+
+def _breakable(markdown: str) -> str:
+    """Let long dotted names wrap at their dots rather than mid-word.
+
+    Applied to already-escaped Markdown: a "." left literal by the escaping is a
+    plain dot, and <wbr> adds no character to what a reader copies.
+    """
+    return markdown.replace(".", ".<wbr>")
+
+
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A file-system loader that reads templates only from inside their directory.
+
+    A templates directory is committed with the catalog and may come from a
+    pull request: a link in it to ``/etc/passwd`` would publish that file as a
+    page. A template is read like every other input (size limit, UTF-8), and a
+    problem is one line naming the file.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for searchpath in self.searchpath:
+            filename = posixpath.join(searchpath, *pieces)
+            if os.path.isfile(filename):
+                break
+        else:
+            searched = ", ".join(map(repr, self.searchpath))
+            raise jinja2.TemplateNotFound(template, f"{template!r} not found in search paths: {searched}")
+        shown = display_path(Path(filename))
+        real, root = os.path.realpath(filename), os.path.realpath(searchpath)
+        if os.path.commonpath([real, root]) != root:
+            raise jinja2.TemplateError(
+                f"{shown}: is a symbolic link that leads out of {searchpath}; expected a template inside it")
+        try:
+            contents = read_text(Path(real), MAX_TEMPLATE_BYTES, "a Jinja template")
+        except InputError as exc:
+            raise jinja2.TemplateError(f"{shown}{f':{exc.line}' if exc.line else ''}: {exc.message}") from None
+        mtime = os.path.getmtime(real)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(real) == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
+
+
+class Renderer:
+    """Renders one catalog with one set of templates.
+
+    ``overview_href`` is None where the overview page (which holds the category
+    descriptions) is not part of the site, e.g. tables embedded in a customer's
+    docs; ``downloads_href`` (the policy downloads' folder, relative to the
+    pages) is None where there are no downloads to link to.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        templates: Optional[Path] = None,
+        *,
+        overview_href: Optional[str] = OVERVIEW,
+        downloads_href: Optional[str] = None,
+        download_formats: tuple[str, ...] = (),
+    ):
+        self.catalog = catalog
+        search = [str(templates)] if templates else []
+        self.env = jinja2.Environment(
+            loader=_ContainedLoader([*search, str(bundled_templates())]),
+            # Markdown templates: catalog text goes through the `md` filter;
+            # HTML templates (*.html.j2): Jinja's own HTML escaping.
+            autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=False,
+        )
+        self.env.filters["md"] = md_text
+        self.env.filters["md_code"] = md_code
+        self.env.filters["md_line"] = md_line
+        self.env.filters["breakable"] = _breakable
+        self.env.filters["html_text"] = html_text
+        self.env.filters["html_attr"] = html_attr
+        self.env.filters["url_part"] = url_part
+        self.env.globals.update(
+            catalog=catalog,
+            product=catalog.product,
+            category_link=self._category_link(overview_href),
+            downloads_href=downloads_href,
+            download_formats=download_formats,
+        )
+        self._links = (overview_href, downloads_href, download_formats)
+
+    @cached_property
+    def fingerprint(self) -> Hashable:
+        """What every page depends on besides its own plugin: templates, product file, categories, links."""
+        templates = tuple((name, self.env.loader.get_source(self.env, name)[0]) for name in self.env.list_templates())
+        return templates, self.catalog.product.model_dump_json(), self.catalog.categories, self._links
+
+    def _category_link(self, overview_href: Optional[str]) -> Callable[[str], str]:
+        labels = {c.key: md_text(c.label) for c in self.catalog.categories}
+        if overview_href is None:
+            return lambda key: labels[key]
+        return lambda key: f"[{labels[key]}]({overview_href}#category-{url_part(key)})"
+
+    def pages(self) -> dict[str, str]:
+        """Every page of the catalog: the overview, then one page per plugin."""
+        return {name: render() for name, _, render in self.plan()}
+
+    def plan(self) -> Iterator[tuple[str, Hashable, Callable[[], str]]]:
+        """Each page's name, everything it is rendered from (a cache key), and how to render it.
+
+        The overview lists every plugin, so it depends on all of them; a plugin
+        page depends on its plugin only.
+        """
+        yield OVERVIEW, (self.fingerprint, self.catalog.plugins), self.overview
+        for plugin in self.catalog.plugins:
+            yield f"{plugin.slug}.md", (self.fingerprint, plugin), partial(self.plugin_page, plugin)
+
+    def overview(self) -> str:
+        counts = Counter(c.category for p in self.catalog.plugins for c in p.cookies)
+        return self.render("overview.md.j2", counts=counts)
+
+    def fragments(self) -> dict[str, str]:
+        """One standalone HTML ``<section>`` per plugin, for pages outside MkDocs."""
+        return {f"{p.slug}.html": self.render("fragment.html.j2", plugin=p) for p in self.catalog.plugins}
+
+    def plugin_page(self, plugin: Plugin) -> str:
+        return self.render("plugin.md.j2", plugin=plugin)
+
+    def cookie_table(self, cookies: tuple[Cookie, ...], overview_href: Optional[str]) -> str:
+        """The table as on the plugin pages, for a page elsewhere in the site."""
+        return self.render("_cookie_table.md.j2", cookies=cookies, category_link=self._category_link(overview_href))
+
+    def notes(self, notes: tuple[Note, ...]) -> str:
+        return "\n".join(self.render("_note.md.j2", note=note) for note in notes)
+
+    def render(self, template: str, **context) -> str:
+        return self.env.get_template(template).render(**context)
+
+
+class PageCache:
+    """The pages of the previous render, by everything each was rendered from.
+
+    Under ``mkdocs serve`` every edit rebuilds the whole site. Through this
+    cache an edit to one cookie re-renders its plugin's page and the overview;
+    every other page is handed over as the very text of the previous build.
+    Only the last render's pages are kept, so the cache never outgrows a site.
+    """
+
+    def __init__(self) -> None:
+        self._pages: dict[Hashable, str] = {}
+        self.rendered = 0  # pages the last call had to render
+
+    def pages(self, renderer: Renderer) -> dict[str, str]:
+        kept: dict[Hashable, str] = {}
+        out: dict[str, str] = {}
+        self.rendered = 0
+        for name, key, render in renderer.plan():
+            text = self._pages.get(key)
+            if text is None:
+                text = render()
+                self.rendered += 1
+            out[name] = kept[key] = text
+        self._pages = kept
+        return out

@@ -1,0 +1,64 @@
+"""The policy downloads as files: every text format, and the PDF printed from the HTML.
+
+Printing runs an external engine (``cookie_catalog.sinks.pdf``), so the file
+set is put together here rather than in the pure ``render`` stage; the
+directory sink, the MkDocs plugin and ``cookie-catalog policy`` all take it
+from here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+from cookie_catalog.catalog.model import Catalog
+from cookie_catalog.catalog.source_date import SourceDateError, source_date
+from cookie_catalog.render.pages import Renderer
+from cookie_catalog.render.policy import (
+    BASENAME,
+    DEFAULT_FORMATS,
+    FORMATS,
+    PolicyError,
+    pdf_source,
+    policy_csv,
+    policy_html,
+    policy_json,
+    policy_markdown,
+)
+from cookie_catalog.sinks.pdf import find_engine
+
+
+def policy_files(
+    catalog: Catalog,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    templates: Optional[Path] = None,
+) -> dict[str, bytes]:
+    """``{"cookie-policy.md": b"...", ...}`` for the formats asked for.
+
+    Raises PolicyError (before anything is produced) when a format cannot be made
+    or none is asked for.
+    """
+    formats = tuple(dict.fromkeys(formats))
+    if not formats:
+        raise PolicyError(f"no format asked for; expected some of {', '.join(FORMATS)}")
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise PolicyError(f"unknown format {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
+    engine, created = None, None
+    if "pdf" in formats:
+        engine = find_engine()
+        try:
+            created = source_date(catalog)
+        except SourceDateError as exc:
+            raise PolicyError(str(exc)) from None
+    renderer = Renderer(catalog, templates)
+    markdown = policy_markdown(renderer)
+    html = policy_html(renderer, markdown) if {"html", "pdf"} & set(formats) else ""
+    produce = {
+        "md": lambda: markdown.encode("utf-8"),
+        "html": lambda: html.encode("utf-8"),
+        "csv": lambda: policy_csv(catalog).encode("utf-8"),
+        "json": lambda: policy_json(catalog).encode("utf-8"),
+        "pdf": lambda: engine(pdf_source(html), created),  # type: ignore[misc]
+    }
+    return {f"{BASENAME}.{fmt}": produce[fmt]() for fmt in formats}
