@@ -36,6 +36,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 from serving import fetch, free_port  # noqa: E402  (the tests' helpers for a served site)
+
 OCD_CSV = REPO / "tests" / "data" / "open-cookie-database.csv"
 ENV = {**{k: v for k, v in os.environ.items() if k != "COOKIE_CATALOG"}, "NO_MKDOCS_2_WARNING": "1"}
 MIB = 1024 * 1024
@@ -75,17 +76,19 @@ def write_config(project: Path, settings: dict, **config) -> None:
     document = {"site_name": "Open Cookie Database", "docs_dir": "docs", **settings, **config}
     (project / "mkdocs.yml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     (project / "docs").mkdir(exist_ok=True)
-    (project / "docs" / "index.md").write_text("# Open Cookie Database\n\nEvery cookie, by platform.\n", encoding="utf-8")
+    (project / "docs" / "index.md").write_text(
+        "# Open Cookie Database\n\nEvery cookie, by platform.\n", encoding="utf-8"
+    )
 
 
 def ocd_projects(work: Path, settings: dict) -> dict[str, Path]:
     """The three contenders' projects, built from one import of the OCD."""
     import csv
 
-    from cookie_catalog.interop.importers.ocd import import_ocd
     from cookie_catalog.catalog.loader import load_catalog
-    from cookie_catalog.render.policy import DEFAULT_FORMATS
+    from cookie_catalog.interop.importers.ocd import import_ocd
     from cookie_catalog.render.pages import Renderer
+    from cookie_catalog.render.policy import DEFAULT_FORMATS
     from cookie_catalog.sinks.directory import write_tree
 
     catalog_dir = work / "catalog"
@@ -132,7 +135,7 @@ def bench_ocd(work: Path, rounds: int) -> dict[str, dict[str, float]]:
     peaks: dict[str, list[int]] = {n: [] for n in names}
     sizes: dict[str, int] = {}
     for r in range(rounds):
-        order = names[r % len(names):] + names[: r % len(names)]  # each contender goes first once
+        order = names[r % len(names) :] + names[: r % len(names)]  # each contender goes first once
         for name in order:
             project = projects[name]
             shutil.rmtree(project / "site", ignore_errors=True)
@@ -142,8 +145,12 @@ def bench_ocd(work: Path, rounds: int) -> dict[str, dict[str, float]]:
             sizes[name] = tree_size(project / "site")
         print(f"  round {r + 1}: " + ", ".join(f"{n} {times[n][-1]:.2f} s" for n in names), file=sys.stderr)
     return {
-        n: {"time": statistics.median(times[n]), "peak": statistics.median(peaks[n]), "size": sizes[n],
-            "search": (projects[n] / "site/search/search_index.json").stat().st_size}
+        n: {
+            "time": statistics.median(times[n]),
+            "peak": statistics.median(peaks[n]),
+            "size": sizes[n],
+            "search": (projects[n] / "site/search/search_index.json").stat().st_size,
+        }
         for n in names
     }
 
@@ -223,7 +230,9 @@ def bench_serve(work: Path, edits: int) -> dict[str, float]:
     log = open(work / "serve.log", "w+", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-v", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=log, env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        env=ENV,
     )
     url = f"http://127.0.0.1:{port}/cookies/console/"
     console = project / "catalog/plugins/console.yml"
@@ -233,7 +242,9 @@ def bench_serve(work: Path, edits: int) -> dict[str, float]:
         for i in range(edits):
             text = console.read_text(encoding="utf-8")
             marker = f"place{i} of the Console plugin"
-            console.write_text(re.sub(r"(position|place\d+) of the Console plugin", marker, text, count=1), encoding="utf-8")
+            console.write_text(
+                re.sub(r"(position|place\d+) of the Console plugin", marker, text, count=1), encoding="utf-8"
+            )
             latencies.append(poll(url, marker))
             time.sleep(1.0)  # let the watcher settle before the next edit
     finally:
@@ -277,12 +288,18 @@ def report(ocd: dict, gen: dict, serve: dict) -> str:
             "",
             "| cookies | time | peak memory | time per 1,000 cookies |",
             "| ---: | ---: | ---: | ---: |",
-            *(f"| {s:,} | {gen[s]['time']:.2f} s | {gen[s]['peak'] / MIB:.0f} MiB | {gen[s]['time'] / s * 1000 * 1000:.1f} ms |" for s in sizes),
+            *(
+                f"| {s:,} | {gen[s]['time']:.2f} s | {gen[s]['peak'] / MIB:.0f} MiB | {gen[s]['time'] / s * 1000 * 1000:.1f} ms |"
+                for s in sizes
+            ),
             "",
         ]
         if len(sizes) >= 2:
             a, b = sizes[-2], sizes[-1]
-            lines += [f"Growth {a:,} -> {b:,} cookies: time x{gen[b]['time'] / gen[a]['time']:.1f} for x{b / a:.0f} the cookies.", ""]
+            lines += [
+                f"Growth {a:,} -> {b:,} cookies: time x{gen[b]['time'] / gen[a]['time']:.1f} for x{b / a:.0f} the cookies.",
+                "",
+            ]
     if serve:
         lines += [
             "`mkdocs serve` of the seed catalog, one cookie's purpose edited:",

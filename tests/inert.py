@@ -9,7 +9,8 @@ element, an attribute, a comment or a link.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Union
+from collections.abc import Iterable
+from typing import Union
 
 Rule = Union[frozenset, re.Pattern]
 ANY = re.compile(r".*", re.S)  # a text attribute (a category description as a tooltip)
@@ -19,11 +20,37 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _NONE: dict[str, Rule] = {}
 POLICY_ALLOWED: dict[str, dict[str, Rule]] = {
     "html": {"lang": frozenset({"en"})},
-    "meta": {"charset": frozenset({"utf-8"}), "http-equiv": frozenset({"Content-Security-Policy"}),
-             "name": frozenset({"viewport"}), "content": frozenset({CSP, "width=device-width, initial-scale=1"})},
+    "meta": {
+        "charset": frozenset({"utf-8"}),
+        "http-equiv": frozenset({"Content-Security-Policy"}),
+        "name": frozenset({"viewport"}),
+        "content": frozenset({CSP, "width=device-width, initial-scale=1"}),
+    },
     "div": {"class": frozenset({"table-wrap"})},
-    **{tag: _NONE for tag in ("head", "title", "style", "body", "main", "h1", "h2", "h3", "p", "strong", "br",
-                              "blockquote", "table", "thead", "tbody", "tr", "th", "td", "code")},
+    **{
+        tag: _NONE
+        for tag in (
+            "head",
+            "title",
+            "style",
+            "body",
+            "main",
+            "h1",
+            "h2",
+            "h3",
+            "p",
+            "strong",
+            "br",
+            "blockquote",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "code",
+        )
+    },
 }
 
 # templates/fragment.html.j2, parsed as a document (html, head and body are the parser's).
@@ -36,8 +63,10 @@ FRAGMENT_ALLOWED: dict[str, dict[str, Rule]] = {
     "div": {"class": frozenset({_CLASS + "scroll"})},
     "table": {"class": frozenset({_CLASS + "table"})},
     "tr": {"class": frozenset({_CLASS + "cookie"}), "id": re.compile(r"[\w.-]+--[\w.-]+")},
-    "td": {"class": frozenset(_CLASS + c for c in ("name", "purpose", "duration", "provenance", "category",
-                                                   "condition")), "title": ANY},
+    "td": {
+        "class": frozenset(_CLASS + c for c in ("name", "purpose", "duration", "provenance", "category", "condition")),
+        "title": ANY,
+    },
     "small": {"class": frozenset({_CLASS + "domain"})},
     "time": {"datetime": re.compile(r"PT?[1-9][0-9]*[YMWDHS]")},
     **{tag: _NONE for tag in ("html", "head", "body", "thead", "tbody", "th", "code", "br")},
@@ -69,6 +98,9 @@ def violations(elements: Iterable[tuple[str, dict[str, str]]], allowed: dict[str
         if rules is None:
             found.append(f"<{tag}>")
             continue
-        found.extend(f"<{tag} {name}={value!r}>" for name, value in attributes.items()
-                     if name not in rules or not _allows(rules[name], value))
+        found.extend(
+            f"<{tag} {name}={value!r}>"
+            for name, value in attributes.items()
+            if name not in rules or not _allows(rules[name], value)
+        )
     return found

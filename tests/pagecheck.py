@@ -16,29 +16,114 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator, Optional
 
 from conftest import CATALOG
 from sitebuild import build
 
 ELEMENTS = {
     # document and theme chrome
-    "html", "head", "title", "meta", "link", "script", "style", "body", "header", "nav", "main", "footer",
-    "div", "span", "a", "label", "input", "form", "button", "ol", "ul", "li", "svg", "path", "article",
+    "html",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "script",
+    "style",
+    "body",
+    "header",
+    "nav",
+    "main",
+    "footer",
+    "div",
+    "span",
+    "a",
+    "label",
+    "input",
+    "form",
+    "button",
+    "ol",
+    "ul",
+    "li",
+    "svg",
+    "path",
+    "article",
     # what our Markdown becomes
-    "h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "small", "br", "wbr", "hr",
-    "strong", "em", "blockquote", "pre",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "small",
+    "br",
+    "wbr",
+    "hr",
+    "strong",
+    "em",
+    "blockquote",
+    "pre",
 }
 # Inside the article only what Markdown makes of our templates (admonitions are divs, headings have headerlinks).
-ARTICLE_ELEMENTS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "small", "br", "wbr",
-                    "hr", "strong", "em", "blockquote", "div", "span", "a"}
+ARTICLE_ELEMENTS = {
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "small",
+    "br",
+    "wbr",
+    "hr",
+    "strong",
+    "em",
+    "blockquote",
+    "div",
+    "span",
+    "a",
+}
 ATTRIBUTES = {
-    "class", "id", "href", "src", "rel", "title", "type", "name", "content", "charset", "lang", "dir", "role",
-    "tabindex", "for", "hidden", "checked", "placeholder", "autocomplete", "autocapitalize", "autocorrect",
-    "spellcheck", "required", "viewbox", "xmlns", "d", "target",
+    "class",
+    "id",
+    "href",
+    "src",
+    "rel",
+    "title",
+    "type",
+    "name",
+    "content",
+    "charset",
+    "lang",
+    "dir",
+    "role",
+    "tabindex",
+    "for",
+    "hidden",
+    "checked",
+    "placeholder",
+    "autocomplete",
+    "autocapitalize",
+    "autocorrect",
+    "spellcheck",
+    "required",
+    "viewbox",
+    "xmlns",
+    "d",
+    "target",
 }
 ATTRIBUTE_PREFIXES = ("aria-", "data-md-")
 # Attributes allowed with one value only: the policy HTML's own CSP, never a refresh.
@@ -51,7 +136,7 @@ _SPACE_AND_CONTROL = re.compile(r"[\x00-\x20]+")
 @dataclass
 class Node:
     tag: str
-    attrs: dict[str, Optional[str]]
+    attrs: dict[str, str | None]
     children: list = field(default_factory=list)  # Node or str
     raw: list[tuple[str, str]] = field(default_factory=list)  # attributes as written, repeats included
 
@@ -63,16 +148,16 @@ class Node:
     def classes(self) -> set[str]:
         return set((self.attrs.get("class") or "").split())
 
-    def walk(self) -> Iterator["Node"]:
+    def walk(self) -> Iterator[Node]:
         yield self
         for child in self.children:
             if isinstance(child, Node):
                 yield from child.walk()
 
-    def find_all(self, tag: str, cls: str = "") -> list["Node"]:
+    def find_all(self, tag: str, cls: str = "") -> list[Node]:
         return [n for n in self.walk() if n.tag == tag and (not cls or cls in n.classes())]
 
-    def find(self, tag: str, cls: str = "") -> "Node":
+    def find(self, tag: str, cls: str = "") -> Node:
         found = self.find_all(tag, cls)
         assert found, f"no <{tag} class={cls!r}>"
         return found[0]
@@ -121,20 +206,28 @@ def page_base(site: Path, page: Path) -> str:
 def theme_code(node: Node, base: str) -> str:
     """A ``<script>``/``<style>`` element as comparable text: attributes and content, the site root made ``BASE``."""
     prefix = {".": "", "/": "/"}.get(base, base + "/")
-    text = (node.text().replace(f'new URL("{base}",location)', 'new URL("BASE",location)')
-            .replace(f'"base": "{base}"', '"base": "BASE"').replace(f'"{prefix}assets/', '"BASE/assets/'))
+    text = (
+        node.text()
+        .replace(f'new URL("{base}",location)', 'new URL("BASE",location)')
+        .replace(f'"base": "{base}"', '"base": "BASE"')
+        .replace(f'"{prefix}assets/', '"BASE/assets/')
+    )
     return f"{node.tag} {sorted(node.attrs.items())} {text}"
 
 
-def _has_scheme(url: Optional[str]) -> bool:
+def _has_scheme(url: str | None) -> bool:
     """A URL that leaves the site or is code (``javascript:``, ``data:``), however it is spaced or cased."""
     return bool(re.match(r"[a-z][a-z0-9+.-]*:|//", _SPACE_AND_CONTROL.sub("", url or "").lower()))
 
 
 def problems(root: Node, base: str, theme: set[str]) -> list[str]:
     """Everything in the page not on the allowlist; ``theme``: what the theme itself writes (:func:`theme_own`)."""
-    found = [f"element <{n.tag} {n.attrs}> in the article" for article in root.find_all("article")
-             for n in list(article.walk())[1:] if n.tag not in ARTICLE_ELEMENTS]
+    found = [
+        f"element <{n.tag} {n.attrs}> in the article"
+        for article in root.find_all("article")
+        for n in list(article.walk())[1:]
+        if n.tag not in ARTICLE_ELEMENTS
+    ]
     for node in root.walk():
         if node.tag == "#document":
             continue

@@ -27,7 +27,10 @@ def build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess
     env = {k: v for k, v in os.environ.items() if k != "COOKIE_CATALOG"} | {"NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
-        capture_output=True, text=True, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 

@@ -8,31 +8,121 @@ from hypothesis import strategies as st
 
 from cookie_catalog.catalog.model import BUILTIN_CATEGORIES
 
-METACHARACTERS = ["*", "_", "|", "[", "]", "(", ")", "<", ">", "&", "#", "\\", "`", "{{", "}}", "{%", "%}",
-                  "---", "<script>", "</td>", "javascript:", "[x](y)", "![i](j)", "&amp;", "&#42;", ":smile:",
-                  "==", "~~", "^^", "++", "...", "--", "www.example.com", "@", "$x$", "'", '"', "!!!", "1. ",
-                  "- ", "> ", "*[HTML]: ", "{: .x}", "--8<--", "\n", "\r\n", "\t", "  ", " ", "\u200f", "\u202e",
-                  "مرحبا", "שלום", "日本語", "😀", "👩‍👩‍👧", "ｃｏｏｋｉｅ", "Ａ", "ß", "İ", "\u0301", "\x00", "\x85", "\u2028"]
+METACHARACTERS = [
+    "*",
+    "_",
+    "|",
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "&",
+    "#",
+    "\\",
+    "`",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "---",
+    "<script>",
+    "</td>",
+    "javascript:",
+    "[x](y)",
+    "![i](j)",
+    "&amp;",
+    "&#42;",
+    ":smile:",
+    "==",
+    "~~",
+    "^^",
+    "++",
+    "...",
+    "--",
+    "www.example.com",
+    "@",
+    "$x$",
+    "'",
+    '"',
+    "!!!",
+    "1. ",
+    "- ",
+    "> ",
+    "*[HTML]: ",
+    "{: .x}",
+    "--8<--",
+    "\n",
+    "\r\n",
+    "\t",
+    "  ",
+    " ",
+    "\u200f",
+    "\u202e",
+    "مرحبا",
+    "שלום",
+    "日本語",
+    "😀",
+    "👩‍👩‍👧",
+    "ｃｏｏｋｉｅ",
+    "Ａ",
+    "ß",
+    "İ",
+    "\u0301",
+    "\x00",
+    "\x85",
+    "\u2028",
+]
 # Markup that calls __cc_ran() if it ever runs (the browser tests define it), out of every context it may land in.
-PAYLOADS = ["</title><img src=x onerror=__cc_ran(1)>", '" onmouseover="__cc_ran(2)" x="',
-            "' onfocus='__cc_ran(3)' autofocus x='", "<svg onload=__cc_ran(4)>",
-            "</textarea></style><script>__cc_ran(5)</script>", "&lt;/title&gt;", "&#60;b&#62;"]
+PAYLOADS = [
+    "</title><img src=x onerror=__cc_ran(1)>",
+    '" onmouseover="__cc_ran(2)" x="',
+    "' onfocus='__cc_ran(3)' autofocus x='",
+    "<svg onload=__cc_ran(4)>",
+    "</textarea></style><script>__cc_ran(5)</script>",
+    "&lt;/title&gt;",
+    "&#60;b&#62;",
+]
 METACHARACTERS += PAYLOADS
 
 # Markup that runs or shows if a program that renders text as HTML gets it unescaped;
 # a payload that runs sets window.__xss (an <img src=x> loads x from the page's own server).
 HTML_PAYLOADS = [
-    '<img src=x onerror="window.__xss=1">', "<b>bold</b>", "</script><script>window.__xss=1</script>",
-    '<svg onload="window.__xss=1"></svg>', '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
-    "<!--", "-->", "<a href=javascript:window.__xss=1>x</a>", "&lt;b&gt;", "&amp;", "&#60;", "&", "<", "< b",
-    "{{revisionMessage}}", "{purposes}", "<br>", "\\", "^(", "$", '"', "'", "</title>", "<p>", "<style>",
+    '<img src=x onerror="window.__xss=1">',
+    "<b>bold</b>",
+    "</script><script>window.__xss=1</script>",
+    '<svg onload="window.__xss=1"></svg>',
+    '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+    "<!--",
+    "-->",
+    "<a href=javascript:window.__xss=1>x</a>",
+    "&lt;b&gt;",
+    "&amp;",
+    "&#60;",
+    "&",
+    "<",
+    "< b",
+    "{{revisionMessage}}",
+    "{purposes}",
+    "<br>",
+    "\\",
+    "^(",
+    "$",
+    '"',
+    "'",
+    "</title>",
+    "<p>",
+    "<style>",
 ]
 
 _any = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
 _fragment = st.one_of(st.sampled_from(METACHARACTERS), _any, st.text("abcXYZ019 .-", min_size=1, max_size=6))
 text = st.lists(_fragment, max_size=8).map("".join)
 nonblank = text.filter(lambda s: s.strip() != "")
-one_line = text.map(lambda s: "".join(" " if c in "\n\r\x0b\x0c\x85\u2028\u2029" else c for c in s)).filter(lambda s: s.strip() != "")
+one_line = text.map(lambda s: "".join(" " if c in "\n\r\x0b\x0c\x85\u2028\u2029" else c for c in s)).filter(
+    lambda s: s.strip() != ""
+)
 markup = st.lists(st.one_of(st.sampled_from(HTML_PAYLOADS), text), max_size=4).map("".join)
 markup_nonblank = markup.filter(lambda s: s.strip() != "")
 markup_line = st.one_of(st.sampled_from(HTML_PAYLOADS), one_line).filter(lambda s: s.strip() != "")
@@ -71,13 +161,26 @@ def catalogs(draw) -> dict:
             }
             for name in names
         ]
-        plugins.append({"plugin": draw(one_line), "description": draw(st.none() | text), "note": draw(st.none() | nonblank), "cookies": cookies})
+        plugins.append(
+            {
+                "plugin": draw(one_line),
+                "description": draw(st.none() | text),
+                "note": draw(st.none() | nonblank),
+                "cookies": cookies,
+            }
+        )
     titles = [p["plugin"] for p in plugins]
     if len(set(titles)) != len(titles):
         for i, p in enumerate(plugins):
             p["plugin"] += f" {i}"
-    return {"product": draw(one_line), "title": draw(st.none() | text), "intro": draw(st.none() | text),
-            "contact": draw(st.none() | text), "note": draw(st.none() | nonblank), "plugins": plugins}
+    return {
+        "product": draw(one_line),
+        "title": draw(st.none() | text),
+        "intro": draw(st.none() | text),
+        "contact": draw(st.none() | text),
+        "note": draw(st.none() | nonblank),
+        "plugins": plugins,
+    }
 
 
 def title(data: dict) -> str:
@@ -98,15 +201,33 @@ def markup_catalogs(draw) -> dict:
     for i in range(draw(st.integers(1, 3))):
         names = draw(st.lists(markup_line, max_size=4, unique_by=str.strip))
         cookies = [
-            {"name": name, "purpose": draw(markup_nonblank), "condition": draw(st.none() | markup),
-             "domain": draw(st.none() | markup_line), "duration_note": draw(st.none() | markup),
-             "category": draw(st.sampled_from(usable)), "pattern": draw(st.booleans())}
+            {
+                "name": name,
+                "purpose": draw(markup_nonblank),
+                "condition": draw(st.none() | markup),
+                "domain": draw(st.none() | markup_line),
+                "duration_note": draw(st.none() | markup),
+                "category": draw(st.sampled_from(usable)),
+                "pattern": draw(st.booleans()),
+            }
             for name in names
         ]
-        plugins.append({"plugin": f"{draw(markup_line)} {i}", "description": draw(st.none() | markup),
-                        "note": draw(st.none() | markup_nonblank), "cookies": cookies})
-    return {"product": draw(markup_line), "intro": draw(st.none() | markup), "contact": draw(st.none() | markup),
-            "note": draw(st.none() | markup_nonblank), "categories": categories, "plugins": plugins}
+        plugins.append(
+            {
+                "plugin": f"{draw(markup_line)} {i}",
+                "description": draw(st.none() | markup),
+                "note": draw(st.none() | markup_nonblank),
+                "cookies": cookies,
+            }
+        )
+    return {
+        "product": draw(markup_line),
+        "intro": draw(st.none() | markup),
+        "contact": draw(st.none() | markup),
+        "note": draw(st.none() | markup_nonblank),
+        "categories": categories,
+        "plugins": plugins,
+    }
 
 
 def category_texts(data: dict) -> dict[str, tuple[str, str]]:

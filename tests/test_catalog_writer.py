@@ -4,18 +4,64 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cookie_catalog.interop.catalog_writer import catalog_files, dump_model, plugin_file_names
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import CookieEntry, Note, PluginFile, ProductFile
+from cookie_catalog.interop.catalog_writer import catalog_files, dump_model, plugin_file_names
 from cookie_catalog.sinks.directory import write_tree
 
 AWKWARD = [
-    "", " ", "~", "null", "Null", "NULL", "true", "no", "yes", "off", "010", "1e3", "0x1F", "2020-04-15", "12:30",
-    "- item", "? key", ": value", "a: b", "a #b", "#comment", "'quoted'", '"double"', "[1, 2]", "{a: 1}", "&anchor", "*alias",
-    "!tag", "%YAML", "@at", "`tick`", "|", ">", "line\nbreak", "trailing space ", " leading space", "tab\there", "\ttab first",
-    "\u2028line sep", "nel\x85", "\ufeffbom", "bell\x07", "del\x7f", "é ü 漢字", "emoji 😀", "---", "...", "a\r\nb", "  \n  ",
+    "",
+    " ",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "true",
+    "no",
+    "yes",
+    "off",
+    "010",
+    "1e3",
+    "0x1F",
+    "2020-04-15",
+    "12:30",
+    "- item",
+    "? key",
+    ": value",
+    "a: b",
+    "a #b",
+    "#comment",
+    "'quoted'",
+    '"double"',
+    "[1, 2]",
+    "{a: 1}",
+    "&anchor",
+    "*alias",
+    "!tag",
+    "%YAML",
+    "@at",
+    "`tick`",
+    "|",
+    ">",
+    "line\nbreak",
+    "trailing space ",
+    " leading space",
+    "tab\there",
+    "\ttab first",
+    "\u2028line sep",
+    "nel\x85",
+    "\ufeffbom",
+    "bell\x07",
+    "del\x7f",
+    "é ü 漢字",
+    "emoji 😀",
+    "---",
+    "...",
+    "a\r\nb",
+    "  \n  ",
 ]
 
 # Text that can be stored in a UTF-8 file at all: no lone surrogates.
@@ -35,13 +81,30 @@ def _roundtrip(tmp_path, product: ProductFile, plugins: list[PluginFile]) -> Non
 
 
 def _cookie(name: str, purpose: str, **extra) -> CookieEntry:
-    return CookieEntry(name=name, purpose=purpose, duration="session", provenance="first-party", category="functional", **extra)
+    return CookieEntry(
+        name=name, purpose=purpose, duration="session", provenance="first-party", category="functional", **extra
+    )
 
 
 def test_awkward_text_round_trips(tmp_path):
-    cookies = [_cookie(f"c{i}", value if value.strip() else f"blank {value!r}", domain=value, duration_note=value, controller=value or None) for i, value in enumerate(AWKWARD)]
-    cookies += [_cookie(value, "named awkwardly") for value in AWKWARD if value.strip() and "\n" not in value and "\r" not in value and "\u2028" not in value and "\x85" not in value]
-    product = ProductFile(product="null", intro="multi\nline\n\n  indented", notes=[Note(kind="warning", text="yes")], version="1.10")
+    cookies = [
+        _cookie(
+            f"c{i}",
+            value if value.strip() else f"blank {value!r}",
+            domain=value,
+            duration_note=value,
+            controller=value or None,
+        )
+        for i, value in enumerate(AWKWARD)
+    ]
+    cookies += [
+        _cookie(value, "named awkwardly")
+        for value in AWKWARD
+        if value.strip() and "\n" not in value and "\r" not in value and "\u2028" not in value and "\x85" not in value
+    ]
+    product = ProductFile(
+        product="null", intro="multi\nline\n\n  indented", notes=[Note(kind="warning", text="yes")], version="1.10"
+    )
     _roundtrip(tmp_path, product, [PluginFile(plugin="~", description="", cookies=cookies)])
 
 

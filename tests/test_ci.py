@@ -19,8 +19,21 @@ _READS_CI = re.compile(r"""(environ\s*(\.get\s*\(|\[)|getenv\s*\()\s*['"]CI['"]"
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("true", True), ("True", True), ("1", True), ("yes", True), ("woodpecker", True), (" true\n", True),
-     ("", False), ("0", False), ("false", False), ("FALSE", False), ("no", False), ("off", False), (None, False)],
+    [
+        ("true", True),
+        ("True", True),
+        ("1", True),
+        ("yes", True),
+        ("woodpecker", True),
+        (" true\n", True),
+        ("", False),
+        ("0", False),
+        ("false", False),
+        ("FALSE", False),
+        ("no", False),
+        ("off", False),
+        (None, False),
+    ],
 )
 def test_the_rule(monkeypatch, value, expected):
     if value is None:

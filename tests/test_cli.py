@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import click
 import pytest
+import tomllib
 from conftest import CATALOG, REPO, plugin_yaml, seed_rows, write_catalog
 
 from cookie_catalog.cli import main
@@ -126,9 +126,12 @@ def test_policy_with_a_broken_template_names_it_and_writes_nothing(cli, tmp_path
 def test_order_key_places_plugins_before_file_name_order(cli, tmp_path):
     """`order:` first, by its number (ties by file name), then the plugins without it, by file name."""
     plugins = {
-        "a.yml": "order: 3\n" + plugin_yaml("Alpha"), "b.yml": plugin_yaml("Bravo"),
-        "c.yml": "order: 1\n" + plugin_yaml("Charlie"), "d.yml": "order: 3\n" + plugin_yaml("Delta"),
-        "e.yml": "order: -2\n" + plugin_yaml("Echo"), "f.yml": plugin_yaml("Foxtrot"),
+        "a.yml": "order: 3\n" + plugin_yaml("Alpha"),
+        "b.yml": plugin_yaml("Bravo"),
+        "c.yml": "order: 1\n" + plugin_yaml("Charlie"),
+        "d.yml": "order: 3\n" + plugin_yaml("Delta"),
+        "e.yml": "order: -2\n" + plugin_yaml("Echo"),
+        "f.yml": plugin_yaml("Foxtrot"),
     }
     catalog = write_catalog(tmp_path / "cat", plugins=plugins)
     expected = ["Echo", "Charlie", "Alpha", "Delta", "Bravo", "Foxtrot"]
@@ -142,8 +145,10 @@ def test_order_key_places_plugins_before_file_name_order(cli, tmp_path):
 def test_no_test_runs_the_cli_through_a_runner_that_swallows_exceptions():
     """conftest's runner lets exceptions through; a CliRunner made elsewhere would hide a crash as exit 1."""
     offenders = [
-        p.name for p in (REPO / "tests").rglob("*.py")
-        if "node_modules" not in p.parts and p.name != "conftest.py"
+        p.name
+        for p in (REPO / "tests").rglob("*.py")
+        if "node_modules" not in p.parts
+        and p.name != "conftest.py"
         and re.search(r"CliRunner\s*\(|catch_exceptions\s*=\s*True", p.read_text(encoding="utf-8"))
     ]
     assert offenders == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -38,7 +37,8 @@ def contents(directory: Path) -> dict[str, bytes]:
 CLI = [sys.executable, "-m", "cookie_catalog.cli"]
 # The CLI where renameat2 is missing (not Linux): the two-rename fallback.
 CLI_TWO_RENAMES = [
-    sys.executable, "-c",
+    sys.executable,
+    "-c",
     "from cookie_catalog.sinks import directory as sink; sink._exchange = lambda a, b: False; from cookie_catalog.cli import main; main()",
 ]
 # Where each pause point is, what the output directory holds there, and after a kill there.
@@ -144,7 +144,9 @@ def test_full_disk_or_permission_error_keeps_previous_output(cli, tmp_path, monk
     import shutil
 
     shutil.copytree(CATALOG, catalog)
-    (catalog / "catalog.yml").write_text((catalog / "catalog.yml").read_text().replace("list of cookies", "list of the cookies"))
+    (catalog / "catalog.yml").write_text(
+        (catalog / "catalog.yml").read_text().replace("list of cookies", "list of the cookies")
+    )
     code, _, err = cli("policy", catalog, "--out", out)
     assert code == 1 and no_traceback(err)
     assert f"error: cannot write {out}: {failure.strerror}; the previous output is unchanged" in err
@@ -170,7 +172,9 @@ def test_exchange_fallback_still_complete(cli, tmp_path, monkeypatch):
     import shutil
 
     shutil.copytree(CATALOG, catalog)
-    (catalog / "plugins/app.yml").write_text((catalog / "plugins/app.yml").read_text().replace("Contains a list", "Holds a list"))
+    (catalog / "plugins/app.yml").write_text(
+        (catalog / "plugins/app.yml").read_text().replace("Contains a list", "Holds a list")
+    )
     assert cli("generate", catalog, "--out", out)[0] == 0
     assert "Holds a list" in (out / "app.md").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cat", "out"]
@@ -249,7 +253,10 @@ def test_a_writer_that_waits_too_long_gives_up_with_one_line(cli, tmp_path, monk
         fcntl.flock(held, fcntl.LOCK_EX)  # another writer, alive
         code, _, err = cli("generate", CATALOG, "--out", out)
     assert code == 1 and no_traceback(err) and err.count("\n") == 1
-    assert err == f"error: {out} is being written by another run (it holds .out.lock); gave up after 0.3 s, nothing was written\n"
+    assert (
+        err
+        == f"error: {out} is being written by another run (it holds .out.lock); gave up after 0.3 s, nothing was written\n"
+    )
     assert contents(out) == before
 
 
@@ -261,8 +268,12 @@ def test_what_lies_beside_the_directory_is_never_followed(cli, tmp_path, planted
     (outside / "keep.md").write_text("keep")
     out = tmp_path / "w" / "out"
     out.parent.mkdir()
-    name, kind = {"lock-directory": (".out.lock", "dir"), "lock-symlink": (".out.lock", "link"),
-                  "old-symlink": (".out.old.tmp", "link"), "new-symlink": (".out.new.tmp", "link")}[planted]
+    name, kind = {
+        "lock-directory": (".out.lock", "dir"),
+        "lock-symlink": (".out.lock", "link"),
+        "old-symlink": (".out.old.tmp", "link"),
+        "new-symlink": (".out.new.tmp", "link"),
+    }[planted]
     if kind == "dir":
         (out.parent / name).mkdir()
     else:

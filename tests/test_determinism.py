@@ -11,7 +11,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from pagecheck import site_problems, theme_baseline
 from sitebuild import build, project_copy
@@ -54,8 +53,11 @@ CONFIG = (
 )
 
 
-@settings(max_examples=8 if in_ci() else 3, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=8 if in_ci() else 3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(catalogs())
 def test_random_catalogs_through_a_real_mkdocs_build(data):
     """A sample of the random catalogs of test_text_properties, built by MkDocs itself, every page checked whole."""
@@ -75,7 +77,7 @@ def test_random_catalogs_through_a_real_mkdocs_build(data):
         texts = []
         for page in pages:
             html = page.read_text()
-            texts += [t for _, t in parse(html[html.index("<article"): html.index("</article>")]).blocks]
+            texts += [t for _, t in parse(html[html.index("<article") : html.index("</article>")]).blocks]
         for plugin in data["plugins"]:
             assert any(t in (seen(plugin["plugin"]), seen(plugin["plugin"]) + "¶") for t in texts)
             for cookie in plugin["cookies"]:

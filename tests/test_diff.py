@@ -7,11 +7,17 @@ from pathlib import Path
 
 from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
 
-from cookie_catalog.changes.diff import diff_catalogs
 from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.changes.diff import diff_catalogs
 
 
-def catalogs(tmp_path: Path, old: dict[str, str], new: dict[str, str], old_product: str = "product: Test\n", new_product: str = "product: Test\n") -> tuple[Path, Path]:
+def catalogs(
+    tmp_path: Path,
+    old: dict[str, str],
+    new: dict[str, str],
+    old_product: str = "product: Test\n",
+    new_product: str = "product: Test\n",
+) -> tuple[Path, Path]:
     """Two catalogs from literal plugin files, as directories ``old`` and ``new``."""
     return write_catalog(tmp_path / "old", old_product, old), write_catalog(tmp_path / "new", new_product, new)
 
@@ -21,12 +27,18 @@ def diff_of(old: Path, new: Path):
 
 
 def test_changed_purpose_reported_with_old_and_new_text(cli, tmp_path):
-    old, new = catalogs(tmp_path, {"p.yml": plugin_yaml("P", [("a", "Keeps the chat open.")])}, {"p.yml": plugin_yaml("P", [("a", "Keeps the chat open and remembers its size.")])})
+    old, new = catalogs(
+        tmp_path,
+        {"p.yml": plugin_yaml("P", [("a", "Keeps the chat open.")])},
+        {"p.yml": plugin_yaml("P", [("a", "Keeps the chat open and remembers its size.")])},
+    )
     (plugin,) = diff_of(old, new).plugins
     assert (plugin.status, plugin.added, plugin.removed) == ("changed", (), ())
     (change,) = plugin.changed
     assert change.cookie.name == "a"
-    assert [(f.field, f.old, f.new) for f in change.fields] == [("purpose", "Keeps the chat open.", "Keeps the chat open and remembers its size.")]
+    assert [(f.field, f.old, f.new) for f in change.fields] == [
+        ("purpose", "Keeps the chat open.", "Keeps the chat open and remembers its size.")
+    ]
 
     code, out, err = cli("diff", old, new)
     assert code == 1, err
@@ -34,7 +46,11 @@ def test_changed_purpose_reported_with_old_and_new_text(cli, tmp_path):
 
 
 def test_added_and_removed_cookies(tmp_path):
-    old, new = catalogs(tmp_path, {"p.yml": plugin_yaml("P", [("a", "x"), ("b", "y")])}, {"p.yml": plugin_yaml("P", [("b", "y"), ("c", "z")])})
+    old, new = catalogs(
+        tmp_path,
+        {"p.yml": plugin_yaml("P", [("a", "x"), ("b", "y")])},
+        {"p.yml": plugin_yaml("P", [("b", "y"), ("c", "z")])},
+    )
     (plugin,) = diff_of(old, new).plugins
     assert [e.name for e in plugin.added] == ["c"]
     assert [e.name for e in plugin.removed] == ["a"]
@@ -51,7 +67,10 @@ def test_cookie_identity_is_name_domain_and_storage(tmp_path):
 
 def test_every_cookie_field_compared_as_catalog_text(tmp_path):
     before = plugin_yaml("P", [("a", "x")])
-    after = before.replace("duration: session", "duration: 2 years").replace("first-party", "third-party") + "    pattern: true\n    condition: Chat API\n"
+    after = (
+        before.replace("duration: session", "duration: 2 years").replace("first-party", "third-party")
+        + "    pattern: true\n    condition: Chat API\n"
+    )
     old, new = catalogs(tmp_path, {"p.yml": before}, {"p.yml": after})
     (change,) = diff_of(old, new).plugins[0].changed
     assert [(f.field, f.old, f.new) for f in change.fields] == [
@@ -63,7 +82,11 @@ def test_every_cookie_field_compared_as_catalog_text(tmp_path):
 
 
 def test_plugin_renamed_in_the_same_file_keeps_its_cookie_changes(cli, tmp_path):
-    old, new = catalogs(tmp_path, {"chat.yml": plugin_yaml("Chat", [("a", "x"), ("b", "y")])}, {"chat.yml": plugin_yaml("WebChat", [("a", "x"), ("b", "changed")])})
+    old, new = catalogs(
+        tmp_path,
+        {"chat.yml": plugin_yaml("Chat", [("a", "x"), ("b", "y")])},
+        {"chat.yml": plugin_yaml("WebChat", [("a", "x"), ("b", "changed")])},
+    )
     (plugin,) = diff_of(old, new).plugins
     assert (plugin.status, plugin.old_title, plugin.title) == ("renamed", "Chat", "WebChat")
     assert (plugin.added, plugin.removed) == ((), ())
@@ -73,7 +96,11 @@ def test_plugin_renamed_in_the_same_file_keeps_its_cookie_changes(cli, tmp_path)
 
 
 def test_plugin_added_and_removed(cli, tmp_path):
-    old, new = catalogs(tmp_path, {"a.yml": plugin_yaml("A"), "b.yml": plugin_yaml("B", [("b1", "y")])}, {"a.yml": plugin_yaml("A"), "c.yml": plugin_yaml("C", [("c1", "z")])})
+    old, new = catalogs(
+        tmp_path,
+        {"a.yml": plugin_yaml("A"), "b.yml": plugin_yaml("B", [("b1", "y")])},
+        {"a.yml": plugin_yaml("A"), "c.yml": plugin_yaml("C", [("c1", "z")])},
+    )
     plugins = diff_of(old, new).plugins
     assert [(p.status, p.title, p.old_title) for p in plugins] == [("added", "C", None), ("removed", None, "B")]
     assert [e.name for e in plugins[0].added] == ["c1"] and [e.name for e in plugins[1].removed] == ["b1"]
@@ -91,7 +118,10 @@ def test_policy_and_plugin_fields(tmp_path):
     )
     diff = diff_of(old, new)
     assert [(f.field, f.old, f.new) for f in diff.product] == [("version", None, "2"), ("updated", None, "2024-05-01")]
-    assert [(f.field, f.old, f.new) for f in diff.plugins[0].fields] == [("description", None, "Chat."), ("notes", None, "important: Read me.")]
+    assert [(f.field, f.old, f.new) for f in diff.plugins[0].fields] == [
+        ("description", None, "Chat."),
+        ("notes", None, "important: Read me."),
+    ]
 
 
 def test_equal_catalogs_exit_0(cli):
@@ -104,7 +134,11 @@ def test_equal_catalogs_exit_0(cli):
 
 
 def test_json_output_parses_back(cli, tmp_path):
-    old, new = catalogs(tmp_path, {"p.yml": plugin_yaml("P", [("a", "old ✓"), ("b", "y")])}, {"p.yml": plugin_yaml("P", [("a", "new ✓"), ("c", "z")])})
+    old, new = catalogs(
+        tmp_path,
+        {"p.yml": plugin_yaml("P", [("a", "old ✓"), ("b", "y")])},
+        {"p.yml": plugin_yaml("P", [("a", "new ✓"), ("c", "z")])},
+    )
     code, out, _ = cli("diff", old, new, "--format", "json")
     assert code == 1
     assert "✓" in out  # not \u2713
@@ -112,14 +146,39 @@ def test_json_output_parses_back(cli, tmp_path):
     (plugin,) = data["plugins"]
     assert data["equal"] is False
     assert plugin["status"] == "changed" and plugin["title"] == plugin["old_title"] == "P"
-    assert plugin["changed"] == [{"name": "a", "domain": None, "storage": "cookie", "fields": [{"field": "purpose", "old": "old ✓", "new": "new ✓"}]}]
-    assert plugin["added"] == [{"name": "c", "purpose": "z", "duration": "session", "provenance": "first-party", "category": "functional", "condition": None, "storage": "cookie", "domain": None, "pattern": False, "duration_note": None, "id": None, "controller": None, "privacy_url": None}]
+    assert plugin["changed"] == [
+        {
+            "name": "a",
+            "domain": None,
+            "storage": "cookie",
+            "fields": [{"field": "purpose", "old": "old ✓", "new": "new ✓"}],
+        }
+    ]
+    assert plugin["added"] == [
+        {
+            "name": "c",
+            "purpose": "z",
+            "duration": "session",
+            "provenance": "first-party",
+            "category": "functional",
+            "condition": None,
+            "storage": "cookie",
+            "domain": None,
+            "pattern": False,
+            "duration_note": None,
+            "id": None,
+            "controller": None,
+            "privacy_url": None,
+        }
+    ]
     assert [c["name"] for c in plugin["removed"]] == ["b"]
 
 
 def test_catalog_text_is_inert_in_markdown(cli, tmp_path):
     hostile = "'<script>alert(1)</script> *bold* | [x](javascript:alert(1))'"
-    old, new = catalogs(tmp_path, {"p.yml": plugin_yaml("P", [("a", "x")])}, {"p.yml": plugin_yaml("P*", [("a", hostile)])})
+    old, new = catalogs(
+        tmp_path, {"p.yml": plugin_yaml("P", [("a", "x")])}, {"p.yml": plugin_yaml("P*", [("a", hostile)])}
+    )
     code, out, _ = cli("diff", old, new)
     assert code == 1
     for markup in ("<script", "*", "](javascript"):
@@ -141,4 +200,3 @@ def test_both_sides_invalid_or_missing_are_all_reported(cli, tmp_path):
     code, out, err = cli("diff", tmp_path / "nowhere", tmp_path / "elsewhere", "--format", "json")
     assert code == 2 and out == ""
     assert "nowhere: no such catalog directory" in err and "elsewhere: no such catalog directory" in err
-

@@ -52,7 +52,13 @@ def test_customer_page_holds_all_webchat_cookies_and_no_other(customer):
 
 def test_category_directive_spans_plugins(customer):
     ids = anchors(customer / "site" / "necessary" / "index.html")
-    assert len(ids) == 37 and {i.split("--")[0] for i in ids} == {"app", "clicktocall", "console", "knowledgecenter", "webchat"}
+    assert len(ids) == 37 and {i.split("--")[0] for i in ids} == {
+        "app",
+        "clicktocall",
+        "console",
+        "knowledgecenter",
+        "webchat",
+    }
 
 
 def test_pages_false_adds_no_pages_nav_or_downloads(customer):
@@ -71,11 +77,14 @@ def test_same_anchors_as_our_own_pages(customer, tmp_path):
 def test_unknown_plugin_fails_with_page_line_and_valid_names(customer, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(customer, project, ignore=shutil.ignore_patterns("site"))
-    (project / "docs" / "index.md").write_text("# X\n\ntext\n<!-- cookie-catalog:table plugin=\"Webchat\" -->\n")
+    (project / "docs" / "index.md").write_text('# X\n\ntext\n<!-- cookie-catalog:table plugin="Webchat" -->\n')
     (project / "docs" / "necessary.md").write_text('<!-- cookie-catalog:table category="tracking" -->\n')
     result = build(project, project / "site")
     assert result.returncode == 1
-    assert "docs/index.md:4: no plugin \"Webchat\" in the catalog; valid plugins (title or file name): 'App', 'ClickToCall', 'Console', 'KnowledgeCenter', 'WebChat'" in result.stderr
+    assert (
+        "docs/index.md:4: no plugin \"Webchat\" in the catalog; valid plugins (title or file name): 'App', 'ClickToCall', 'Console', 'KnowledgeCenter', 'WebChat'"
+        in result.stderr
+    )
 
 
 def test_unknown_category_fails(customer, tmp_path):
@@ -84,7 +93,9 @@ def test_unknown_category_fails(customer, tmp_path):
     (project / "docs" / "necessary.md").write_text('# N\n<!-- cookie-catalog:table category="tracking" -->\n')
     result = build(project, project / "site")
     assert result.returncode == 1
-    assert 'docs/necessary.md:2: no category "tracking"; valid categories: strictly-necessary, functional' in result.stderr
+    assert (
+        'docs/necessary.md:2: no category "tracking"; valid categories: strictly-necessary, functional' in result.stderr
+    )
 
 
 def test_directives_in_code_blocks_are_left_alone():

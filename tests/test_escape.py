@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from strategies import METACHARACTERS
 from test_text_properties import EXTENSIONS, parse
 
-from cookie_catalog.render.escape import html_attr, md_text, url_part
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import Category, Cookie
+from cookie_catalog.render.escape import html_attr, md_text, url_part
 from cookie_catalog.render.pages import Renderer
 
 ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
@@ -37,7 +37,12 @@ def reference(text: str) -> str:
             return True  # a list marker, a rule, a definition
         before, after = text[i - 1], text[i + 1 : i + 2]
         if ch == ".":  # a list number, an ellipsis, a www. link
-            return bool(re.match(r"\d", before)) or before == "." or after == "." or text[max(0, i - 3) : i].lower() == "www"
+            return (
+                bool(re.match(r"\d", before))
+                or before == "."
+                or after == "."
+                or text[max(0, i - 3) : i].lower() == "www"
+            )
         if ch == "-":  # smart dashes, rules
             return before == "-" or after == "-"
         return after not in ("", " ")  # ":" glued to what follows: javascript:x, :emoji:
@@ -49,7 +54,12 @@ def reference(text: str) -> str:
 
 
 @settings(max_examples=2000)
-@given(st.lists(st.sampled_from(METACHARACTERS + [".", "-", ":", "www", "WwW", "1", "١", " ", "x"]) | st.text(max_size=4), max_size=12).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(METACHARACTERS + [".", "-", ":", "www", "WwW", "1", "١", " ", "x"]) | st.text(max_size=4),
+        max_size=12,
+    ).map("".join)
+)
 def test_md_text_follows_its_rules(text):
     assert md_text(text) == reference(text)
 

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import DATA, ROOT
 
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.model import CatalogDocument
 from cookie_catalog.cli import main
 from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
-from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.catalog.model import CatalogDocument
-
-from conftest import DATA, ROOT
 
 BUNDLED = ROOT / "catalog"
 NODE = shutil.which("node")
@@ -29,7 +28,7 @@ NOW = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
 
 def parse_js(text: str, prefix: str) -> object:
     """Our JavaScript output back to data: the literal after ``prefix``, regex literals as {"regex": source}."""
-    body = text[text.index(prefix) + len(prefix):].rstrip().removesuffix(";")
+    body = text[text.index(prefix) + len(prefix) :].rstrip().removesuffix(";")
     out, i, in_string = [], 0, False
     while i < len(body):
         ch = body[i]
@@ -47,7 +46,7 @@ def parse_js(text: str, prefix: str) -> object:
             end = i + 1
             while body[end] != "/":
                 end += 2 if body[end] == "\\" else 1
-            out.append(json.dumps({"regex": body[i + 1:end]}))
+            out.append(json.dumps({"regex": body[i + 1 : end]}))
             i = end
         else:
             out.append(ch)
@@ -66,7 +65,9 @@ REPLACER = "(k, v) => v instanceof RegExp ? {regex: v.source} : v"
 
 def _shop_catalog(tmp_path, runner) -> Path:
     out = tmp_path / "shop"
-    assert runner.invoke(main, ["import", "html", str(DATA / "shop-cookie-table.html"), "--out", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["import", "html", str(DATA / "shop-cookie-table.html"), "--out", str(out)]).exit_code == 0
+    )
     return out
 
 
@@ -90,7 +91,9 @@ def test_committed_schemas_match_the_model():
     from cookie_catalog.catalog.schema import schemas, serialise
 
     for name, document in schemas().items():
-        assert (ROOT / "generator/cookie_catalog/catalog/schemas" / name).read_text(encoding="utf-8") == serialise(document), name
+        assert (ROOT / "generator/cookie_catalog/catalog/schemas" / name).read_text(encoding="utf-8") == serialise(
+            document
+        ), name
 
 
 # -- Open Cookie Database --------------------------------------------------------------------------
@@ -134,7 +137,9 @@ COOKIECONSENT_SCHEMA = {
                                     "required": ["name"],
                                     "additionalProperties": False,
                                     "properties": {
-                                        "name": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["regex"]}]},
+                                        "name": {
+                                            "anyOf": [{"type": "string"}, {"type": "object", "required": ["regex"]}]
+                                        },
                                         "path": {"type": "string"},
                                         "domain": {"type": "string"},
                                     },
@@ -174,8 +179,17 @@ COOKIECONSENT_SCHEMA = {
                                                     "type": "object",
                                                     "required": ["headers", "body"],
                                                     "properties": {
-                                                        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-                                                        "body": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}},
+                                                        "headers": {
+                                                            "type": "object",
+                                                            "additionalProperties": {"type": "string"},
+                                                        },
+                                                        "body": {
+                                                            "type": "array",
+                                                            "items": {
+                                                                "type": "object",
+                                                                "additionalProperties": {"type": "string"},
+                                                            },
+                                                        },
                                                     },
                                                 },
                                             },
@@ -207,8 +221,13 @@ def test_cookieconsent_shape_and_patterns(tmp_path, runner):
     if NODE:
         path = tmp_path / "cc.mjs"
         path.write_text(text, encoding="utf-8")
-        assert node_json(f"import c from {json.dumps(path.as_uri())}; console.log(JSON.stringify(c, {REPLACER}))") == config
-        matched = node_json(f"import c from {json.dumps(path.as_uri())}; console.log(JSON.stringify(c.categories.analytics.autoClear.cookies.map(x => x.name instanceof RegExp ? x.name.test('_ga_XYZ') && !x.name.test('x_ga_') : x.name)))")
+        assert (
+            node_json(f"import c from {json.dumps(path.as_uri())}; console.log(JSON.stringify(c, {REPLACER}))")
+            == config
+        )
+        matched = node_json(
+            f"import c from {json.dumps(path.as_uri())}; console.log(JSON.stringify(c.categories.analytics.autoClear.cookies.map(x => x.name instanceof RegExp ? x.name.test('_ga_XYZ') && !x.name.test('x_ga_') : x.name)))"
+        )
         assert True in matched
 
 
@@ -234,7 +253,17 @@ KLARO_SCHEMA = {
         "groupByPurpose": {"type": "boolean"},
         "translations": {
             "type": "object",
-            "properties": {"zz": {"type": "object", "properties": {"purposes": {"type": "object", "additionalProperties": {"type": "object", "required": ["title"]}}}}},
+            "properties": {
+                "zz": {
+                    "type": "object",
+                    "properties": {
+                        "purposes": {
+                            "type": "object",
+                            "additionalProperties": {"type": "object", "required": ["title"]},
+                        }
+                    },
+                }
+            },
         },
         "services": {
             "type": "array",
@@ -245,7 +274,10 @@ KLARO_SCHEMA = {
                     "name": {"type": "string", "pattern": "^[a-z0-9-]+$"},
                     "title": {"type": "string"},
                     "purposes": {"type": "array", "items": {"type": "string"}},
-                    "cookies": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["regex"]}]}},
+                    "cookies": {
+                        "type": "array",
+                        "items": {"anyOf": [{"type": "string"}, {"type": "object", "required": ["regex"]}]},
+                    },
                     "required": {"type": "boolean"},
                     "default": {"type": "boolean"},
                     "translations": {"type": "object"},
@@ -280,7 +312,10 @@ def test_klaro_shape(tmp_path, runner, ocd_catalog):
 # -- EDPB Website Auditing Tool --------------------------------------------------------------------
 
 # knowledgeBase.model.ts, knowledge.model.ts and knowledges/*-knowledge.model.ts of the tool.
-_COMMON = {k: {"type": "string"} for k in ("category", "source", "controller", "date", "policy", "reference", "comment", "updated_at", "created_at")}
+_COMMON = {
+    k: {"type": "string"}
+    for k in ("category", "source", "controller", "date", "policy", "reference", "comment", "updated_at", "created_at")
+}
 EDPB_SCHEMA = {
     "type": "array",
     "items": {
@@ -292,10 +327,29 @@ EDPB_SCHEMA = {
                 "type": "array",
                 "items": {
                     "oneOf": [
-                        {"type": "object", "required": ["kind", "name", "domain", *_COMMON], "additionalProperties": False,
-                         "properties": {"kind": {"const": "cookie"}, "name": {"type": "string"}, "domain": {"type": "string"}, "wildcard_match": {"enum": [0, 1]}, **_COMMON}},
-                        {"type": "object", "required": ["kind", "key", "script", *_COMMON], "additionalProperties": False,
-                         "properties": {"kind": {"const": "localstorage"}, "key": {"type": "string"}, "script": {"type": "string"}, **_COMMON}},
+                        {
+                            "type": "object",
+                            "required": ["kind", "name", "domain", *_COMMON],
+                            "additionalProperties": False,
+                            "properties": {
+                                "kind": {"const": "cookie"},
+                                "name": {"type": "string"},
+                                "domain": {"type": "string"},
+                                "wildcard_match": {"enum": [0, 1]},
+                                **_COMMON,
+                            },
+                        },
+                        {
+                            "type": "object",
+                            "required": ["kind", "key", "script", *_COMMON],
+                            "additionalProperties": False,
+                            "properties": {
+                                "kind": {"const": "localstorage"},
+                                "key": {"type": "string"},
+                                "script": {"type": "string"},
+                                **_COMMON,
+                            },
+                        },
                     ]
                 },
             },
@@ -304,8 +358,15 @@ EDPB_SCHEMA = {
 }
 # One entry of the Open Cookie Database's published open-cookie-database-edpb.json.
 PUBLISHED_GA = {
-    "kind": "cookie", "domain": "", "name": "_ga", "category": "analytics", "source": "Google Analytics", "controller": "Google",
-    "date": "", "policy": "https://business.safety.google/privacy/", "reference": "256c18e8-d881-11e9-8a34-2a2ae2dbcce4",
+    "kind": "cookie",
+    "domain": "",
+    "name": "_ga",
+    "category": "analytics",
+    "source": "Google Analytics",
+    "controller": "Google",
+    "date": "",
+    "policy": "https://business.safety.google/privacy/",
+    "reference": "256c18e8-d881-11e9-8a34-2a2ae2dbcce4",
     "comment": "ID used to identify users",
 }
 
@@ -320,7 +381,14 @@ def test_edpb_matches_the_published_file(ocd_catalog):
     ga = next(k for k in kinds["cookie"]["knowledges"] if k["reference"] == PUBLISHED_GA["reference"])
     assert {k: v for k, v in ga.items() if k not in ("updated_at", "created_at", "wildcard_match")} == PUBLISHED_GA
     assert ga["created_at"] == "2024-05-01T12:00:00.000Z"
-    assert {k["category"] for k in kinds["cookie"]["knowledges"]} <= {"necessary", "functional", "analytics", "marketing", "security", "personalization"}
+    assert {k["category"] for k in kinds["cookie"]["knowledges"]} <= {
+        "necessary",
+        "functional",
+        "analytics",
+        "marketing",
+        "security",
+        "personalization",
+    }
 
 
 # -- command line ----------------------------------------------------------------------------------

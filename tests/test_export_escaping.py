@@ -27,17 +27,21 @@ from inert import seen
 from strategies import HTML_PAYLOADS, METACHARACTERS
 from test_export import parse_js
 
-from cookie_catalog.render.escape import html_content
-from cookie_catalog.interop.exporters import cookieconsent, klaro
-from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_literal
 from cookie_catalog.catalog.model import Catalog, Category, Cookie, CookieEntry, Plugin, ProductFile
 from cookie_catalog.catalog.patterns import covers, exact_regex, name_regex
+from cookie_catalog.interop.exporters import cookieconsent, klaro
+from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_literal
+from cookie_catalog.render.escape import html_content
 
 NODE = shutil.which("node")
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
-any_text = st.lists(st.one_of(st.sampled_from(HTML_PAYLOADS + METACHARACTERS),
-                              st.text(st.characters(exclude_categories=("Cs",)), max_size=8)), max_size=6).map("".join)
+any_text = st.lists(
+    st.one_of(
+        st.sampled_from(HTML_PAYLOADS + METACHARACTERS), st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
+    ),
+    max_size=6,
+).map("".join)
 
 
 def parsed_in_element(html: str) -> ET.Element:
@@ -65,18 +69,29 @@ def test_html_content_reads_back_as_the_text_and_makes_no_element(text):
     assert text_of(div) == seen(text)
 
 
-@pytest.mark.parametrize("text", ["Ads & tracking", "Partners' cookies", 'The "consent" cookie', "a < b > c",
-                                  "R & D; 50% & more", "x <3", "<", "&"])
+@pytest.mark.parametrize(
+    "text",
+    ["Ads & tracking", "Partners' cookies", 'The "consent" cookie', "a < b > c", "R & D; 50% & more", "x <3", "<", "&"],
+)
 def test_html_content_leaves_ordinary_text_as_it_is(text):
     """cookieconsent also writes a section title into its switch's label as plain text: ordinary text must read
     the same there, so only what would start markup is escaped."""
     assert html_content(text) == text
 
 
-@pytest.mark.parametrize("text, html", [
-    ("<b>", "&lt;b>"), ("</title>", "&lt;/title>"), ("<!--", "&lt;!--"), ("<?x", "&lt;?x"),
-    ("&amp;", "&amp;amp;"), ("&#60;", "&amp;#60;"), ("a\nb", "a<br>b"), ("\x00", "\ufffd"),
-])
+@pytest.mark.parametrize(
+    "text, html",
+    [
+        ("<b>", "&lt;b>"),
+        ("</title>", "&lt;/title>"),
+        ("<!--", "&lt;!--"),
+        ("<?x", "&lt;?x"),
+        ("&amp;", "&amp;amp;"),
+        ("&#60;", "&amp;#60;"),
+        ("a\nb", "a<br>b"),
+        ("\x00", "\ufffd"),
+    ],
+)
 def test_html_content_escapes_what_starts_markup(text, html):
     assert html_content(text) == html
 
@@ -85,9 +100,13 @@ def test_html_content_escapes_what_starts_markup(text, html):
 
 
 @settings(max_examples=300)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | any_text,
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3),
-                    max_leaves=8))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | any_text,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3),
+        max_leaves=8,
+    )
+)
 def test_js_literals_read_back_and_cannot_end_a_script_element(value):
     literal = js_literal(value)
     assert json.loads(literal) == value
@@ -110,8 +129,10 @@ def test_a_regex_source_that_could_break_out_is_refused():
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_a_proto_key_is_an_own_property_in_javascript():
     literal = js_literal({"__proto__": {"x": 1}, "y": 2})
-    script = (f"const o = {literal};"
-              "console.log(JSON.stringify([Object.keys(o), Object.getPrototypeOf(o) === Object.prototype]))")
+    script = (
+        f"const o = {literal};"
+        "console.log(JSON.stringify([Object.keys(o), Object.getPrototypeOf(o) === Object.prototype]))"
+    )
     result = subprocess.run([NODE, "-e", script], capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == [["__proto__", "y"], True]
 
@@ -141,9 +162,11 @@ def test_regex_sources_match_the_same_in_python(name, pattern, yes, no):
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_regex_sources_match_the_same_in_javascript():
     cases = [(name_regex(name) if pattern else exact_regex(name), yes, no) for name, pattern, yes, no in REGEX_CASES]
-    script = ("const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-              "console.log(JSON.stringify(cases.map(([s, yes, no]) => { const r = new RegExp(s);"
-              " return yes.every(x => r.test(x)) && !no.some(x => r.test(x)); })))")
+    script = (
+        "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(cases.map(([s, yes, no]) => { const r = new RegExp(s);"
+        " return yes.every(x => r.test(x)) && !no.some(x => r.test(x)); })))"
+    )
     result = subprocess.run([NODE, "-e", script], input=json.dumps(cases), capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == [True] * len(cases)
 
@@ -153,19 +176,27 @@ def test_regex_sources_match_the_same_in_javascript():
 
 def _catalog(*cookies: tuple[str, str, bool], categories: tuple[Category, ...] = ()) -> Catalog:
     built = tuple(
-        Cookie(CookieEntry(name=name, purpose="p", duration="1 day", provenance="third-party", category=category,
-                           pattern=pattern), anchor=f"p--{i}")
+        Cookie(
+            CookieEntry(
+                name=name, purpose="p", duration="1 day", provenance="third-party", category=category, pattern=pattern
+            ),
+            anchor=f"p--{i}",
+        )
         for i, (name, category, pattern) in enumerate(cookies)
     )
     plugin = Plugin(title="P", source="p.yml", slug="p", description=None, notes=(), cookies=built)
-    return Catalog(product=ProductFile(product="X"), categories=categories or (
-        Category("analytics", "Analytics", ""), Category("marketing", "Marketing", "")), plugins=(plugin,))
+    return Catalog(
+        product=ProductFile(product="X"),
+        categories=categories or (Category("analytics", "Analytics", ""), Category("marketing", "Marketing", "")),
+        plugins=(plugin,),
+    )
 
 
 def test_klaro_writes_a_name_starting_with_a_caret_as_an_escaped_regex():
     """Klaro takes a string starting with "^" for a regex source: "^c" would delete every cookie starting with c."""
-    config = parse_js(klaro.export(_catalog(("^c", "analytics", False), ("c.d", "analytics", False))),
-                      "var klaroConfig = ")
+    config = parse_js(
+        klaro.export(_catalog(("^c", "analytics", False), ("c.d", "analytics", False))), "var klaroConfig = "
+    )
     assert config["services"][0]["cookies"] == [{"regex": r"^\^c$"}, "c.d"]
 
 

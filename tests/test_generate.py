@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, REPO, no_traceback, plugin_yaml, write_catalog
+from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -14,7 +14,8 @@ GOLDEN = Path(__file__).parent / "golden"
 def snapshot(directory: Path) -> dict[str, tuple[bytes, int, int]]:
     return {
         p.relative_to(directory).as_posix(): (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns)
-        for p in sorted(directory.rglob("*")) if p.is_file()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -26,14 +27,24 @@ def test_golden_pages(cli, tmp_path, page):
     golden = GOLDEN / page
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(produced, encoding="utf-8")
-    assert produced == golden.read_text(encoding="utf-8"), f"rerun with UPDATE_GOLDEN=1 if the change to {page} is intended"
+    assert produced == golden.read_text(encoding="utf-8"), (
+        f"rerun with UPDATE_GOLDEN=1 if the change to {page} is intended"
+    )
 
 
 def test_writes_overview_and_one_page_per_plugin(cli, tmp_path):
     code, out, _ = cli("generate", CATALOG, "--out", tmp_path / "out")
     assert code == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == [".cookie-catalog", "app.md", "clicktocall.md", "console.md", "index.md", "knowledgecenter.md", "webchat.md"]
+    assert names == [
+        ".cookie-catalog",
+        "app.md",
+        "clicktocall.md",
+        "console.md",
+        "index.md",
+        "knowledgecenter.md",
+        "webchat.md",
+    ]
     assert "6 files, 6 changed" in out
 
 
@@ -108,4 +119,6 @@ def test_never_writes_outside_out_whatever_the_names(cli, tmp_path, stem):
     outside = {p for p in tmp_path.rglob("*") if p.is_file()} - set(cat.rglob("*")) - set(out.rglob("*"))
     assert outside == set()
     names = [p.name for p in out.iterdir()]
-    assert len(names) == 3 and all(n.replace("-", "").replace(".", "").replace("c", "").isalnum() or n == ".cookie-catalog" for n in names)
+    assert len(names) == 3 and all(
+        n.replace("-", "").replace(".", "").replace("c", "").isalnum() or n == ".cookie-catalog" for n in names
+    )

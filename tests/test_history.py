@@ -14,14 +14,19 @@ from sitebuild import article, build, project_copy
 from cookie_catalog.changes.history import releases
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
 }
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 
@@ -58,7 +63,9 @@ def test_git_rev_is_the_catalog_as_committed(cli, repo, monkeypatch):
 
 
 def test_invalid_committed_catalog_names_git_rev_file_and_line(cli, repo, monkeypatch):
-    write_catalog(repo / "catalog", plugins={"p.yml": plugin_yaml("P").replace("provenance: first-party", "provenance: no")})
+    write_catalog(
+        repo / "catalog", plugins={"p.yml": plugin_yaml("P").replace("provenance: first-party", "provenance: no")}
+    )
     commit(repo, "broken")
     git(repo, "mv", "catalog", "moved")
     commit(repo, "moved")
@@ -76,8 +83,10 @@ def test_invalid_committed_catalog_names_git_rev_file_and_line(cli, repo, monkey
         ("git:nope", "error: git:nope: unknown revision 'nope'"),
         ("git:HEAD:elsewhere", "error: git:HEAD:elsewhere: no directory 'elsewhere' at HEAD"),
         ("git:", "error: git:: no revision; expected git:REV or git:REV:path"),
-        ("git:HEAD:../../etc/passwd",
-         "error: git:HEAD:../../etc/passwd: path '../../etc/passwd' leads out of the repository"),
+        (
+            "git:HEAD:../../etc/passwd",
+            "error: git:HEAD:../../etc/passwd: path '../../etc/passwd' leads out of the repository",
+        ),
         ("git:HEAD:catalog/../..", "error: git:HEAD:catalog/../..: path 'catalog/../..' leads out of the repository"),
         ("git:--output=x", "error: git:--output=x: a revision cannot start with '-'"),
         ("git:HEAD\nHEAD:catalog", "error: 'git:HEAD\\nHEAD:catalog': holds a control character"),
@@ -121,7 +130,9 @@ def test_releases_group_commits_by_version_newest_first(repo):
     (v3,) = found[0].diff.plugins
     assert [e.name for e in v3.removed] == ["b"] and v3.changed == ()
     (v2,) = found[1].diff.plugins
-    assert v2.added == () and [(c.cookie.name, c.fields[0].old, c.fields[0].new) for c in v2.changed] == [("a", "x", "x2")]
+    assert v2.added == () and [(c.cookie.name, c.fields[0].old, c.fields[0].new) for c in v2.changed] == [
+        ("a", "x", "x2")
+    ]
 
 
 def test_one_version_is_no_history(repo):
@@ -156,7 +167,11 @@ def site_repo(repo: Path) -> Path:
 def test_changes_page_lists_the_change_verbatim(repo):
     project = site_repo(repo)
     catalog_file = project / "catalog" / "catalog.yml"
-    catalog_file.write_text(catalog_file.read_text().replace('version: "2020-04-15"', 'version: "2.0"').replace("updated: 2020-04-15", "updated: 2021-06-30"))
+    catalog_file.write_text(
+        catalog_file.read_text()
+        .replace('version: "2020-04-15"', 'version: "2.0"')
+        .replace("updated: 2020-04-15", "updated: 2021-06-30")
+    )
     webchat = project / "catalog" / "plugins" / "webchat.yml"
     old_purpose = "A cookie containing the WebChat Widget open or close state for internal tracking purposes."
     new_purpose = "Open *or* closed <script>alert(1)</script> state | tracked."

@@ -32,15 +32,18 @@ SITE_NAME = "Genesys Widgets cookie policy"  # the project's mkdocs.yml
 NAV_TITLE = "Cookies </title><img src=x onerror=alert('nav')> & \"more\" 'x' <b>"
 FEATURES = ["navigation.footer", "navigation.path", "navigation.tabs"]
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
 }
 
 
 def expected() -> dict:
     """The hostile catalog as plain YAML: what the site must show, independent of our loader."""
-    read = lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))  # noqa: E731
+    read = lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))
     plugins = sorted((HOSTILE / "plugins").glob("*.yml"))
     return {"product": read(HOSTILE / "catalog.yml"), "plugins": [read(p) for p in plugins]}
 
@@ -105,8 +108,11 @@ def pages(hostile_site) -> dict[str, Node]:
 
 def plugin_page(pages: dict[str, Node], title: str) -> Node:
     """The one generated page whose h1 shows ``title``."""
-    found = [root for name, root in pages.items() if name.startswith("cookies/")
-             and [h.text().removesuffix("¶") for h in root.find_all("h1")] == [seen(title)]]
+    found = [
+        root
+        for name, root in pages.items()
+        if name.startswith("cookies/") and [h.text().removesuffix("¶") for h in root.find_all("h1")] == [seen(title)]
+    ]
     assert len(found) == 1, title
     return found[0]
 
@@ -115,7 +121,7 @@ def test_generates_twice_to_identical_bytes_inside_out_only(cli, tmp_path):
     first, second = tmp_path / "a" / "out", tmp_path / "b" / "out"
     assert cli("generate", HOSTILE, "--out", first, "--format", "html")[0] == 0
     assert cli("generate", HOSTILE, "--out", second, "--format", "html")[0] == 0
-    files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in d.rglob("*") if p.is_file()}  # noqa: E731
+    files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in d.rglob("*") if p.is_file()}
     assert files(first) == files(second)
     assert {p for p in tmp_path.rglob("*") if p.is_file()} == {*first.rglob("*"), *second.rglob("*")} - {first, second}
     pages = sorted(n for n in files(first) if n.endswith(".md") and n != "index.md")
@@ -127,13 +133,24 @@ def test_every_page_whole_holds_only_what_theme_and_templates_put_there(hostile_
     assert site_problems(hostile_site, baseline) == []
 
 
-@pytest.mark.parametrize("markup", [
-    "<title>T</title><img src=x onerror=alert(1)>", "<a href=' jav&#x09;ascript:alert(1)'>x</a>",
-    "<a href=//evil.example>x</a>", "<script>alert(1)</script>", "<script src=https://evil.example/x.js></script>",
-    "<svg onload=alert(1)></svg>", "<span class=x data-a=1>", '<span id="a" id="b">', "<iframe></iframe>",
-    "<meta http-equiv=refresh content='0;url=x'>", "<style>body{}</style>", "<article><p><b>bold</b></p></article>",
-    "<article><input autofocus></article>",
-])
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<title>T</title><img src=x onerror=alert(1)>",
+        "<a href=' jav&#x09;ascript:alert(1)'>x</a>",
+        "<a href=//evil.example>x</a>",
+        "<script>alert(1)</script>",
+        "<script src=https://evil.example/x.js></script>",
+        "<svg onload=alert(1)></svg>",
+        "<span class=x data-a=1>",
+        '<span id="a" id="b">',
+        "<iframe></iframe>",
+        "<meta http-equiv=refresh content='0;url=x'>",
+        "<style>body{}</style>",
+        "<article><p><b>bold</b></p></article>",
+        "<article><input autofocus></article>",
+    ],
+)
 def test_the_page_check_catches_what_would_run_or_was_not_written_by_theme_or_templates(baseline, markup):
     page = f"<html><head><meta charset=utf-8></head><body><div class=md-content>{markup}</div></body></html>"
     assert problems(parse_page(page), ".", baseline)
@@ -156,14 +173,18 @@ def test_titles_verbatim_in_title_header_nav_tabs_and_footer(pages):
         for link in footer:  # the screen reader's label says what the link shows
             direction = "Previous" if "md-footer__link--prev" in link.classes() else "Next"
             assert link.attrs["aria-label"] == f"{direction}: {collapsed(link.find('div', 'md-ellipsis').text())}"
-    assert {collapsed(link.find("div", "md-ellipsis").text()) for root in pages.values()
-            for link in root.find_all("a", "md-footer__link")} >= {collapsed(p["plugin"]) for p in data["plugins"]}
+    assert {
+        collapsed(link.find("div", "md-ellipsis").text())
+        for root in pages.values()
+        for link in root.find_all("a", "md-footer__link")
+    } >= {collapsed(p["plugin"]) for p in data["plugins"]}
 
 
 def test_nav_title_is_text_in_nav_tabs_and_breadcrumbs(pages):
     home = pages["index.html"]
     assert NAV_TITLE in [label.text().strip() for label in home.find_all("label", "md-nav__title")] or NAV_TITLE in [
-        span.text().strip() for span in home.find_all("span", "md-ellipsis")]
+        span.text().strip() for span in home.find_all("span", "md-ellipsis")
+    ]
     assert NAV_TITLE in [a.text().strip() for a in home.find_all("a", "md-tabs__link")]
     crumbs = pages["cookies/changes/index.html"].find_all("a", "md-path__link")
     assert NAV_TITLE in [a.text().strip() for a in crumbs]
@@ -193,14 +214,16 @@ def expected_rows(data: dict, plugin: dict) -> list[list[str]]:
         name = seen(c["name"]) + (" (pattern)" if c.get("pattern") else "")
         name += f" {c['storage']}" if c.get("storage", "cookie") != "cookie" else ""
         duration = c["duration"].capitalize() if c["duration"] == "session" else c["duration"]
-        rows.append([
-            name + ("\n" + seen(c["domain"]) if c.get("domain") else ""),
-            seen(c["purpose"]),
-            duration + ("\n" + seen(c["duration_note"]) if c.get("duration_note") else ""),
-            c["provenance"].capitalize(),
-            seen(labels[c["category"]]),
-            seen(c.get("condition") or ""),
-        ])
+        rows.append(
+            [
+                name + ("\n" + seen(c["domain"]) if c.get("domain") else ""),
+                seen(c["purpose"]),
+                duration + ("\n" + seen(c["duration_note"]) if c.get("duration_note") else ""),
+                c["provenance"].capitalize(),
+                seen(labels[c["category"]]),
+                seen(c.get("condition") or ""),
+            ]
+        )
     return rows
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,57 @@ from conftest import plugin_yaml, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.problems import CatalogError
+from cookie_catalog.cli.ci import in_ci
 
 FUZZ_EXAMPLES = 3000 if in_ci() else 500
-YAML_BITS = ["plugin: ", "cookies:\n", "  - name: ", "    purpose: ", "    duration: ", "session", "2 years", "&a ", "*a",
-             "<<: *a\n", "!!python/object ", "!!str ", "{", "}", "[", "]", ", ", ": ", "- ", "\n", "    ", "'", '"',
-             "|\n", ">-\n", "---\n", "...\n", "%YAML 1.1\n", "? ", "#", "\t", "\ufeff", "\x00", "\xff", "null", "~", "no",
-             "category: ", "provenance: ", "third-party", "functional", "strictly-necessary", "notes:\n", "kind: "]
+YAML_BITS = [
+    "plugin: ",
+    "cookies:\n",
+    "  - name: ",
+    "    purpose: ",
+    "    duration: ",
+    "session",
+    "2 years",
+    "&a ",
+    "*a",
+    "<<: *a\n",
+    "!!python/object ",
+    "!!str ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ", ",
+    ": ",
+    "- ",
+    "\n",
+    "    ",
+    "'",
+    '"',
+    "|\n",
+    ">-\n",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "? ",
+    "#",
+    "\t",
+    "\ufeff",
+    "\x00",
+    "\xff",
+    "null",
+    "~",
+    "no",
+    "category: ",
+    "provenance: ",
+    "third-party",
+    "functional",
+    "strictly-necessary",
+    "notes:\n",
+    "kind: ",
+]
 
 
 def try_load(tmp: Path, content: bytes) -> None:
@@ -67,7 +108,11 @@ def test_50_mb_file_refused_fast_in_bounded_memory(tmp_path):
     with open(cat / "plugins" / "huge.yml", "wb") as fh:
         fh.write(b"plugin: H\ncookies: []\ndescription: '" + b"x" * (50 * 1024 * 1024) + b"'\n")
     result, seconds, peak = run_validate(cat)
-    assert result.returncode == 1 and "huge.yml: file is 52,428,8" in result.stderr and "at most 33,554,432" in result.stderr
+    assert (
+        result.returncode == 1
+        and "huge.yml: file is 52,428,8" in result.stderr
+        and "at most 33,554,432" in result.stderr
+    )
     assert seconds < 5 and peak < 200 * 1024, (seconds, peak)
 
 
@@ -80,14 +125,20 @@ def test_1_mb_purpose_is_fine(tmp_path):
 
 @pytest.mark.parametrize("depth", [1_000, 100_000])
 def test_deep_nesting_refused_fast(tmp_path, depth):
-    cat = write_catalog(tmp_path / "cat", plugins={"a.yml": "plugin: P\ncookies: []\ndescription: " + "[" * depth + "]" * depth + "\n"})
+    cat = write_catalog(
+        tmp_path / "cat", plugins={"a.yml": "plugin: P\ncookies: []\ndescription: " + "[" * depth + "]" * depth + "\n"}
+    )
     result, seconds, _ = run_validate(cat)
     assert result.returncode == 1 and seconds < 5
     assert "a.yml:3:" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_billion_laughs_refused_fast_in_bounded_memory(tmp_path):
-    lines = ["plugin: P", "cookies: []", 'description: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines = [
+        "plugin: P",
+        "cookies: []",
+        'description: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ]
     for i in range(1, 12):
         prev = "a" if i == 1 else f"a{i - 1}"
         lines.append(f"x{i}: &a{i} [{', '.join(['*' + prev] * 10)}]")

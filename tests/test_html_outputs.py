@@ -20,8 +20,8 @@ from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
 from strategies import markup_catalogs, write
 
 from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.sinks.downloads import policy_files
 from cookie_catalog.render.pages import Renderer
+from cookie_catalog.sinks.downloads import policy_files
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -82,8 +82,10 @@ def test_policy_html_and_fragments_hold_only_their_templates_markup(data):
         assert purposes == [seen(c["purpose"]) for c in plugin_data["cookies"]]
 
 
-@pytest.mark.parametrize("markup", ["<b>x</b>", "<img src=x onerror=alert(1)>", "<!-- x -->", '<p title="t">',
-                                    "<svg><a href=x>", "</title><script>"])
+@pytest.mark.parametrize(
+    "markup",
+    ["<b>x</b>", "<img src=x onerror=alert(1)>", "<!-- x -->", '<p title="t">', "<svg><a href=x>", "</title><script>"],
+)
 def test_the_allowlist_catches_markup(markup):
     """The check itself: markup a template never writes is reported wherever it lands."""
     page = parse(f"<!DOCTYPE html><html lang=en><head><title>t</title></head><body><main><p>{markup}</p></main>")

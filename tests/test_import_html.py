@@ -7,14 +7,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import DATA, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.cli import main
 from cookie_catalog.interop.importers.html_tables import _TableReader, import_html
 from cookie_catalog.interop.importers.html_tokens import tokenize
-from cookie_catalog.catalog.loader import load_catalog
-
-from conftest import DATA, ROOT
 
 SEED = DATA / "genesys-cookie-usage.html"
 SHOP = DATA / "shop-cookie-table.html"
@@ -29,7 +29,7 @@ def test_seed_page_gives_the_bundled_catalog(runner, tmp_path):
     assert imported.product.product == "Genesys Widgets"
     assert [p.title for p in imported.plugins] == [p.title for p in bundled.plugins]
     for mine, theirs in zip(imported.plugins, bundled.plugins, strict=True):
-        fields = lambda c: (c.name, c.purpose, str(c.duration), c.provenance, c.category)  # noqa: E731
+        fields = lambda c: (c.name, c.purpose, str(c.duration), c.provenance, c.category)
         assert [fields(c) for c in mine.cookies] == [fields(c) for c in theirs.cookies]
 
 
@@ -56,7 +56,9 @@ def test_differently_shaped_table(runner, tmp_path):
 
 def test_missing_provenance_column_asks_for_the_option(runner, tmp_path):
     page = tmp_path / "p.html"
-    page.write_text("<h2>Chat</h2><table><tr><th>Name</th><th>Purpose</th><th>Category</th></tr><tr><td>x</td><td>y</td><td>Analytics</td></tr></table>")
+    page.write_text(
+        "<h2>Chat</h2><table><tr><th>Name</th><th>Purpose</th><th>Category</th></tr><tr><td>x</td><td>y</td><td>Analytics</td></tr></table>"
+    )
     result = runner.invoke(main, ["import", "html", str(page), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "p.html:1:" in result.output and "--provenance" in result.output
     ok = runner.invoke(main, ["import", "html", str(page), "--out", str(tmp_path / "o"), "--provenance", "first-party"])
@@ -81,10 +83,14 @@ def test_non_empty_out_needs_force(runner, tmp_path):
 
 
 def _table(rows: int) -> str:
-    body = "".join(f"<tr><td>c{i}</td><td>Purpose {i}.</td><td>1 year</td><td>First party</td><td>Analytics</td></tr>\n"
-                   for i in range(rows))
-    return ("<title>T</title><h2>X</h2><table><tr><th>Cookie</th><th>Purpose</th><th>Duration</th><th>Provenance</th>"
-            f"<th>Category</th></tr>{body}</table>")
+    body = "".join(
+        f"<tr><td>c{i}</td><td>Purpose {i}.</td><td>1 year</td><td>First party</td><td>Analytics</td></tr>\n"
+        for i in range(rows)
+    )
+    return (
+        "<title>T</title><h2>X</h2><table><tr><th>Cookie</th><th>Purpose</th><th>Duration</th><th>Provenance</th>"
+        f"<th>Category</th></tr>{body}</table>"
+    )
 
 
 def _seconds(run, repeat: int = 3) -> float:
@@ -105,6 +111,7 @@ def _growth(make_input, run, small: int) -> float:
 
 def test_import_is_linear_in_the_rows_of_a_table(tmp_path):
     """A check of every row against the plugin's earlier rows made 100,000 rows take minutes."""
+
     def run(page: Path) -> None:
         import_html(page).files()
 
@@ -116,8 +123,16 @@ def test_import_is_linear_in_the_rows_of_a_table(tmp_path):
     assert _growth(make, run, 1500) < 7
 
 
-HOSTILE_MARKUP = {"open tags": "<a", "processing instructions": "<?", "end tags": "</", "quotes": '<a b="',
-                  "comments": "<!-", "attributes": "<a =", "entities": "&#", "cells": "<table><tr><td>"}
+HOSTILE_MARKUP = {
+    "open tags": "<a",
+    "processing instructions": "<?",
+    "end tags": "</",
+    "quotes": '<a b="',
+    "comments": "<!-",
+    "attributes": "<a =",
+    "entities": "&#",
+    "cells": "<table><tr><td>",
+}
 
 
 @pytest.mark.parametrize("unit", HOSTILE_MARKUP.values(), ids=HOSTILE_MARKUP.keys())
@@ -128,15 +143,48 @@ def test_tokenizer_is_linear_on_markup_that_never_closes(unit):
 
 # Well-formed pages, built from the pieces cookie tables are made of.
 _TEXT = st.text(st.sampled_from("ab é&;#<> \n\t"), max_size=6).filter(
-    lambda t: "<" not in t or t.split("<", 1)[1][:1] == " ")  # a "<" of text, not the start of a tag
-_PIECES = st.sampled_from([
-    "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "</th>", "<caption>", "</caption>",
-    "<h2>", "</h2>",
-    "<h3 id='x'>", "</h3>", "<p>", "</p>", "<br>", "<br/>", "<code>", "</code>", "<script>if (a<b) x='</td>'</script>",
-    "<style>td>p{}</style>", "<!-- <td>no</td> -->", "<!DOCTYPE html>", '<td class="a>b" data-x=\'y\'>',
-    "&amp;", "&lt;",
-    "&#233;", "&#x41;", "&nbsp;", "<TD>", "</TD >", "<template><td>hidden</td></template>",
-]) | _TEXT
+    lambda t: "<" not in t or t.split("<", 1)[1][:1] == " "
+)  # a "<" of text, not the start of a tag
+_PIECES = (
+    st.sampled_from(
+        [
+            "<table>",
+            "</table>",
+            "<tr>",
+            "</tr>",
+            "<td>",
+            "</td>",
+            "<th>",
+            "</th>",
+            "<caption>",
+            "</caption>",
+            "<h2>",
+            "</h2>",
+            "<h3 id='x'>",
+            "</h3>",
+            "<p>",
+            "</p>",
+            "<br>",
+            "<br/>",
+            "<code>",
+            "</code>",
+            "<script>if (a<b) x='</td>'</script>",
+            "<style>td>p{}</style>",
+            "<!-- <td>no</td> -->",
+            "<!DOCTYPE html>",
+            "<td class=\"a>b\" data-x='y'>",
+            "&amp;",
+            "&lt;",
+            "&#233;",
+            "&#x41;",
+            "&nbsp;",
+            "<TD>",
+            "</TD >",
+            "<template><td>hidden</td></template>",
+        ]
+    )
+    | _TEXT
+)
 _PAGES = st.tuples(_TEXT, st.lists(_PIECES, max_size=40)).map(lambda p: f"<title>{p[0]}</title>" + "".join(p[1]))
 
 

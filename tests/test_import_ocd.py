@@ -11,14 +11,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from conftest import OCD_CSV
+from readback import read_html
+
+from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.cli import main
 from cookie_catalog.interop.exporters import ocd as ocd_export
 from cookie_catalog.interop.importers import ocd
 from cookie_catalog.interop.importers.retention import normalise
-from cookie_catalog.catalog.loader import load_catalog
-
-from conftest import OCD_CSV
-from readback import read_html
 
 
 def _source_rows() -> list[dict[str, str]]:
@@ -97,7 +97,9 @@ def test_site_shows_every_name_verbatim(tmp_path, ocd_catalog):
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([str(mkdocs), "build", "--strict", "-q", "-d", str(site)], check=True, env=env, cwd=tmp_path)
     # what a reader sees: entities decoded, tags (such as <wbr>) gone
-    pages = {p.parent.name: read_html(p.read_text(encoding="utf-8")).visible for p in (site / "cookies").glob("*/index.html")}
+    pages = {
+        p.parent.name: read_html(p.read_text(encoding="utf-8")).visible for p in (site / "cookies").glob("*/index.html")
+    }
     catalog = load_catalog(ocd_catalog)
     for plugin in catalog.plugins:
         page = pages[plugin.slug]
@@ -113,7 +115,9 @@ def test_cli_reports_counts_and_refuses_a_non_empty_directory(runner, tmp_path):
     out = tmp_path / "ocd"
     result = runner.invoke(main, ["import", "open-cookie-database", str(OCD_CSV), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "354 platforms, 2264 cookies" in result.output and "2203 normalised, 61 kept as duration_note" in result.output
+    assert (
+        "354 platforms, 2264 cookies" in result.output and "2203 normalised, 61 kept as duration_note" in result.output
+    )
     again = runner.invoke(main, ["import", "open-cookie-database", str(OCD_CSV), "--out", str(out)])
     assert again.exit_code == 1 and "not empty" in again.output and "--force" in again.output
     forced = runner.invoke(main, ["import", "open-cookie-database", str(OCD_CSV), "--out", str(out), "--force"])
@@ -131,13 +135,18 @@ def test_hand_written_directory_is_kept_without_force(runner, tmp_path):
     (out / "notes.txt").write_text("mine")
     result = runner.invoke(main, ["import", "open-cookie-database", str(OCD_CSV), "--out", str(out)])
     assert result.exit_code == 1 and (out / "notes.txt").read_text() == "mine"
-    assert runner.invoke(main, ["import", "open-cookie-database", str(OCD_CSV), "--out", str(out), "--force"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["import", "open-cookie-database", str(OCD_CSV), "--out", str(out), "--force"]).exit_code
+        == 0
+    )
     assert not (out / "notes.txt").exists() and (out / "catalog.yml").is_file()
 
 
 def test_bad_rows_are_reported_with_file_and_line(runner, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text(",".join(ocd.COLUMNS) + "\nx,P,Analytics,,,,1 day,,,0\ny,P,Analytics,a,,,1 day,,,2\n", encoding="utf-8")
+    bad.write_text(
+        ",".join(ocd.COLUMNS) + "\nx,P,Analytics,,,,1 day,,,0\ny,P,Analytics,a,,,1 day,,,2\n", encoding="utf-8"
+    )
     result = runner.invoke(main, ["import", "open-cookie-database", str(bad), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "bad.csv:2:" in result.output and "bad.csv:3:" in result.output and "Wildcard match" in result.output
@@ -170,8 +179,10 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
 def test_rows_of_the_wrong_length_are_each_named(tmp_path):
     """A short row made every later column None (an AttributeError); each is a problem of its line now."""
     found = _problems(tmp_path, f"{HEADER}\n1,Google,Analytics,_ga\n{ROW}\n\n{ROW},extra\n")
-    assert found == ["ocd.csv:2:1: has 4 fields; expected 10, one for each column of the header",
-                     "ocd.csv:5:1: has 11 fields; expected 10, one for each column of the header"]
+    assert found == [
+        "ocd.csv:2:1: has 4 fields; expected 10, one for each column of the header",
+        "ocd.csv:5:1: has 11 fields; expected 10, one for each column of the header",
+    ]
 
 
 def test_a_quote_never_closed_is_named_where_it_opens(tmp_path):

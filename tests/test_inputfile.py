@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from cookie_catalog.catalog import inputfile
-
-from cookie_catalog.cli import terminal
 from cookie_catalog.catalog.inputfile import InputError, read_text
+from cookie_catalog.cli import terminal
 
 
 def refusal(path: Path | str, limit: int = 100) -> tuple[int, str]:
@@ -25,12 +24,15 @@ def test_text_with_a_byte_order_mark(tmp_path):
     assert read_text(tmp_path / "a", 100) == "café\n"
 
 
-@pytest.mark.parametrize(("data", "line", "message"), [
-    (b"ab\ncd\xe9x", 2, "is not UTF-8 (byte 0xe9 at offset 5); save it as UTF-8"),
-    (b"ok\n\xe2\x82", 2, "is not UTF-8 (byte 0xe2 at offset 3); save it as UTF-8"),
-    (b"a\nb\n\x00", 3, "holds a NUL byte, so it is binary; expected a test file"),
-    (b"x" * 101, 0, "file is 101 bytes; at most 100 are accepted"),
-])
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        (b"ab\ncd\xe9x", 2, "is not UTF-8 (byte 0xe9 at offset 5); save it as UTF-8"),
+        (b"ok\n\xe2\x82", 2, "is not UTF-8 (byte 0xe2 at offset 3); save it as UTF-8"),
+        (b"a\nb\n\x00", 3, "holds a NUL byte, so it is binary; expected a test file"),
+        (b"x" * 101, 0, "file is 101 bytes; at most 100 are accepted"),
+    ],
+)
 def test_refusals_name_the_line(tmp_path, data, line, message):
     (tmp_path / "f").write_bytes(data)
     assert refusal(tmp_path / "f") == (line, message)
@@ -42,11 +44,14 @@ def test_lines_and_offsets_are_right_across_chunks(tmp_path, monkeypatch):
     assert refusal(tmp_path / "f") == (4, "is not UTF-8 (byte 0xc3 at offset 8); save it as UTF-8")
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("/dev/zero", "is a device or socket, not a file; expected a test file"),
-    ("/", "is a directory; expected a test file"),
-    ("/no/such/file", "no such file; expected a test file"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/dev/zero", "is a device or socket, not a file; expected a test file"),
+        ("/", "is a directory; expected a test file"),
+        ("/no/such/file", "no such file; expected a test file"),
+    ],
+)
 def test_what_is_not_a_file(path, message):
     assert refusal(path) == (0, message)
 

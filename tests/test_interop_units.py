@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from cookie_catalog.cli import interop as cli_interop
 from cookie_catalog.catalog.patterns import covers, name_regex
+from cookie_catalog.cli import interop as cli_interop
 from cookie_catalog.sinks.directory import SinkError, write_tree
 
 

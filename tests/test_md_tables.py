@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from conftest import CATALOG, DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from strategies import METACHARACTERS
 
-from conftest import CATALOG, DATA
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.render.md_tables import TOKEN, use_plain_tables
-from cookie_catalog.render.policy import policy_markdown
 from cookie_catalog.render.pages import Renderer
+from cookie_catalog.render.policy import policy_markdown
 
 
 def stock() -> MarkdownIt:
@@ -25,8 +25,26 @@ def fast() -> MarkdownIt:
 # Cell text: Markdown and HTML that means something in a cell, escapes, spaces of every kind.
 _cell = st.lists(
     st.one_of(
-        st.sampled_from([*METACHARACTERS, "|", "\\|", "`a|b`", "<code>x</code>", "<br>", "&#95;", "[r]", "[r][]",
-                         "\u00a0", "\u2003", "\t", ":", "-", "---", " "]),
+        st.sampled_from(
+            [
+                *METACHARACTERS,
+                "|",
+                "\\|",
+                "`a|b`",
+                "<code>x</code>",
+                "<br>",
+                "&#95;",
+                "[r]",
+                "[r][]",
+                "\u00a0",
+                "\u2003",
+                "\t",
+                ":",
+                "-",
+                "---",
+                " ",
+            ]
+        ),
         st.text("ab|-: \t`\\<>&#;", max_size=4),
     ),
     max_size=5,
@@ -58,8 +76,23 @@ def table(draw) -> str:
 _block = st.one_of(
     table(),
     _cell,  # a paragraph (or a lazy line right after a table)
-    st.sampled_from(["# h", "> quote", "- item", "1. item", "```\n| a |\n| - |\n```", "<div>", "</div>", "    code",
-                     "[r]: /target", "***", "", "\\", "| not | a table |"]),
+    st.sampled_from(
+        [
+            "# h",
+            "> quote",
+            "- item",
+            "1. item",
+            "```\n| a |\n| - |\n```",
+            "<div>",
+            "</div>",
+            "    code",
+            "[r]: /target",
+            "***",
+            "",
+            "\\",
+            "| not | a table |",
+        ]
+    ),
 )
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from conftest import CATALOG, OCD_CSV, no_traceback
 
-from cookie_catalog.sinks import pdf as pdf_module
 from cookie_catalog.catalog import source_date
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.render.policy import PolicyError
+from cookie_catalog.sinks import pdf as pdf_module
 from cookie_catalog.sinks.downloads import policy_files
 
 
@@ -167,7 +167,9 @@ def test_edpb_is_dated_from_the_catalog(cli, tmp_path, monkeypatch, dated, envir
     code, stdout, err = cli("export", "edpb", "--catalog", catalog)
     assert code == 0, err
     stamps = {base["created_at"] for base in json.loads(stdout)}
-    stamps |= {k[key] for base in json.loads(stdout) for k in base["knowledges"] for key in ("created_at", "updated_at")}
+    stamps |= {
+        k[key] for base in json.loads(stdout) for k in base["knowledges"] for key in ("created_at", "updated_at")
+    }
     assert stamps == {expected}
 
 
@@ -192,7 +194,8 @@ def test_chromium_pdf_is_dated_from_the_catalog(cli, tmp_path, monkeypatch):
     pdf = (tmp_path / "o" / "cookie-policy.pdf").read_bytes()
     assert b"/Producer (Skia/PDF" in pdf
     assert re.findall(rb"/(CreationDate|ModDate) \(D:(\d+)", pdf) == [
-        (b"CreationDate", b"20200415000000"), (b"ModDate", b"20200415000000")
+        (b"CreationDate", b"20200415000000"),
+        (b"ModDate", b"20200415000000"),
     ]
 
 
@@ -202,18 +205,28 @@ def test_weasyprint_pdf_is_dated_from_the_catalog(cli, tmp_path):
     text = pdf_text((tmp_path / "o" / "cookie-policy.pdf").read_bytes())
     assert b"WeasyPrint" in text
     assert re.findall(rb"/(CreationDate|ModDate) \(D:(\d+)", text) == [
-        (b"CreationDate", b"20200415000000"), (b"ModDate", b"20200415000000")
+        (b"CreationDate", b"20200415000000"),
+        (b"ModDate", b"20200415000000"),
     ]
 
 
 @pytest.mark.parametrize("suffix", [b"+01'00'", b"Z", b"", b"-05'30"])
 def test_pin_dates_keeps_every_byte_offset(suffix):
     """The dates are rewritten in place: same length, nothing else touched."""
-    info = b"<</Title (a \\(D:20990101000000Z\\) title)\n/CreationDate (D:20261125140901%s)\n/ModDate (D:20261125140901%s)>>" % (suffix, suffix)
-    pdf = b"%PDF-1.4\n1 0 obj\n" + info + b"\nendobj\n2 0 obj\n<</CreationDate (D:20261125140901Z)>>\nendobj\ntrailer\n<</Size 3\n/Info 1 0 R>>\n%%EOF\n"
+    info = (
+        b"<</Title (a \\(D:20990101000000Z\\) title)\n/CreationDate (D:20261125140901%s)\n/ModDate (D:20261125140901%s)>>"
+        % (suffix, suffix)
+    )
+    pdf = (
+        b"%PDF-1.4\n1 0 obj\n"
+        + info
+        + b"\nendobj\n2 0 obj\n<</CreationDate (D:20261125140901Z)>>\nendobj\ntrailer\n<</Size 3\n/Info 1 0 R>>\n%%EOF\n"
+    )
     pinned = pdf_module.pin_dates(pdf, dt.datetime(2020, 4, 15, tzinfo=dt.timezone.utc))
     assert len(pinned) == len(pdf)
-    assert re.findall(rb"/(?:CreationDate|ModDate) \((D:\d+)", pinned) == [b"D:20200415000000"] * 2 + [b"D:20261125140901"]
+    assert re.findall(rb"/(?:CreationDate|ModDate) \((D:\d+)", pinned) == [b"D:20200415000000"] * 2 + [
+        b"D:20261125140901"
+    ]
     assert b"/Title (a \\(D:20990101000000Z\\) title)" in pinned
 
 
@@ -239,14 +252,21 @@ def test_kill_9_of_mkdocs_build_leaves_no_process(tmp_path, ocd_catalog):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# OCD\n", encoding="utf-8")
     config = {
-        "site_name": "OCD", "theme": {"name": "material", "font": False},
+        "site_name": "OCD",
+        "theme": {"name": "material", "font": False},
         "plugins": ["search", {"cookie-catalog": {"catalog": str(ocd_catalog)}}],
         "markdown_extensions": ["admonition", "attr_list", "tables"],
     }
     (tmp_path / "mkdocs.yml").write_text(json.dumps(config), encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, env=env,
-                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 1.2  # into the build; a forked child for the downloads would be there by then
     while time.monotonic() < deadline and build.poll() is None and len(session_processes(build.pid)) < 2:
         time.sleep(0.005)
@@ -268,8 +288,12 @@ def test_kill_9_while_chromium_prints_leaves_no_process(tmp_path):
     (bin_dir / "chromium").chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}:{Path(sys.executable).parent}:/usr/bin:/bin"}
     code = "import sys; sys.modules['weasyprint'] = None; from cookie_catalog.cli import main; main()"
-    run = subprocess.Popen([sys.executable, "-c", code, "policy", str(CATALOG), "--out", str(tmp_path / "o"),
-                            "--format", "pdf"], env=env, start_new_session=True, stderr=subprocess.PIPE)
+    run = subprocess.Popen(
+        [sys.executable, "-c", code, "policy", str(CATALOG), "--out", str(tmp_path / "o"), "--format", "pdf"],
+        env=env,
+        start_new_session=True,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while len(session_processes(run.pid)) < 2:  # the stand-in is running
         assert run.poll() is None, run.stderr.read().decode()

@@ -9,8 +9,8 @@ import pytest
 from conftest import CATALOG
 
 from cookie_catalog.cli.ci import in_ci
-from cookie_catalog.render.policy import pdf_source
 from cookie_catalog.render.pages import bundled_templates
+from cookie_catalog.render.policy import pdf_source
 
 A4 = (595.28, 841.89)  # 210 x 297 mm in points
 LETTER = (612.0, 792.0)  # 8.5 x 11 in
@@ -55,8 +55,8 @@ def test_pdf_takes_the_size_the_template_asks_for(cli, tmp_path, size, expected)
 
 
 def test_the_default_size_comes_before_the_templates_own_rules():
-    html = "<!DOCTYPE html>\n<html lang=\"en\">\n<HEAD>\n<style>@page { size: letter; }</style>\n</head>"
+    html = '<!DOCTYPE html>\n<html lang="en">\n<HEAD>\n<style>@page { size: letter; }</style>\n</head>'
     printed = pdf_source(html)
-    assert printed.startswith("<!DOCTYPE html>\n<html lang=\"en\">\n<HEAD><style>@page { size: A4; }</style>\n")
+    assert printed.startswith('<!DOCTYPE html>\n<html lang="en">\n<HEAD><style>@page { size: A4; }</style>\n')
     assert printed.index("size: A4") < printed.index("size: letter")
     assert pdf_source("<!doctype html><p>x</p>").startswith("<!doctype html><style>")  # never before the doctype

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -13,11 +11,9 @@ from conftest import CATALOG, REPO, no_traceback, seed_rows
 from markdown_it import MarkdownIt
 from readback import read_csv, read_html, unguard
 
-from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.render.policy import policy_html, policy_markdown
+from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.sinks.downloads import policy_files
-from cookie_catalog.render.pages import Renderer
 
 POLICY_SCHEMA = json.loads((REPO / "generator/cookie_catalog/catalog/schemas/policy.schema.json").read_text())
 
@@ -60,8 +56,17 @@ def test_markdown_holds_every_cookie_and_what_guidance_expects(files):
     text = read_html(html).visible
     for _, name, purpose in seed_rows():
         assert name in text and purpose in text
-    for expected in ("Product:", "Version:", "Last updated:", "Effective:", "Contact", "Consent categories",
-                     "Strictly necessary", "PureEngage V3 API", "Important:"):
+    for expected in (
+        "Product:",
+        "Version:",
+        "Last updated:",
+        "Effective:",
+        "Contact",
+        "Consent categories",
+        "Strictly necessary",
+        "PureEngage V3 API",
+        "Important:",
+    ):
         assert expected in text
 
 
@@ -71,7 +76,7 @@ def test_standalone_html_is_the_markdown_rendered_and_self_contained(files):
     assert reader.external_references() == []
     assert reader.handlers() == []
     assert "<script" not in html and "@import" not in html and "url(" not in html
-    print_css = html[html.index("@media print"):]
+    print_css = html[html.index("@media print") :]
     assert "thead { display: table-header-group; }" in print_css and "@page" in html
     for _, name, purpose in seed_rows():
         assert name in reader.visible and purpose in reader.visible
@@ -93,20 +98,34 @@ def test_dates_come_from_the_catalog_and_output_is_byte_identical(catalog_copy):
 def test_formula_cells_are_neutralised(tmp_path):
     from conftest import plugin_yaml, write_catalog
 
-    cat = write_catalog(tmp_path / "cat", plugins={"p.yml": plugin_yaml(cookies=[("=cmd", '"+SUM(A1)"'), ('"@x"', '"-1"'), ('"\'q"', "ok")])})
+    cat = write_catalog(
+        tmp_path / "cat",
+        plugins={"p.yml": plugin_yaml(cookies=[("=cmd", '"+SUM(A1)"'), ('"@x"', '"-1"'), ('"\'q"', "ok")])},
+    )
     rows = read_csv(policy_files(load_catalog(cat), ["csv"])["cookie-policy.csv"])
     assert [(r["name"], r["purpose"]) for r in rows] == [("'=cmd", "'+SUM(A1)"), ("'@x", "'-1"), ("''q", "ok")]
-    assert [(unguard(r["name"]), unguard(r["purpose"])) for r in rows] == [("=cmd", "+SUM(A1)"), ("@x", "-1"), ("'q", "ok")]
+    assert [(unguard(r["name"]), unguard(r["purpose"])) for r in rows] == [
+        ("=cmd", "+SUM(A1)"),
+        ("@x", "-1"),
+        ("'q", "ok"),
+    ]
 
 
 def test_cli_policy_writes_the_files(cli, tmp_path):
     code, out, err = cli("policy", CATALOG, "--out", tmp_path / "out")
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        ".cookie-catalog", "cookie-policy.csv", "cookie-policy.html", "cookie-policy.json", "cookie-policy.md"
+        ".cookie-catalog",
+        "cookie-policy.csv",
+        "cookie-policy.html",
+        "cookie-policy.json",
+        "cookie-policy.md",
     ]
     code, out, err = cli("policy", CATALOG, "--out", tmp_path / "csv-only", "--format", "csv")
-    assert code == 0 and sorted(p.name for p in (tmp_path / "csv-only").iterdir()) == [".cookie-catalog", "cookie-policy.csv"]
+    assert code == 0 and sorted(p.name for p in (tmp_path / "csv-only").iterdir()) == [
+        ".cookie-catalog",
+        "cookie-policy.csv",
+    ]
 
 
 def test_cli_policy_bad_catalog_leaves_downloads_untouched(cli, tmp_path, catalog_copy):

@@ -52,7 +52,10 @@ def write(path: Path, data: str | bytes) -> Path:
 
 
 def har(cookie_name_json: str) -> str:
-    return '{"log": {"entries": [{"request": {"url": "https://a.example/", "cookies": [{"name": %s}]}}]}}' % cookie_name_json
+    return (
+        '{"log": {"entries": [{"request": {"url": "https://a.example/", "cookies": [{"name": %s}]}}]}}'
+        % cookie_name_json
+    )
 
 
 def _catalogs(h: Path) -> None:
@@ -75,7 +78,10 @@ def _catalogs(h: Path) -> None:
         fh.truncate(40 * 1024 * 1024)  # sparse: costs no disk
     write(catalog(h, "deep") / "plugins" / "d.yml", "plugin: X\ncookies: " + "[" * 100_000 + "]" * 100_000 + "\n")
     write(catalog(h, "surrogate") / "plugins" / "s.yml", PLUGIN.format(name='"a\\ud800b"'))
-    write(catalog(h, "controls") / "plugins" / "c.yml", PLUGIN.format(name='"a\\e]0;pwned\\ab"').replace("category: functional", 'category: "\\e[2J"'))
+    write(
+        catalog(h, "controls") / "plugins" / "c.yml",
+        PLUGIN.format(name='"a\\e]0;pwned\\ab"').replace("category: functional", 'category: "\\e[2J"'),
+    )
     write(catalog(h, "long") / "plugins" / "l.yml", PLUGIN.format(name="a").replace("session", "x" * 100_000))
     write(catalog(h, "bignum") / "plugins" / "b.yml", "order: " + "9" * 5000 + "\n" + PLUGIN.format(name="a"))
     bomb = "".join(f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]\n" for p, k in zip("abcdef", "bcdefg"))
@@ -119,8 +125,11 @@ def _imports(h: Path) -> None:
     write(h / "quotes.html", '<a b="' * 50_000)
     write(h / "nested.html", "<table>" * 100_000)
     write(h / "no-table.html", "<p>no tables here</p>")
-    write(h / "refs.html", "<table><tr><th>Cookie</th><th>Purpose</th><th>Duration</th></tr>"
-          "<tr><td>a&#xD800;&#27;b</td><td>p</td><td>1 day</td></tr></table>")
+    write(
+        h / "refs.html",
+        "<table><tr><th>Cookie</th><th>Purpose</th><th>Duration</th></tr>"
+        "<tr><td>a&#xD800;&#27;b</td><td>p</td><td>1 day</td></tr></table>",
+    )
     write(h / "binary.html", b"\x00" * 1000)
     os.mkfifo(h / "import.fifo")
 
@@ -143,8 +152,18 @@ def hostile(tmp_path_factory) -> Path:
 
 def reader_cases() -> list[Case]:
     validate = [
-        Case("link-passwd", ("validate", "{h}/link-passwd"), INVALID, "evil.yml: is a symbolic link that leads out of the catalog"),
-        Case("link-out", ("validate", "{h}/link-out"), INVALID, "zz.yml: is a symbolic link that leads out of the catalog"),
+        Case(
+            "link-passwd",
+            ("validate", "{h}/link-passwd"),
+            INVALID,
+            "evil.yml: is a symbolic link that leads out of the catalog",
+        ),
+        Case(
+            "link-out",
+            ("validate", "{h}/link-out"),
+            INVALID,
+            "zz.yml: is a symbolic link that leads out of the catalog",
+        ),
         Case("link-plugins", ("validate", "{h}/link-plugins"), INVALID, "plugins: is a symbolic link that leads out"),
         Case("plugin-dir", ("validate", "{h}/plugin-dir"), INVALID, "dir.yml: is a directory"),
         Case("plugin-fifo", ("validate", "{h}/plugin-fifo"), INVALID, "fifo.yml: is not a regular file"),
@@ -152,7 +171,12 @@ def reader_cases() -> list[Case]:
         Case("product-dev", ("validate", "{h}/product-dev"), INVALID, "catalog.yml: is a symbolic link that leads out"),
         Case("product-dir", ("validate", "{h}/product-dir"), INVALID, "catalog.yml: is a directory"),
         Case("product-loop", ("validate", "{h}/product-loop"), INVALID, "cannot be followed"),
-        Case("plugins-file", ("validate", "{h}/plugins-file"), INVALID, "plugins: is not a directory; expected a directory of plugin files"),
+        Case(
+            "plugins-file",
+            ("validate", "{h}/plugins-file"),
+            INVALID,
+            "plugins: is not a directory; expected a directory of plugin files",
+        ),
         Case("latin1", ("validate", "{h}/latin1"), INVALID, "l.yml:3:1: is not UTF-8 (byte 0xe9"),
         Case("nul", ("validate", "{h}/nul"), INVALID, "n.yml:1:1: holds a NUL byte"),
         Case("huge", ("validate", "{h}/huge"), INVALID, "huge.yml: file is 41,943,040 bytes; at most"),
@@ -167,22 +191,52 @@ def reader_cases() -> list[Case]:
         Case("dev-zero", ("validate", "/dev/zero"), INVALID, "no such catalog directory"),
     ]
     writers = [
-        Case("generate-link", ("generate", "{h}/link-passwd", "--out", "{h}/out-g"), INVALID, "evil.yml: is a symbolic link"),
-        Case("policy-fifo", ("policy", "{h}/plugin-fifo", "--out", "{h}/out-p"), INVALID, "fifo.yml: is not a regular file"),
-        Case("templates-link", ("generate", str(CATALOG), "--out", "{h}/out-t1", "--templates", "{h}/tpl-link"), INVALID,
-             "overview.md.j2: is a symbolic link that leads out"),
-        Case("templates-binary", ("policy", str(CATALOG), "--out", "{h}/out-t2", "--templates", "{h}/tpl-binary"), INVALID,
-             "policy.md.j2:1: is not UTF-8"),
-        Case("templates-huge", ("generate", str(CATALOG), "--out", "{h}/out-t3", "--templates", "{h}/tpl-huge"), INVALID,
-             "overview.md.j2: file is 5,242,880 bytes"),
-        Case("templates-file", ("generate", str(CATALOG), "--out", "{h}/out-t4", "--templates", "/etc/passwd"), USAGE,
-             "'/etc/passwd' is a file"),
+        Case(
+            "generate-link",
+            ("generate", "{h}/link-passwd", "--out", "{h}/out-g"),
+            INVALID,
+            "evil.yml: is a symbolic link",
+        ),
+        Case(
+            "policy-fifo",
+            ("policy", "{h}/plugin-fifo", "--out", "{h}/out-p"),
+            INVALID,
+            "fifo.yml: is not a regular file",
+        ),
+        Case(
+            "templates-link",
+            ("generate", str(CATALOG), "--out", "{h}/out-t1", "--templates", "{h}/tpl-link"),
+            INVALID,
+            "overview.md.j2: is a symbolic link that leads out",
+        ),
+        Case(
+            "templates-binary",
+            ("policy", str(CATALOG), "--out", "{h}/out-t2", "--templates", "{h}/tpl-binary"),
+            INVALID,
+            "policy.md.j2:1: is not UTF-8",
+        ),
+        Case(
+            "templates-huge",
+            ("generate", str(CATALOG), "--out", "{h}/out-t3", "--templates", "{h}/tpl-huge"),
+            INVALID,
+            "overview.md.j2: file is 5,242,880 bytes",
+        ),
+        Case(
+            "templates-file",
+            ("generate", str(CATALOG), "--out", "{h}/out-t4", "--templates", "/etc/passwd"),
+            USAGE,
+            "'/etc/passwd' is a file",
+        ),
         Case("schema-out", ("schema", "--out", "/proc/cookie-catalog/x"), INVALID, "error: cannot write"),
-        *[Case(f"export-{fmt}", ("export", fmt, "--catalog", "{h}/huge"), INVALID, "huge.yml: file is")
-          for fmt in ("open-cookie-database", "cookieconsent", "klaro", "edpb", "json")],
+        *[
+            Case(f"export-{fmt}", ("export", fmt, "--catalog", "{h}/huge"), INVALID, "huge.yml: file is")
+            for fmt in ("open-cookie-database", "cookieconsent", "klaro", "edpb", "json")
+        ],
     ]
     diff = [
-        Case("git-outside", ("diff", "git:HEAD:../../etc/passwd", "catalog"), UNREADABLE, "leads out of the repository"),
+        Case(
+            "git-outside", ("diff", "git:HEAD:../../etc/passwd", "catalog"), UNREADABLE, "leads out of the repository"
+        ),
         Case("git-option", ("diff", "git:--output=x", "catalog"), UNREADABLE, "cannot start with '-'"),
         Case("git-empty", ("diff", "git::", "catalog"), UNREADABLE, "no revision"),
         Case("git-newline", ("diff", "git:HEAD\nHEAD:catalog", "catalog"), UNREADABLE, "control character"),
@@ -194,11 +248,17 @@ def reader_cases() -> list[Case]:
     scan = [
         Case(f"scan-{name}", ("scan", "--catalog", "catalog", f"{{h}}/{name}"), UNREADABLE, says)
         for name, says in [
-            ("deep.har", "nested too deeply"), ("deep-state.json", "nested too deeply"),
-            ("number.har", "a number of 5,000 digits"), ("latin1.txt", "latin1.txt:1: is not UTF-8"),
-            ("binary.har", "binary.har:1: holds a NUL byte"), ("short.txt", "short.txt:1: has 3 tab-separated fields"),
-            ("types.har", "log.entries is not a list"), ("entry-types.har", "log.entries[0].response is not an object"),
-            ("list.json", "neither a HAR"), ("bad.json", "bad.json:1:22: not valid JSON"), ("missing.har", "no such file"),
+            ("deep.har", "nested too deeply"),
+            ("deep-state.json", "nested too deeply"),
+            ("number.har", "a number of 5,000 digits"),
+            ("latin1.txt", "latin1.txt:1: is not UTF-8"),
+            ("binary.har", "binary.har:1: holds a NUL byte"),
+            ("short.txt", "short.txt:1: has 3 tab-separated fields"),
+            ("types.har", "log.entries is not a list"),
+            ("entry-types.har", "log.entries[0].response is not an object"),
+            ("list.json", "neither a HAR"),
+            ("bad.json", "bad.json:1:22: not valid JSON"),
+            ("missing.har", "no such file"),
         ]
     ]
     scan += [
@@ -206,32 +266,75 @@ def reader_cases() -> list[Case]:
         Case("scan-dir", ("scan", "--catalog", "catalog", "{h}"), USAGE, "is a directory"),
         Case("scan-fifo", ("scan", "--catalog", "catalog", "{h}/capture.fifo"), 0),  # no writer: an empty capture
         Case("scan-surrogate", ("scan", "--catalog", "catalog", "{h}/surrogate.har"), 1),
-        Case("scan-surrogate-json", ("scan", "--format", "json", "--catalog", "catalog", "{h}/surrogate.har"), 1, stdout_json=True),
+        Case(
+            "scan-surrogate-json",
+            ("scan", "--format", "json", "--catalog", "catalog", "{h}/surrogate.har"),
+            1,
+            stdout_json=True,
+        ),
         Case("scan-controls", ("scan", "--catalog", "catalog", "{h}/controls.har"), 1),
-        Case("scan-bad-catalog", ("scan", "--catalog", "{h}/link-out", "{h}/surrogate.har"), UNREADABLE, "zz.yml: is a symbolic"),
+        Case(
+            "scan-bad-catalog",
+            ("scan", "--catalog", "{h}/link-out", "{h}/surrogate.har"),
+            UNREADABLE,
+            "zz.yml: is a symbolic",
+        ),
     ]
     imports = [
-        Case(f"ocd-{name}", ("import", "open-cookie-database", f"{{h}}/{name}", "--out", f"{{h}}/out-{name}"), INVALID, says)
+        Case(
+            f"ocd-{name}",
+            ("import", "open-cookie-database", f"{{h}}/{name}", "--out", f"{{h}}/out-{name}"),
+            INVALID,
+            says,
+        )
         for name, says in [
-            ("short.csv", "short.csv:2:1: has 4 fields; expected 10"), ("quote.csv", "quote.csv:2:1: is not valid CSV"),
-            ("long.csv", "long.csv:2:1: has 11 fields"), ("header.csv", "holds no row"), ("empty.csv", "is empty"),
-            ("field.csv", "is not valid CSV: field larger than field limit"), ("latin1.csv", "latin1.csv:2:1: is not UTF-8"),
-            ("import.fifo", "is empty"), ("missing.csv", "no such file"),
+            ("short.csv", "short.csv:2:1: has 4 fields; expected 10"),
+            ("quote.csv", "quote.csv:2:1: is not valid CSV"),
+            ("long.csv", "long.csv:2:1: has 11 fields"),
+            ("header.csv", "holds no row"),
+            ("empty.csv", "is empty"),
+            ("field.csv", "is not valid CSV: field larger than field limit"),
+            ("latin1.csv", "latin1.csv:2:1: is not UTF-8"),
+            ("import.fifo", "is empty"),
+            ("missing.csv", "no such file"),
         ]
     ]
     imports += [
         Case(f"html-{name}", ("import", "html", f"{{h}}/{name}", "--out", f"{{h}}/out-{name}"), INVALID, says)
         for name, says in [
-            ("lt.html", "holds no table"), ("pi.html", "holds no table"), ("endtags.html", "holds no table"),
-            ("quotes.html", "holds no table"), ("nested.html", "holds no table"), ("no-table.html", "holds no table"),
-            ("binary.html", "holds a NUL byte"), ("import.fifo", "holds no table"),
+            ("lt.html", "holds no table"),
+            ("pi.html", "holds no table"),
+            ("endtags.html", "holds no table"),
+            ("quotes.html", "holds no table"),
+            ("nested.html", "holds no table"),
+            ("no-table.html", "holds no table"),
+            ("binary.html", "holds a NUL byte"),
+            ("import.fifo", "holds no table"),
         ]
     ]
     imports += [
-        Case("ocd-dev-zero", ("import", "open-cookie-database", "/dev/zero", "--out", "{h}/out-z1"), INVALID, "is a device"),
+        Case(
+            "ocd-dev-zero",
+            ("import", "open-cookie-database", "/dev/zero", "--out", "{h}/out-z1"),
+            INVALID,
+            "is a device",
+        ),
         Case("html-dev-zero", ("import", "html", "/dev/zero", "--out", "{h}/out-z2"), INVALID, "is a device"),
-        Case("html-refs", ("import", "html", "{h}/refs.html", "--out", "{h}/out-refs", "--provenance", "first-party",
-                           "--category", "functional"), 0),
+        Case(
+            "html-refs",
+            (
+                "import",
+                "html",
+                "{h}/refs.html",
+                "--out",
+                "{h}/out-refs",
+                "--provenance",
+                "first-party",
+                "--category",
+                "functional",
+            ),
+            0,
+        ),
     ]
     usage = [
         Case("unknown-command", ("frobnicate",), USAGE, "No such command"),
@@ -267,8 +370,12 @@ def test_hostile_input_ends_in_one_line_per_problem(hostile, case):
 
 def test_scan_prints_names_escaped_one_per_line(hostile):
     """A cookie name is data from a web site: it can neither act on a terminal nor forge a line of a CI log."""
-    done = subprocess.run([str(CLI), "scan", "--catalog", "catalog", str(hostile / "controls.har"), str(hostile / "surrogate.har")],
-                          cwd=ROOT, capture_output=True, timeout=TIMEOUT)
+    done = subprocess.run(
+        [str(CLI), "scan", "--catalog", "catalog", str(hostile / "controls.har"), str(hostile / "surrogate.har")],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
     out = done.stdout.decode("utf-8")
     assert "undocumented: \\x1b]0;pwned\\x07\\n::error::forged (cookie)" in out
     assert "undocumented: a\\ud800b (cookie)" in out
@@ -276,8 +383,12 @@ def test_scan_prints_names_escaped_one_per_line(hostile):
 
 
 def test_scan_json_keeps_a_lone_surrogate_as_its_json_escape(hostile):
-    done = subprocess.run([str(CLI), "scan", "--format", "json", "--catalog", "catalog", str(hostile / "surrogate.har")],
-                          cwd=ROOT, capture_output=True, timeout=TIMEOUT)
+    done = subprocess.run(
+        [str(CLI), "scan", "--format", "json", "--catalog", "catalog", str(hostile / "surrogate.har")],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
     assert [u["name"] for u in json.loads(done.stdout)["undocumented"]] == ["a\ud800b"]
 
 
@@ -289,12 +400,22 @@ def test_usage_error_is_one_line():
 
 def test_a_bug_is_one_line_with_exit_70(tmp_path):
     """The last line of defence: an exception no command expected is still one line, with its own exit code."""
-    script = ("import sys; import cookie_catalog.cli as cli; import cookie_catalog.cli.common as common;"
-              "sys.argv = ['cookie-catalog', 'validate', 'catalog']; common.load_catalog = lambda root: 1 / 0; cli.run()")
-    done = subprocess.run([str(CLI.parent / "python"), "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    script = (
+        "import sys; import cookie_catalog.cli as cli; import cookie_catalog.cli.common as common;"
+        "sys.argv = ['cookie-catalog', 'validate', 'catalog']; common.load_catalog = lambda root: 1 / 0; cli.run()"
+    )
+    done = subprocess.run(
+        [str(CLI.parent / "python"), "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT
+    )
     assert done.returncode == 70
     assert no_traceback(done.stderr) and len(done.stderr.splitlines()) == 1
     assert "internal error" in done.stderr and "ZeroDivisionError" in done.stderr
-    debug = subprocess.run([str(CLI.parent / "python"), "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT,
-                           env={**os.environ, "COOKIE_CATALOG_DEBUG": "1"})
+    debug = subprocess.run(
+        [str(CLI.parent / "python"), "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "COOKIE_CATALOG_DEBUG": "1"},
+    )
     assert "Traceback" in debug.stderr

@@ -5,20 +5,30 @@ from __future__ import annotations
 import csv
 
 import pytest
+from conftest import OCD_CSV
 
 from cookie_catalog.catalog.duration import Duration
 from cookie_catalog.interop.importers.retention import normalise, source_text
-
-from conftest import OCD_CSV
 
 
 @pytest.mark.parametrize(
     "text, duration",
     [
-        ("1 Year", "1 year"), ("365 days", "365 days"), ("Session", "session"), ("End of session (browser)", "session"),
-        ("session cookie", "session"), ("Sessions", "session"), ("30 mins", "30 minutes"), ("90 sec", "90 seconds"),
-        ("1440 Minutes", "1440 minutes"), ("2 year", "2 years"), ("1 months", "1 month"), ("1 year ", "1 year"),
-        ("Unknown", "unknown"), ("", "unknown"), ("Persistent", "persistent"),
+        ("1 Year", "1 year"),
+        ("365 days", "365 days"),
+        ("Session", "session"),
+        ("End of session (browser)", "session"),
+        ("session cookie", "session"),
+        ("Sessions", "session"),
+        ("30 mins", "30 minutes"),
+        ("90 sec", "90 seconds"),
+        ("1440 Minutes", "1440 minutes"),
+        ("2 year", "2 years"),
+        ("1 months", "1 month"),
+        ("1 year ", "1 year"),
+        ("Unknown", "unknown"),
+        ("", "unknown"),
+        ("Persistent", "persistent"),
     ],
 )
 def test_clear_spellings_are_normalised(text, duration):
@@ -29,9 +39,16 @@ def test_clear_spellings_are_normalised(text, duration):
 @pytest.mark.parametrize(
     "text, duration",
     [
-        ("forever", "persistent"), ("Unlimited", "persistent"), ("no expiration", "persistent"), ("Varies", "unknown"),
-        ("14 days if you select “Remember Me” when logging in. Otherwise, Session.", "unknown"), ("0 days", "unknown"),
-        ("10 Nov 2030", "unknown"), ("1 week to 1 year", "unknown"), (" 1 hour or longer", "unknown"), ("1000000 days", "unknown"),
+        ("forever", "persistent"),
+        ("Unlimited", "persistent"),
+        ("no expiration", "persistent"),
+        ("Varies", "unknown"),
+        ("14 days if you select “Remember Me” when logging in. Otherwise, Session.", "unknown"),
+        ("0 days", "unknown"),
+        ("10 Nov 2030", "unknown"),
+        ("1 week to 1 year", "unknown"),
+        (" 1 hour or longer", "unknown"),
+        ("1000000 days", "unknown"),
     ],
 )
 def test_unclear_spellings_keep_their_text(text, duration):

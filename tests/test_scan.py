@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from cookie_catalog.cli import main
-from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.interop.scan import ScanError, compare, read_capture
-
 from conftest import DATA
+
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.cli import main
+from cookie_catalog.interop.scan import ScanError, compare, read_capture
 
 CAPTURES = DATA / "captures"
 
@@ -22,7 +21,9 @@ def _scan(runner, catalog, *files, fmt="text"):
 def test_unknown_cookie_in_a_har_is_drift(runner, ocd_catalog):
     result = _scan(runner, ocd_catalog, CAPTURES / "ga-and-unknown.har")
     assert result.exit_code == 1, result.output
-    assert "undocumented: tracker_xyz (cookie)" in result.output and "Set-Cookie, https://shop.example/" in result.output
+    assert (
+        "undocumented: tracker_xyz (cookie)" in result.output and "Set-Cookie, https://shop.example/" in result.output
+    )
     assert "undocumented: _ga" not in result.output and "undocumented: _gid" not in result.output
 
 
@@ -51,7 +52,9 @@ def test_netscape_and_storage_state_with_patterns(runner, ocd_catalog):
     assert undocumented["cart_cache"]["storage"] == "local-storage"
     assert undocumented["session_id"]["seen"][0].endswith("cookies.txt:5: cookie for shop.example")
     ga_pattern = next(d for d in report["documented"] if d["name"] == "_ga_ABC123")
-    assert {"plugin": "Google Analytics", "name": "_ga_"} == {k: ga_pattern["entries"][0][k] for k in ("plugin", "name")}
+    assert {
+        k: ga_pattern["entries"][0][k] for k in ("plugin", "name")
+    } == {"plugin": "Google Analytics", "name": "_ga_"}
     assert result.exit_code == 1
 
 

@@ -74,7 +74,9 @@ def build(tmp_path: Path, config: str) -> dict:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(tmp_path / "mkdocs.yml")],
-        check=True, env=env, cwd=tmp_path,
+        check=True,
+        env=env,
+        cwd=tmp_path,
     )
     return json.loads((tmp_path / "site" / "search" / "search_index.json").read_text())
 

@@ -25,7 +25,10 @@ def test_every_cookie_is_session_third_party_strictly_necessary():
     for plugin in catalog.plugins:
         for cookie in plugin.cookies:
             assert (str(cookie.duration), cookie.provenance, cookie.category, cookie.storage) == (
-                "session", "third-party", "strictly-necessary", "cookie"
+                "session",
+                "third-party",
+                "strictly-necessary",
+                "cookie",
             )
 
 
@@ -46,8 +49,11 @@ def test_both_important_notes():
     ]
     webchat = catalog.plugins[-1]
     assert [(n.kind, n.text) for n in webchat.notes] == [
-        ("important", "An active WebChat session cookie is automatically deleted whenever the chat session is "
-         "ended/expired or the visitor closes his or her browser.")
+        (
+            "important",
+            "An active WebChat session cookie is automatically deleted whenever the chat session is "
+            "ended/expired or the visitor closes his or her browser.",
+        )
     ]
     assert all(not p.notes for p in catalog.plugins[:-1])
 

@@ -45,7 +45,9 @@ def serving(project: Path, log: Path):
     with log.open("wb") as console:
         process = subprocess.Popen(
             [*MKDOCS, "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-            cwd=project, stdout=console, stderr=subprocess.STDOUT,
+            cwd=project,
+            stdout=console,
+            stderr=subprocess.STDOUT,
             env={k: v for k, v in ENV.items() if k != "COOKIE_CATALOG"},
         )
         try:
@@ -115,18 +117,22 @@ def test_broken_catalog_shows_its_problems_until_fixed(tmp_path):
         lines = reading.read_text().splitlines()
         reading.write_text(reading.read_text().replace('plugin="Console"', 'plugin="<b>Nope</b>"'))
         body = wait_for(base + "reading/", lambda b: bool(problems_shown(b)))
-        assert problems_shown(body) == [f'docs/reading.md:{len(lines)}: no plugin "<b>Nope</b>" in the catalog; '
-                                        "valid plugins (title or file name): 'App', 'ClickToCall', 'Console', "
-                                        "'KnowledgeCenter', 'WebChat'"]
+        assert problems_shown(body) == [
+            f'docs/reading.md:{len(lines)}: no plugin "<b>Nope</b>" in the catalog; '
+            "valid plugins (title or file name): 'App', 'ClickToCall', 'Console', "
+            "'KnowledgeCenter', 'WebChat'"
+        ]
         assert "b" not in [tag for tag, _ in read_html(body).elements]  # quoted, not markup
         assert not problems_shown(fetch_quickly(base + "cookies/console/"))
 
 
 def _with_templates(project: Path) -> Path:
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace(
-        "      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      templates: overrides"
-    ))
+    config.write_text(
+        config.read_text().replace(
+            "      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      templates: overrides"
+        )
+    )
     (project / "overrides").mkdir()
     return project / "overrides"
 

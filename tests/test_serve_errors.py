@@ -44,8 +44,14 @@ class _Elements(HTMLParser):
         return [t for (name, a), t in pairs if name == tag and attrs.items() <= a.items()]
 
 
-ALLOWED = [("div", {"class": "admonition failure", "id": "cookie-catalog-problems"}),
-           ("p", {"class": "admonition-title"}), ("p", {}), ("code", {}), ("ul", {}), ("li", {})]
+ALLOWED = [
+    ("div", {"class": "admonition failure", "id": "cookie-catalog-problems"}),
+    ("p", {"class": "admonition-title"}),
+    ("p", {}),
+    ("code", {}),
+    ("ul", {}),
+    ("li", {}),
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -98,9 +104,11 @@ class _Capture(logging.Handler):
 def test_build_still_fails_on_a_broken_template_naming_its_file_and_line(tmp_path):
     project = project_copy(tmp_path)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace(
-        "      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      templates: overrides"
-    ))
+    config.write_text(
+        config.read_text().replace(
+            "      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      templates: overrides"
+        )
+    )
     (project / "overrides").mkdir()
     (project / "overrides/plugin.md.j2").write_text("# {{ plugin.title | md }}\n\n{{ plugin.missing }}\n")
     result = build(project, project / "site")

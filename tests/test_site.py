@@ -44,7 +44,10 @@ def test_notes_are_admonitions_titled_important(site):
     text = " ".join(overview.chunks)
     assert "Genesys Widgets never stores Personally Identifiable Information (PII) in its cookies." in text
     webchat = (site / "cookies" / "webchat" / "index.html").read_text()
-    assert re.search(r'<div class="admonition info">\s*<p class="admonition-title">Important</p>\s*<p>An active WebChat session cookie', webchat)
+    assert re.search(
+        r'<div class="admonition info">\s*<p class="admonition-title">Important</p>\s*<p>An active WebChat session cookie',
+        webchat,
+    )
 
 
 def test_conditions_and_category_links(site):
@@ -112,7 +115,10 @@ def test_site_offers_the_four_downloads_complete(site):
 
     downloads = site / "downloads"
     assert sorted(p.name for p in downloads.iterdir()) == [
-        "cookie-policy.csv", "cookie-policy.html", "cookie-policy.json", "cookie-policy.md"
+        "cookie-policy.csv",
+        "cookie-policy.html",
+        "cookie-policy.json",
+        "cookie-policy.md",
     ]
     assert len(read_csv((downloads / "cookie-policy.csv").read_bytes())) == 37
     assert json.loads((downloads / "cookie-policy.json").read_text())["cookie_count"] == 37
@@ -136,7 +142,11 @@ def test_home_page_and_plugin_footers_link_the_downloads(site):
 
 def _with_pdf(project: Path) -> None:
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      pdf: true"))
+    config.write_text(
+        config.read_text().replace(
+            "      catalog: !ENV [COOKIE_CATALOG, catalog]", "      catalog: catalog\n      pdf: true"
+        )
+    )
 
 
 @pytest.mark.skipif(not shutil.which("chromium") and not in_ci(), reason="no chromium here (CI installs it)")
@@ -161,11 +171,15 @@ def test_pdf_without_engine_is_one_clear_build_error(tmp_path):
     assert result.returncode == 1
     assert "cookie-catalog: a PDF was asked for but no PDF engine is installed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
 def test_many_plugins_are_grouped_by_initial_and_pruned(tmp_path):
     """Over `nav_group_over` plugins, each page carries its own section of the nav, not every page."""
     project = project_copy(tmp_path)
     config = (project / "mkdocs.yml").read_text()
-    (project / "mkdocs.yml").write_text(config.replace("catalog: !ENV [COOKIE_CATALOG, catalog]", "catalog: catalog\n      nav_group_over: 2"))
+    (project / "mkdocs.yml").write_text(
+        config.replace("catalog: !ENV [COOKIE_CATALOG, catalog]", "catalog: catalog\n      nav_group_over: 2")
+    )
     result = build(project, project / "site")
     assert result.returncode == 0, result.stderr
     console = (project / "site" / "cookies" / "console" / "index.html").read_text()
@@ -175,11 +189,18 @@ def test_many_plugins_are_grouped_by_initial_and_pruned(tmp_path):
     assert "clicktocall" in links and "knowledgecenter" in links  # its own section, and a pruned one's first page
     assert "webchat" in links and "app" in links
     home = (project / "site" / "index.html").read_text()
-    assert list(dict.fromkeys(re.findall(r'href="(cookies/[a-z]+/)"', home))) == ["cookies/app/", "cookies/clicktocall/", "cookies/knowledgecenter/", "cookies/webchat/"]
+    assert list(dict.fromkeys(re.findall(r'href="(cookies/[a-z]+/)"', home))) == [
+        "cookies/app/",
+        "cookies/clicktocall/",
+        "cookies/knowledgecenter/",
+        "cookies/webchat/",
+    ]
 
 
 def test_generated_pages_leave_out_the_themes_indentation(site):
     webchat = (site / "cookies" / "webchat" / "index.html").read_text()
     outside = re.sub(r"<(pre|textarea|script|style)\b.*?</\1>", "", webchat, flags=re.S)
     assert not re.search(r"\n[ \t]", outside) and "\n\n\n" not in webchat
-    assert re.search(r"\n[ \t]+<", (site / "reading" / "index.html").read_text())  # hand-written pages as MkDocs made them
+    assert re.search(
+        r"\n[ \t]+<", (site / "reading" / "index.html").read_text()
+    )  # hand-written pages as MkDocs made them

@@ -17,25 +17,70 @@ from pathlib import Path
 
 import markdown
 from hypothesis import HealthCheck, example, given, settings
-from markdown_it import MarkdownIt
 from inert import seen, seen_line
+from markdown_it import MarkdownIt
 from readback import read_csv, unguard
 from strategies import catalogs, title, write
 
-from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.render.pages import Renderer
+from cookie_catalog.sinks.downloads import policy_files
 
 EXTENSIONS = [
-    "admonition", "attr_list", "tables", "toc", "smarty", "abbr", "def_list", "footnotes", "md_in_html",
-    "pymdownx.magiclink", "pymdownx.emoji", "pymdownx.tilde", "pymdownx.caret", "pymdownx.mark",
-    "pymdownx.keys", "pymdownx.betterem", "pymdownx.superfences", "pymdownx.inlinehilite",
-    "pymdownx.arithmatex", "pymdownx.escapeall",
+    "admonition",
+    "attr_list",
+    "tables",
+    "toc",
+    "smarty",
+    "abbr",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "pymdownx.magiclink",
+    "pymdownx.emoji",
+    "pymdownx.tilde",
+    "pymdownx.caret",
+    "pymdownx.mark",
+    "pymdownx.keys",
+    "pymdownx.betterem",
+    "pymdownx.superfences",
+    "pymdownx.inlinehilite",
+    "pymdownx.arithmatex",
+    "pymdownx.escapeall",
 ]
-ALLOWED_TAGS = {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "span", "code", "a", "br",
-                "div", "small", "hr", "strong", "blockquote", "main", "html", "head", "body", "meta", "title", "style",
-                "section", "aside", "time", "wbr"}
+ALLOWED_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "code",
+    "a",
+    "br",
+    "div",
+    "small",
+    "hr",
+    "strong",
+    "blockquote",
+    "main",
+    "html",
+    "head",
+    "body",
+    "meta",
+    "title",
+    "style",
+    "section",
+    "aside",
+    "time",
+    "wbr",
+}
 
 
 class Blocks(HTMLParser):
@@ -119,7 +164,9 @@ def check_site_pages(data: dict, catalog) -> None:
     for plugin_data, plugin in zip(data["plugins"], catalog.plugins, strict=True):
         html = md.reset().convert(pages[f"{plugin.slug}.md"])
         parsed = parse(html)
-        assert_inert(parsed, re.compile(r"index\.md#category-analytics|\.\./downloads/cookie-policy\.(md|html|csv|json)"))
+        assert_inert(
+            parsed, re.compile(r"index\.md#category-analytics|\.\./downloads/cookie-policy\.(md|html|csv|json)")
+        )
         texts = [t for tag, t in parsed.blocks]
         assert seen_line(plugin_data["plugin"]) in texts
         if plugin_data["note"] is not None:
@@ -159,12 +206,19 @@ def check_policy(data: dict, catalog) -> None:
         ]
     # CSV: exact text once the spreadsheet guard is undone
     rows = read_csv(files["cookie-policy.csv"])
-    expected = [(p["plugin"], c["name"], c["purpose"], c["condition"] or "", c["domain"] or "")
-                for p in data["plugins"] for c in p["cookies"]]
-    assert [tuple(unguard(r[k]) for k in ("plugin", "name", "purpose", "condition", "domain")) for r in rows] == expected
+    expected = [
+        (p["plugin"], c["name"], c["purpose"], c["condition"] or "", c["domain"] or "")
+        for p in data["plugins"]
+        for c in p["cookies"]
+    ]
+    assert [
+        tuple(unguard(r[k]) for k in ("plugin", "name", "purpose", "condition", "domain")) for r in rows
+    ] == expected
     # Markdown and the standalone HTML made from it
-    for html in (MarkdownIt("commonmark", {"html": True}).enable("table").render(files["cookie-policy.md"].decode()),
-                 files["cookie-policy.html"].decode()):
+    for html in (
+        MarkdownIt("commonmark", {"html": True}).enable("table").render(files["cookie-policy.md"].decode()),
+        files["cookie-policy.html"].decode(),
+    ):
         parsed = parse(html)
         assert_inert(parsed, re.compile(r"(?!)"))
         texts = [t for _, t in parsed.blocks]
@@ -207,7 +261,9 @@ def _catalog(*plugins: dict, product: str = "*", note=None) -> dict:
 @example(_catalog(_plugin("0", [_cookie("0\xa0", "0\xa0")])))  # trailing U+00A0 was stripped
 @example(_catalog(_plugin("t", [_cookie("c", "p", duration_note="")])))  # empty optional text
 @example(_catalog(_plugin("a\tb", [_cookie("\tc\t", "tab\tinside")])))  # tabs expanded to spaces
-@example(_catalog(_plugin("1. x", [_cookie("- y", "www.example.com... -- (c) :smile: javascript:alert(1)")]), note="+ z"))
+@example(
+    _catalog(_plugin("1. x", [_cookie("- y", "www.example.com... -- (c) :smile: javascript:alert(1)")]), note="+ z")
+)
 def test_any_text_verbatim_and_inert_in_every_output(data):
     with tempfile.TemporaryDirectory() as tmp:
         catalog = load_catalog(write(data, Path(tmp) / "cat"))

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
 
-GOOD_COOKIE = "  - name: a\n    purpose: b\n    duration: session\n    provenance: first-party\n    category: functional\n"
+GOOD_COOKIE = (
+    "  - name: a\n    purpose: b\n    duration: session\n    provenance: first-party\n    category: functional\n"
+)
 
 
 def test_bundled_catalog_passes(cli):
@@ -37,25 +39,60 @@ CASES = [
     # (plugin file text, expected fragment of the message, incl. file:line:col and field)
     ("plugin: P\ncookies:\n  - name: [a\n", "cat/plugins/web.yml:4:1: YAML syntax error"),
     ("plugin: P\nplugin: Q\ncookies: []\n", "cat/plugins/web.yml:2:1: plugin: duplicate key (first at line 1)"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE + "    purpos: x\n", "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of category, condition, controller, domain, duration, duration_note, id, name, pattern, privacy_url, provenance, purpose, storage (did you mean 'purpose'?)"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("    purpose: b\n", ""), "cat/plugins/web.yml:3:5: cookies[0].purpose: is required but missing"),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE + "    purpos: x\n",
+        "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of category, condition, controller, domain, duration, duration_note, id, name, pattern, privacy_url, provenance, purpose, storage (did you mean 'purpose'?)",
+    ),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("    purpose: b\n", ""),
+        "cat/plugins/web.yml:3:5: cookies[0].purpose: is required but missing",
+    ),
     ("plugin: P\ncookies: foo\n", "cat/plugins/web.yml:2:10: cookies: is the text 'foo'; expected a list"),
     ("cookies: []\n", "cat/plugins/web.yml:1:1: plugin: is required but missing"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("first-party", "no"), "cat/plugins/web.yml:6:17: cookies[0].provenance: 'no' is not allowed; expected 'first-party' or 'third-party'"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "tracking"), "cat/plugins/web.yml:7:15: cookies[0].category: unknown category 'tracking'; expected one of analytics"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("session", "forever"), "cat/plugins/web.yml:5:15: cookies[0].duration: 'forever' is not a duration; expected 'session', '<n> <unit>'"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "functional\n    storage: cookies"), "cookies[0].storage: 'cookies' is not allowed; expected 'cookie', 'local-storage'"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "functional\n    pattern: yes"), "cat/plugins/web.yml:8:14: cookies[0].pattern: 'yes' is not a boolean; expected true or false"),
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE + GOOD_COOKIE, "cat/plugins/web.yml:8:11: cookies[1].name: 'a' (cookie) is already listed at line 3"),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("first-party", "no"),
+        "cat/plugins/web.yml:6:17: cookies[0].provenance: 'no' is not allowed; expected 'first-party' or 'third-party'",
+    ),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "tracking"),
+        "cat/plugins/web.yml:7:15: cookies[0].category: unknown category 'tracking'; expected one of analytics",
+    ),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("session", "forever"),
+        "cat/plugins/web.yml:5:15: cookies[0].duration: 'forever' is not a duration; expected 'session', '<n> <unit>'",
+    ),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "functional\n    storage: cookies"),
+        "cookies[0].storage: 'cookies' is not allowed; expected 'cookie', 'local-storage'",
+    ),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "functional\n    pattern: yes"),
+        "cat/plugins/web.yml:8:14: cookies[0].pattern: 'yes' is not a boolean; expected true or false",
+    ),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE + GOOD_COOKIE,
+        "cat/plugins/web.yml:8:11: cookies[1].name: 'a' (cookie) is already listed at line 3",
+    ),
     ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("name: a", 'name: "a\\nb"'), "cookies[0].name: spans several lines"),
     ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("name: a", 'name: ""'), "cookies[0].name: is empty"),
-    ("plugin: P\ncookies:\n  - just text\n", "cat/plugins/web.yml:3:5: cookies[0]: is the text 'just text'; expected a mapping"),
+    (
+        "plugin: P\ncookies:\n  - just text\n",
+        "cat/plugins/web.yml:3:5: cookies[0]: is the text 'just text'; expected a mapping",
+    ),
     ("- a\n- b\n", "cat/plugins/web.yml:1:1: holds a list; expected a mapping"),
-    ("plugin: P\nnotes:\n  - kind: danger\n    text: t\ncookies: []\n", "cat/plugins/web.yml:3:11: notes[0].kind: 'danger' is not allowed; expected 'important', 'note' or 'warning'"),
-    ("plugin: !!python/object:os.system x\ncookies: []\n", "cat/plugins/web.yml:1:9: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not supported"),
+    (
+        "plugin: P\nnotes:\n  - kind: danger\n    text: t\ncookies: []\n",
+        "cat/plugins/web.yml:3:11: notes[0].kind: 'danger' is not allowed; expected 'important', 'note' or 'warning'",
+    ),
+    (
+        "plugin: !!python/object:os.system x\ncookies: []\n",
+        "cat/plugins/web.yml:1:9: YAML tag 'tag:yaml.org,2002:python/object:os.system' is not supported",
+    ),
     # `$` in the duration's pattern also matched before a final line break: "2 years\n" was accepted.
-    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("session", '"2 years\\n"'),
-     "cat/plugins/web.yml:5:15: cookies[0].duration: '2 years\\n' is not a duration"),
+    (
+        "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("session", '"2 years\\n"'),
+        "cat/plugins/web.yml:5:15: cookies[0].duration: '2 years\\n' is not a duration",
+    ),
     # A key with a line break in it is quoted, so the problem stays one line.
     ('plugin: P\n"a\\nb": 1\ncookies: []\n', "cat/plugins/web.yml:2:1: ['a\\nb']: unknown key; expected one of"),
 ]
@@ -68,7 +105,11 @@ def test_refused_with_location(cli, tmp_path, monkeypatch, text, expected):
 
 
 def test_every_problem_reported_not_just_the_first(cli, tmp_path, monkeypatch):
-    text = "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("first-party", "no").replace("session", "forever") + "  - name: x\n"
+    text = (
+        "plugin: P\ncookies:\n"
+        + GOOD_COOKIE.replace("first-party", "no").replace("session", "forever")
+        + "  - name: x\n"
+    )
     err = run_bad(cli, tmp_path, monkeypatch, text)
     assert "cookies[0].provenance" in err and "cookies[0].duration" in err and "cookies[1].purpose" in err
     assert "6 problems in cat" in err
@@ -82,8 +123,11 @@ def test_catalog_yml_problems(cli, tmp_path, monkeypatch):
 
 
 def test_custom_category_declared_in_catalog_yml(cli, tmp_path, monkeypatch):
-    write_catalog(tmp_path / "cat", "product: T\ncategories:\n  chat:\n    label: Chat\n",
-                  {"web.yml": plugin_yaml().replace("functional", "chat")})
+    write_catalog(
+        tmp_path / "cat",
+        "product: T\ncategories:\n  chat:\n    label: Chat\n",
+        {"web.yml": plugin_yaml().replace("functional", "chat")},
+    )
     code, out, err = cli("validate", tmp_path / "cat")
     assert code == 0, err
 
@@ -147,14 +191,20 @@ def test_yaml_11_surprises_stay_text(tmp_path):
     from cookie_catalog.catalog.loader import load_catalog
 
     text = plugin_yaml(cookies=[("no", "yes"), ("010", "1e3"), ("null", "~")])
-    write_catalog(tmp_path / "cat", plugins={"web.yml": text.replace("name: null", 'name: "null"').replace("purpose: ~", 'purpose: "~"')})
+    write_catalog(
+        tmp_path / "cat",
+        plugins={"web.yml": text.replace("name: null", 'name: "null"').replace("purpose: ~", 'purpose: "~"')},
+    )
     names = [(c.name, c.purpose) for c in load_catalog(tmp_path / "cat").plugins[0].cookies]
     assert names == [("no", "yes"), ("010", "1e3"), ("null", "~")]
 
 
 def test_null_value_for_required_text(cli, tmp_path, monkeypatch):
     err = run_bad(cli, tmp_path, monkeypatch, "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("purpose: b", "purpose:"))
-    assert "cat/plugins/web.yml:4:13: cookies[0].purpose: is nothing; expected text" in err or "cookies[0].purpose: is nothing; expected text" in err, err
+    assert (
+        "cat/plugins/web.yml:4:13: cookies[0].purpose: is nothing; expected text" in err
+        or "cookies[0].purpose: is nothing; expected text" in err
+    ), err
 
 
 def problems_of(root: Path) -> list[str]:
@@ -170,10 +220,13 @@ def test_every_problem_in_one_pass(tmp_path, monkeypatch):
     """Shape problems, unknown categories, repeated cookies and titles: all in the first run, as documented."""
     bad_shape = GOOD_COOKIE.replace("first-party", "no")
     unknown = GOOD_COOKIE.replace("name: a", "name: b").replace("functional", "tracking")
-    write_catalog(tmp_path / "cat", plugins={
-        "a.yml": "plugin: P\ncookies:\n" + bad_shape + unknown + GOOD_COOKIE,
-        "b.yml": "plugin: P\ndescription: [not, text]\ncookies:\n" + GOOD_COOKIE,
-    })
+    write_catalog(
+        tmp_path / "cat",
+        plugins={
+            "a.yml": "plugin: P\ncookies:\n" + bad_shape + unknown + GOOD_COOKIE,
+            "b.yml": "plugin: P\ndescription: [not, text]\ncookies:\n" + GOOD_COOKIE,
+        },
+    )
     monkeypatch.chdir(tmp_path)
     found = problems_of(Path("cat"))
     assert found == [
@@ -190,8 +243,11 @@ def test_every_problem_in_one_pass(tmp_path, monkeypatch):
 
 
 def test_categories_declared_in_a_broken_catalog_yml_still_count(tmp_path):
-    write_catalog(tmp_path / "cat", "product: [not, text]\ncategories:\n  own: {label: Own}\n",
-                  {"a.yml": "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "own")})
+    write_catalog(
+        tmp_path / "cat",
+        "product: [not, text]\ncategories:\n  own: {label: Own}\n",
+        {"a.yml": "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("functional", "own")},
+    )
     found = problems_of(tmp_path / "cat")
     assert len(found) == 1 and "product: is a list" in found[0]
 
@@ -247,20 +303,30 @@ def test_what_is_no_file_is_named_not_skipped(tmp_path):
     os.mkfifo(cat / "plugins" / "fifo.yml")
     found = problems_of(cat)
     assert [p.split(": ", 1)[1] for p in found] == [
-        "is a directory; expected a YAML plugin file", "is not a regular file; expected a YAML plugin file"]
+        "is a directory; expected a YAML plugin file",
+        "is not a regular file; expected a YAML plugin file",
+    ]
 
 
 def test_a_huge_value_is_cut_short_in_the_message(tmp_path):
     write_catalog(tmp_path / "cat", plugins={"a.yml": "plugin: P\norder: " + "9" * 5000 + "\ncookies:\n" + GOOD_COOKIE})
     (found,) = problems_of(tmp_path / "cat")
-    assert found.endswith("order: '" + "9" * 55 + "...' is not a whole number; "
-                          "expected one such as 1")
+    assert found.endswith("order: '" + "9" * 55 + "...' is not a whole number; expected one such as 1")
 
 
 @pytest.mark.parametrize(
     "key",
-    ['x" onmouseover="alert(1)" data-a="', "Social Media", "social_media", "-x", "Analytics", "ünïcode", "a\nb",
-     "a>b", ""],
+    [
+        'x" onmouseover="alert(1)" data-a="',
+        "Social Media",
+        "social_media",
+        "-x",
+        "Analytics",
+        "ünïcode",
+        "a\nb",
+        "a>b",
+        "",
+    ],
 )
 def test_category_key_of_unsafe_shape_is_refused_at_the_key(cli, tmp_path, monkeypatch, key):
     """A key becomes an HTML id and a link target: only [a-z0-9-], so it is safe in both."""
@@ -279,8 +345,8 @@ def test_category_keys_the_importers_make_have_the_documented_shape():
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from cookie_catalog.interop.importers.categories import builtin_key, custom_key
     from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, CATEGORY_KEY
+    from cookie_catalog.interop.importers.categories import builtin_key, custom_key
 
     assert all(re.fullmatch(CATEGORY_KEY, key) for key in BUILTIN_CATEGORIES)
 

@@ -62,7 +62,10 @@ def site_dir(tmp_path_factory) -> Path:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COOKIE_CATALOG": str(ROOT / "catalog")}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
-        env=env, cwd=ROOT, capture_output=True, text=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     return out
@@ -112,8 +115,12 @@ class Requests:
         self.urls: list[str] = []
 
     def external(self) -> list[str]:
-        return [u for u in self.urls if urlsplit(u).scheme not in ("data", "blob", "about")
-                and urlsplit(u).hostname not in ("127.0.0.1", "localhost")]
+        return [
+            u
+            for u in self.urls
+            if urlsplit(u).scheme not in ("data", "blob", "about")
+            and urlsplit(u).hostname not in ("127.0.0.1", "localhost")
+        ]
 
 
 @pytest.fixture

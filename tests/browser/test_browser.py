@@ -187,7 +187,9 @@ def test_palette_toggle_switches_light_and_dark(page, base_url):
 def test_small_screen_does_not_scroll_sideways(new_context, base_url, path):
     page = new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2).new_page()
     page.goto(base_url + path)
-    widths = page.evaluate("({doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, view: innerWidth})")
+    widths = page.evaluate(
+        "({doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, view: innerWidth})"
+    )
     assert widths["doc"] <= widths["view"] and widths["body"] <= widths["view"], widths
     page.mouse.wheel(300, 0)
     page.evaluate("window.scrollBy(300, 0)")

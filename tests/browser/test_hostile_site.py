@@ -14,15 +14,15 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from pathlib import Path
 
 import pytest
-from browser.test_browser import search
 from hypothesis import HealthCheck, example, given, settings
 from sitebuild import build
 from strategies import PAYLOADS, catalogs, title, write
 from test_hostile import SITE_NAME, build_hostile_site, collapsed, expected, expected_rows
 from test_text_properties import expected_cells
+
+from browser.test_browser import search
 
 # Defined before any page script: payloads call __cc_ran(n); dialogs are recorded by the handler.
 RECORDER_JS = "window.__ccRan = []; window.__cc_ran = n => window.__ccRan.push(n);"
@@ -121,18 +121,28 @@ def _cookie(name: str, purpose: str, **extra) -> dict:
 
 # Every payload in every field of one catalog: always tried, before the random ones.
 ALL_PAYLOADS = {
-    "product": " ".join(PAYLOADS), "intro": PAYLOADS[1], "contact": PAYLOADS[2], "note": PAYLOADS[3],
+    "product": " ".join(PAYLOADS),
+    "intro": PAYLOADS[1],
+    "contact": PAYLOADS[2],
+    "note": PAYLOADS[3],
     "plugins": [
-        {"plugin": f"{p} {i}", "description": p, "note": p,
-         "cookies": [_cookie(p, p, condition=p, domain=p, duration_note=p), _cookie(f"{p}2", "purpose")]}
+        {
+            "plugin": f"{p} {i}",
+            "description": p,
+            "note": p,
+            "cookies": [_cookie(p, p, condition=p, domain=p, duration_note=p), _cookie(f"{p}2", "purpose")],
+        }
         for i, p in enumerate(PAYLOADS[:3])
     ],
 }
 MARK = "qzmark"  # a word for the search box: random titles need not hold one it can find
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                                HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(catalogs())
 @example(ALL_PAYLOADS)
 def test_random_catalogs_run_nothing_and_show_their_text_verbatim(watched, served, tmp_path, data):

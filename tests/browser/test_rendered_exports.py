@@ -38,10 +38,10 @@ from hypothesis import strategies as st
 from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
 from strategies import category_texts, markup_catalogs, write
 
-from cookie_catalog.interop.exporters import cookieconsent, klaro
 from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.interop.exporters import cookieconsent, klaro
 from cookie_catalog.render.pages import Renderer
+from cookie_catalog.sinks.downloads import policy_files
 
 from .conftest import DESKTOP, HERE, unavailable
 
@@ -58,24 +58,50 @@ EXAMPLES = 12
 # escaping adds: <br> for a line break. Tag -> attributes it may carry; and the
 # only links: Klaro's "Realized with Klaro!".
 CC_ALLOWED = {
-    "div": {"id", "class", "role", "aria-modal", "aria-hidden", "aria-labelledby", "aria-describedby", "tabindex",
-            "aria-label", "aria-level"},
-    "h2": {"id", "class"}, "p": {"id", "class"}, "span": {"class", "aria-hidden"}, "br": set(),
+    "div": {
+        "id",
+        "class",
+        "role",
+        "aria-modal",
+        "aria-hidden",
+        "aria-labelledby",
+        "aria-describedby",
+        "tabindex",
+        "aria-label",
+        "aria-level",
+    },
+    "h2": {"id", "class"},
+    "p": {"id", "class"},
+    "span": {"class", "aria-hidden"},
+    "br": set(),
     "button": {"type", "class", "data-role", "aria-label", "aria-expanded", "aria-controls", "aria-haspopup"},
-    "label": {"class"}, "input": {"type", "class", "value", "disabled"},
-    "table": {"class"}, "thead": {"class"}, "tbody": {"class"}, "tr": {"class"},
-    "th": {"id", "class", "scope"}, "td": {"class", "data-column", "headers"},
-    "svg": {"viewbox", "stroke-width"}, "path": {"d"},
+    "label": {"class"},
+    "input": {"type", "class", "value", "disabled"},
+    "table": {"class"},
+    "thead": {"class"},
+    "tbody": {"class"},
+    "tr": {"class"},
+    "th": {"id", "class", "scope"},
+    "td": {"class", "data-column", "headers"},
+    "svg": {"viewbox", "stroke-width"},
+    "path": {"d"},
 }
 KLARO_ALLOWED = {
     "div": {"id", "class", "lang", "role", "tabindex", "aria-describedby", "aria-labelledby"},
-    "h1": {"id", "class"}, "h2": {"id", "class"}, "p": {"id", "class"}, "span": {"id", "class", "title"},
-    "strong": set(), "br": set(), "ul": {"class"}, "li": {"class"},
+    "h1": {"id", "class"},
+    "h2": {"id", "class"},
+    "p": {"id", "class"},
+    "span": {"id", "class", "title"},
+    "strong": set(),
+    "br": set(),
+    "ul": {"class"},
+    "li": {"class"},
     "a": {"href", "class", "target", "rel", "aria-haspopup", "aria-expanded", "tabindex"},
     "button": {"class", "type", "title", "aria-label", "tabindex"},
     "label": {"for", "class", "tabindex"},
     "input": {"id", "class", "type", "aria-labelledby", "aria-describedby", "tabindex", "disabled"},
-    "svg": {"role", "aria-label", "version", "width", "height", "xmlns"}, "title": set(),
+    "svg": {"role", "aria-label", "version", "width", "height", "xmlns"},
+    "title": set(),
     "line": {"x1", "x2", "y1", "y2", "stroke-width"},
 }
 LINKS = {None, "#", "https://kiprotect.com/klaro"}
@@ -86,8 +112,9 @@ OWN_ELEMENTS_JS = """root => [...document.querySelector(root).querySelectorAll('
 # (<br>) and what the library wraps text in may appear.
 INSIDE_JS = """selector => [...document.querySelectorAll(selector)].flatMap(e => [...e.querySelectorAll('*')])
   .map(e => e.localName)"""
-CC_TEXT_HOLDERS = ("#cm__title, #cm__desc, #cc-main .pm__section-title, #cc-main .pm__section-desc, "
-                   "#cc-main .pm__table-td > div")
+CC_TEXT_HOLDERS = (
+    "#cm__title, #cm__desc, #cc-main .pm__section-title, #cc-main .pm__section-desc, #cc-main .pm__table-td > div"
+)
 KLARO_TEXT_HOLDERS = {"#klaro .cm-list-title": set(), "#klaro .cm-list-description": {"span", "br"}}
 # Every element of the document or of its body: [tag, {attribute: value}], foreign ones with their
 # namespace, and a comment as "<!-->".
@@ -103,7 +130,8 @@ DOCUMENT_ELEMENTS_JS = """root => {
 TEXT_OF_JS = """const textOf = n => n.nodeType === Node.TEXT_NODE ? n.data
   : n.nodeName === 'BR' ? '\\n' : [...n.childNodes].map(textOf).join('');"""
 TEXTS_JS = """selector => {%s return [...document.querySelectorAll(selector)].map(textOf); }""" % TEXT_OF_JS
-CC_TEXTS_JS = """() => {%s
+CC_TEXTS_JS = (
+    """() => {%s
   const all = sel => [...document.querySelectorAll(sel)].map(textOf);
   return {
     consent: [textOf(document.getElementById('cm__title')), textOf(document.getElementById('cm__desc'))],
@@ -111,14 +139,22 @@ CC_TEXTS_JS = """() => {%s
     descriptions: all('#cc-main .pm__section-desc'),
     rows: [...document.querySelectorAll('#cc-main .pm__table-tr')].map(tr => [...tr.children].map(textOf)),
   };
-}""" % TEXT_OF_JS
-KLARO_NOTICE_JS = """() => { %s
+}"""
+    % TEXT_OF_JS
+)
+KLARO_NOTICE_JS = (
+    """() => { %s
   const notice = document.querySelector('#klaro .cookie-notice');
-  return notice && textOf(notice.querySelector('strong') || notice); }""" % TEXT_OF_JS
-KLARO_MODAL_JS = """() => {%s
+  return notice && textOf(notice.querySelector('strong') || notice); }"""
+    % TEXT_OF_JS
+)
+KLARO_MODAL_JS = (
+    """() => {%s
   const all = sel => [...document.querySelectorAll('#klaro .cookie-modal ' + sel)].map(textOf);
   return {titles: all('.cm-list-title'), descriptions: all('.cm-list-description')};
-}""" % TEXT_OF_JS
+}"""
+    % TEXT_OF_JS
+)
 PASTED_JS = """() => ({text: document.getElementById('pasted').textContent,
   after: document.getElementById('after-pasted') !== null,
   scripts: [...document.scripts].filter(s => !s.closest('#cc-main, #klaro')).length})"""
@@ -156,8 +192,11 @@ FRAGMENTS_PAGE = """<!DOCTYPE html>
 
 
 class _Files(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",
-                      ".js": "text/javascript"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+    }
 
     def end_headers(self):
         # Every example rewrites the same files, often within the second Last-Modified resolves.
@@ -304,25 +343,43 @@ def _plugin(title: str, *cookies: dict, description=None) -> dict:
 
 
 def _cookie(name: str, purpose: str, category: str = "analytics", pattern: bool = False) -> dict:
-    return {"name": name, "purpose": purpose, "condition": None, "domain": None, "duration_note": None,
-            "category": category, "pattern": pattern}
+    return {
+        "name": name,
+        "purpose": purpose,
+        "condition": None,
+        "domain": None,
+        "duration_note": None,
+        "category": category,
+        "pattern": pattern,
+    }
 
 
 def _catalog(*plugins: dict, product: str = "Shop", intro=None, categories=None) -> dict:
-    return {"product": product, "intro": intro, "contact": None, "note": None, "categories": categories or {},
-            "plugins": list(plugins)}
+    return {
+        "product": product,
+        "intro": intro,
+        "contact": None,
+        "note": None,
+        "categories": categories or {},
+        "plugins": list(plugins),
+    }
 
 
 # The findings of the review, kept as an example: before the fix its texts ran or showed as markup in
 # cookieconsent, ended the <script> element they were pasted into, and lost to Klaro's own English texts.
 HOSTILE = _catalog(
-    _plugin("Chat </script><script>window.__xss=1</script>",
-            _cookie("<b>bold</b>", '<img src=x onerror="window.__xss=1">'),
-            _cookie("a&amp;b", "<svg onload=\"window.__xss=1\"></svg> & {{revisionMessage}}", "marketing"),
-            description="<iframe srcdoc=\"<script>parent.__xss=1</script>\"></iframe>"),
-    product="Acme <b>Chat</b> </script><script>window.__xss=1</script>", intro="<!-- line one\nline two -->",
-    categories={"marketing": {"label": "Ads <i>&</i> more", "description": "<img src=x onerror=\"window.__xss=1\">"},
-                "social": {"label": "Partners' <u>cookies</u>", "description": None}},
+    _plugin(
+        "Chat </script><script>window.__xss=1</script>",
+        _cookie("<b>bold</b>", '<img src=x onerror="window.__xss=1">'),
+        _cookie("a&amp;b", '<svg onload="window.__xss=1"></svg> & {{revisionMessage}}', "marketing"),
+        description='<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+    ),
+    product="Acme <b>Chat</b> </script><script>window.__xss=1</script>",
+    intro="<!-- line one\nline two -->",
+    categories={
+        "marketing": {"label": "Ads <i>&</i> more", "description": '<img src=x onerror="window.__xss=1">'},
+        "social": {"label": "Partners' <u>cookies</u>", "description": None},
+    },
 )
 
 
@@ -367,8 +424,10 @@ def expected_klaro(data: dict) -> dict:
 
 
 # Klaro's own item that switches every service at once.
-KLARO_OWN = {"titles": ["Enable or disable all services"],
-             "descriptions": ["Use this switch to enable or disable all services."]}
+KLARO_OWN = {
+    "titles": ["Enable or disable all services"],
+    "descriptions": ["Use this switch to enable or disable all services."],
+}
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -417,7 +476,7 @@ prefix_names = st.text(COOKIE_CHARS.replace("*", ""), min_size=1, max_size=6).fi
 
 def decoys(name: str) -> list[str]:
     """Names a careless regex would also match: each special character swapped for a letter, and affixes."""
-    swapped = [name[:i] + "Q" + name[i + 1:] for i, ch in enumerate(name) if not ch.isalnum()]
+    swapped = [name[:i] + "Q" + name[i + 1 :] for i, ch in enumerate(name) if not ch.isalnum()]
     return [*swapped, "Q" + name, name + "Q"]
 
 
@@ -486,4 +545,5 @@ def test_policy_html_and_fragments_in_chromium_hold_only_their_templates_markup(
     assert violations(shared_page.evaluate(DOCUMENT_ELEMENTS_JS, "body"), FRAGMENT_ALLOWED) == []
     assert shared_page.evaluate(TEXTS_JS, "h2") == [seen(p["plugin"]) for p in data["plugins"]]
     assert shared_page.evaluate(TEXTS_JS, ".cookie-catalog__purpose") == [
-        seen(c["purpose"]) for p in data["plugins"] for c in p["cookies"]]
+        seen(c["purpose"]) for p in data["plugins"] for c in p["cookies"]
+    ]

@@ -35,7 +35,7 @@ class Duration:
     unit: str = ""
 
     @classmethod
-    def parse(cls, text: str) -> "Duration":
+    def parse(cls, text: str) -> Duration:
         """Parse catalog text; raises ValueError naming what is accepted."""
         if not _PARSE.fullmatch(text):  # match() would let "2 years\n" through
             raise ValueError(f"{quoted(text)} is not a duration; expected {EXPECTED}")

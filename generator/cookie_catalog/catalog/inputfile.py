@@ -15,7 +15,6 @@ import errno
 import os
 import stat
 from pathlib import Path
-from typing import Optional
 
 CHUNK = 1 << 20
 
@@ -91,7 +90,9 @@ def _refuse_nul(chunk: bytes, before: list[str], expected: str) -> None:
         raise InputError(f"holds a NUL byte, so it is binary; expected {expected}", line)
 
 
-def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, before: list[str], offset: int, final: bool = False) -> str:
+def _decode(
+    decoder: codecs.IncrementalDecoder, chunk: bytes, before: list[str], offset: int, final: bool = False
+) -> str:
     """``chunk`` decoded; ``offset`` is where it starts in the file, for the message."""
     pending = len(decoder.getstate()[0])  # bytes of a character begun in the chunk before
     try:
@@ -99,7 +100,7 @@ def _decode(decoder: codecs.IncrementalDecoder, chunk: bytes, before: list[str],
     except UnicodeDecodeError as exc:
         line = _line(before) + exc.object[: exc.start].count(b"\n")
         at = offset - pending + exc.start
-        byte: Optional[int] = exc.object[exc.start] if exc.start < len(exc.object) else None
+        byte: int | None = exc.object[exc.start] if exc.start < len(exc.object) else None
         shown = f"byte 0x{byte:02x} at offset {at}" if byte is not None else "a character cut short at the end"
         raise InputError(f"is not UTF-8 ({shown}); save it as UTF-8", line) from None
 

@@ -54,11 +54,17 @@ def _refusal(path: Path, real_root: Path, expected: str, *, directory: bool = Fa
     try:
         real = path.resolve()
     except (OSError, RuntimeError):  # a loop of links
-        return Problem(display_path(path), 0, 0, "",
-                       f"is a symbolic link that cannot be followed (a loop?); expected {expected}")
+        return Problem(
+            display_path(path), 0, 0, "", f"is a symbolic link that cannot be followed (a loop?); expected {expected}"
+        )
     if real != real_root and real_root not in real.parents:
-        return Problem(display_path(path), 0, 0, "",
-                       f"is a symbolic link that leads out of the catalog; expected {expected} inside it")
+        return Problem(
+            display_path(path),
+            0,
+            0,
+            "",
+            f"is a symbolic link that leads out of the catalog; expected {expected} inside it",
+        )
     if not (real.is_dir() if directory else real.is_file()):
         kind = "not a directory" if directory else "a directory" if real.is_dir() else "not a regular file"
         return Problem(display_path(path), 0, 0, "", f"is {kind}; expected {expected}")
@@ -96,7 +102,13 @@ def _load(root: Path) -> Catalog:
     still checked for unknown categories and repeated cookies."""
     shown = display_path(root)
     if not root.is_dir():
-        raise CatalogError([Problem(shown, 0, 0, "", "no such catalog directory; expected a directory holding catalog.yml and plugins/")])
+        raise CatalogError(
+            [
+                Problem(
+                    shown, 0, 0, "", "no such catalog directory; expected a directory holding catalog.yml and plugins/"
+                )
+            ]
+        )
     real_root = root.resolve()
     problems: list[Problem] = []
     product_doc, product = _read_product(root, real_root, problems)
@@ -167,7 +179,15 @@ def _read(path: Path, model: type[M], problems: list[Problem]) -> M | None:
 
 def _validate(doc: YamlDocument, model: type[M], problems: list[Problem]) -> M | None:
     if not isinstance(doc.data, dict):
-        problems.append(Problem(doc.display, 1, 1, "", f"holds {_describe(doc.data)}; expected a mapping of keys such as {', '.join(list(model.model_fields)[:3])}"))
+        problems.append(
+            Problem(
+                doc.display,
+                1,
+                1,
+                "",
+                f"holds {_describe(doc.data)}; expected a mapping of keys such as {', '.join(list(model.model_fields)[:3])}",
+            )
+        )
         return None
     try:
         return model.model_validate(doc.data)
@@ -207,13 +227,15 @@ def _problem(doc: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
         return doc.problem(loc, "is required but missing; add it")
     if kind == "extra_forbidden":
         owner = _model_at(model, loc)
-        return doc.problem(loc, f"unknown key; expected one of {_choices(list(owner.model_fields), str(loc[-1]))}", key=True)
+        return doc.problem(
+            loc, f"unknown key; expected one of {_choices(list(owner.model_fields), str(loc[-1]))}", key=True
+        )
     if kind == "literal_error":
         return doc.problem(loc, f"{quoted(given)} is not allowed; expected {error['ctx']['expected']}")
     if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
         expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
         return doc.problem(loc, f"is {_describe(given)}; expected {expected}")
-    if kind.startswith("date") :
+    if kind.startswith("date"):
         return doc.problem(loc, f"{quoted(given)} is not a date; expected an ISO date such as 2020-04-15")
     if kind.startswith("int"):
         return doc.problem(loc, f"{quoted(given)} is not a whole number; expected one such as 1")
@@ -228,10 +250,14 @@ def _categories(product: ProductFile) -> tuple[Category, ...]:
     merged: list[Category] = []
     for key, (label, description) in BUILTIN_CATEGORIES.items():
         override = product.categories.get(key)
-        merged.append(Category(key, (override and override.label) or label, (override and override.description) or description))
+        merged.append(
+            Category(key, (override and override.label) or label, (override and override.description) or description)
+        )
     for key, definition in product.categories.items():
         if key not in BUILTIN_CATEGORIES:
-            merged.append(Category(key, definition.label or key.replace("-", " ").capitalize(), definition.description or ""))
+            merged.append(
+                Category(key, definition.label or key.replace("-", " ").capitalize(), definition.description or "")
+            )
     return tuple(merged)
 
 
@@ -300,7 +326,9 @@ def _plugins(parsed: list[tuple[Path, YamlDocument, PluginFile]]) -> tuple[Plugi
     for path, _, model in parsed:
         slug = slugs.page_slug(path.stem, taken_pages)
         cookies = tuple(
-            Cookie(entry, slugs.anchor(slug, entry.name, f"{entry.name}\0{entry.domain}\0{entry.storage}", taken_anchors))
+            Cookie(
+                entry, slugs.anchor(slug, entry.name, f"{entry.name}\0{entry.domain}\0{entry.storage}", taken_anchors)
+            )
             for entry in model.cookies
         )
         plugins.append(Plugin(model.plugin, path.name, slug, model.description, tuple(model.notes), cookies))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -127,20 +127,20 @@ class Note(_Strict):
 
 
 class CategoryDef(_Strict):
-    label: Optional[str] = None
-    description: Optional[str] = None
+    label: str | None = None
+    description: str | None = None
 
 
 class ProductFile(_Strict):
     """``catalog.yml``: the product and its policy as a whole."""
 
     product: NonBlank = Field(description="The product's name.")
-    title: Optional[str] = Field(None, description="Title of the policy; defaults to '<product> cookie policy'.")
-    version: Optional[str] = Field(None, description="The policy's version string.")
-    updated: Optional[dt.date] = Field(None, description="When the policy was last updated (ISO date).")
-    effective: Optional[dt.date] = Field(None, description="When the policy takes effect (ISO date).")
-    contact: Optional[str] = None
-    intro: Optional[str] = None
+    title: str | None = Field(None, description="Title of the policy; defaults to '<product> cookie policy'.")
+    version: str | None = Field(None, description="The policy's version string.")
+    updated: dt.date | None = Field(None, description="When the policy was last updated (ISO date).")
+    effective: dt.date | None = Field(None, description="When the policy takes effect (ISO date).")
+    contact: str | None = None
+    intro: str | None = None
     notes: list[Note] = []
     categories: dict[CategoryKey, CategoryDef] = Field(
         {},
@@ -161,20 +161,20 @@ class CookieEntry(_Strict):
         description="Consent category: the key of a built-in one or of one declared in catalog.yml.",
         json_schema_extra={"examples": list(BUILTIN_CATEGORIES), "pattern": CATEGORY_KEY},
     )
-    condition: Optional[str] = Field(None, description="The feature or API the cookie depends on.")
+    condition: str | None = Field(None, description="The feature or API the cookie depends on.")
     storage: Storage = "cookie"
-    domain: Optional[str] = None
+    domain: str | None = None
     pattern: YamlBool = Field(False, description="True when the name is a prefix or wildcard such as _ga_*.")
-    duration_note: Optional[str] = None
-    id: Optional[str] = Field(
+    duration_note: str | None = None
+    id: str | None = Field(
         None,
         description="The cookie's identifier in the source it was imported from (the Open Cookie Database's ID); "
         "exports to that source write it back so its rows keep their identity.",
     )
-    controller: Optional[str] = Field(
+    controller: str | None = Field(
         None, description="The data controller responsible for the cookie, when it is not the product's owner."
     )
-    privacy_url: Optional[str] = Field(
+    privacy_url: str | None = Field(
         None, description="Where the data controller's privacy policy or data-subject rights portal is."
     )
 
@@ -183,8 +183,8 @@ class PluginFile(_Strict):
     """``plugins/<name>.yml``: one provider or product area."""
 
     plugin: NonBlank = Field(description="The plugin's title, e.g. WebChat.")
-    order: Optional[int] = Field(None, description="Position among plugins; file-name order otherwise.")
-    description: Optional[str] = None
+    order: int | None = Field(None, description="Position among plugins; file-name order otherwise.")
+    description: str | None = None
     notes: list[Note] = []
     cookies: list[CookieEntry]
 
@@ -226,7 +226,7 @@ class Plugin:
     title: str
     source: str  # file name in plugins/, e.g. "webchat.yml"
     slug: str  # page name, unique and portable
-    description: Optional[str]
+    description: str | None
     notes: tuple[Note, ...]
     cookies: tuple[Cookie, ...]
 

@@ -61,7 +61,7 @@ def exact_regex(name: str) -> str:
     return "^" + _escape(name, False) + "$"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compiled(name: str) -> re.Pattern[str]:
     return re.compile(name_regex(name, python=True), re.DOTALL)
 

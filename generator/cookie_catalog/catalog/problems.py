@@ -40,7 +40,7 @@ def quoted(value: object, limit: int = 60) -> str:
     """``repr(value)`` for a message, cut short: a value of 100,000 characters
     must not make a problem line 100,000 characters long."""
     text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit - 4]}...{text[-1]}"
+    return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
 
 
 def display_path(path: Path) -> str:

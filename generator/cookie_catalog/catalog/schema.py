@@ -23,7 +23,12 @@ def schemas() -> dict[str, dict[str, Any]]:
         ("catalog-document.schema.json", CatalogDocument, "Cookie catalog as one JSON document"),
     ):
         document = model.model_json_schema(mode="validation")
-        out[name] = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": BASE + name, **document, "title": title}
+        out[name] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": BASE + name,
+            **document,
+            "title": title,
+        }
     return out
 
 

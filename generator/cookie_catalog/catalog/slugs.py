@@ -47,7 +47,7 @@ def anchor(plugin_slug: str, name: str, identity: str, taken: set[str]) -> str:
     A second cookie of the same name (another domain or storage) gets a suffix
     derived from its identity, never from its position.
     """
-    readable = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", name)).strip("-")[:MAX_SLUG * 2]
+    readable = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", name)).strip("-")[: MAX_SLUG * 2]
     result = f"{plugin_slug}--{readable or _digest(name)}"
     if result.casefold() in taken:
         result = f"{result}-{_digest(identity)}"

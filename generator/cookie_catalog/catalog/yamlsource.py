@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -31,7 +31,7 @@ MAX_EXPANSION_FLOOR = 100_000
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 
-Loc = tuple[Union[str, int], ...]
+Loc = tuple[str | int, ...]
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -155,7 +155,10 @@ def _to_python(node: yaml.Node, depth: int, budget: list[int]) -> Any:
         raise _Refused(node, f"nesting deeper than {MAX_DEPTH} levels; a catalog needs only a few")
     budget[0] -= 1
     if budget[0] < 0:
-        raise _Refused(node, "anchors and aliases expand to far more values than the file holds (an alias bomb?); write the values out")
+        raise _Refused(
+            node,
+            "anchors and aliases expand to far more values than the file holds (an alias bomb?); write the values out",
+        )
     if node.tag not in _CORE_TAGS:
         raise _Refused(node, f"YAML tag {node.tag!r} is not supported; remove it")
     if isinstance(node, yaml.ScalarNode):
@@ -171,7 +174,11 @@ def _to_python(node: yaml.Node, depth: int, budget: list[int]) -> Any:
             raise _Refused(key_node, "a mapping key must be plain text")
         key = key_node.value
         if key in seen:
-            raise _Refused(key_node, f"duplicate key (first at line {seen[key].start_mark.line + 1}); each key may appear once", key)
+            raise _Refused(
+                key_node,
+                f"duplicate key (first at line {seen[key].start_mark.line + 1}); each key may appear once",
+                key,
+            )
         seen[key] = key_node
         out[key] = _to_python(value_node, depth + 1, budget)
     return out

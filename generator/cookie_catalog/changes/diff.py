@@ -9,7 +9,6 @@ date as ``2020-04-15``) because that is what an editor wrote and a reader sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from cookie_catalog.catalog.model import Catalog, CookieEntry, Note, Plugin
 from cookie_catalog.render.pages import Renderer
@@ -22,8 +21,8 @@ COOKIE_FIELDS = ("purpose", "duration", "provenance", "category", "condition", "
 @dataclass(frozen=True)
 class FieldChange:
     field: str
-    old: Optional[str]  # None when the field was not set
-    new: Optional[str]
+    old: str | None  # None when the field was not set
+    new: str | None
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,8 @@ class PluginDiff:
     """One plugin's changes. An added plugin has no ``old_title`` and all its
     cookies added; a removed one has no ``title`` and all its cookies removed."""
 
-    title: Optional[str]
-    old_title: Optional[str]
+    title: str | None
+    old_title: str | None
     fields: tuple[FieldChange, ...] = ()
     added: tuple[CookieEntry, ...] = ()
     removed: tuple[CookieEntry, ...] = ()
@@ -115,7 +114,7 @@ def _fields(old: object, new: object, names: tuple[str, ...]) -> tuple[FieldChan
     return tuple(FieldChange(name, a, b) for name, a, b in pairs if a != b)
 
 
-def _text(value: object) -> Optional[str]:
+def _text(value: object) -> str | None:
     """A field's value as catalog text; notes as one ``kind: text`` line each."""
     if value is None:
         return None
@@ -148,7 +147,12 @@ def as_dict(diff: CatalogDiff) -> dict:
                 "added": [cookie(e) for e in p.added],
                 "removed": [cookie(e) for e in p.removed],
                 "changed": [
-                    {"name": c.cookie.name, "domain": c.cookie.domain, "storage": c.cookie.storage, "fields": fields(c.fields)}
+                    {
+                        "name": c.cookie.name,
+                        "domain": c.cookie.domain,
+                        "storage": c.cookie.storage,
+                        "fields": fields(c.fields),
+                    }
                     for c in p.changed
                 ],
             }

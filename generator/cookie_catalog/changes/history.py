@@ -20,14 +20,13 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Optional
 
-from cookie_catalog.changes.diff import CatalogDiff, diff_catalogs
 from cookie_catalog.catalog.loader import PLUGINS_DIR, PRODUCT_FILE, load_catalog
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError, display_path
-from cookie_catalog.render.pages import Renderer
 from cookie_catalog.catalog.yamlsource import MAX_FILE_BYTES
+from cookie_catalog.changes.diff import CatalogDiff, diff_catalogs
+from cookie_catalog.render.pages import Renderer
 
 GIT_PREFIX = "git:"
 DEFAULT_PATH = "catalog"  # the CLI's default catalog, relative to the repository root
@@ -42,8 +41,8 @@ class GitError(Exception):
 class Release:
     """One policy version on the Changes page: what it changed since the version before."""
 
-    version: Optional[str]
-    updated: Optional[dt.date]
+    version: str | None
+    updated: dt.date | None
     diff: CatalogDiff
 
 
@@ -75,7 +74,7 @@ def _parse_source(source: str) -> tuple[str, str]:
     break or another control character is refused, and so is a path that leaves
     the repository (``..``), which git would answer with a fatal error.
     """
-    rev, _, path = source[len(GIT_PREFIX):].partition(":")
+    rev, _, path = source[len(GIT_PREFIX) :].partition(":")
     example = "expected git:REV or git:REV:path, e.g. git:HEAD~1"
     if not rev:
         raise GitError(f"{source}: no revision; {example}")
@@ -86,8 +85,9 @@ def _parse_source(source: str) -> tuple[str, str]:
     path = path or DEFAULT_PATH
     inside = posixpath.normpath(path.strip("/") or ".")
     if inside == ".." or inside.startswith("../"):
-        raise GitError(f"{source}: path {path!r} leads out of the repository; "
-                       "expected a directory inside it, relative to its root")
+        raise GitError(
+            f"{source}: path {path!r} leads out of the repository; expected a directory inside it, relative to its root"
+        )
     return rev, path
 
 
@@ -126,7 +126,7 @@ def changes_pages(catalog_dir: Path, renderer: Renderer) -> dict[str, str]:
     return {CHANGES: renderer.render("changes.md.j2", releases=found)} if found else {}
 
 
-def _tree_ids(repo: Path, revs: list[str], path: str) -> list[Optional[str]]:
+def _tree_ids(repo: Path, revs: list[str], path: str) -> list[str | None]:
     """The tree of directory ``path`` (from the repository root) at each of ``revs``,
     None where it is no directory; one git call for all."""
     inside = posixpath.normpath(path.strip("/") or ".")
@@ -137,8 +137,8 @@ def _tree_ids(repo: Path, revs: list[str], path: str) -> list[Optional[str]]:
     return [line.split()[0] if line.endswith(" tree") else None for line in listing]
 
 
-@functools.lru_cache(maxsize=None)
-def _cached_catalog(repo: str, tree: str) -> Optional[Catalog]:
+@functools.cache
+def _cached_catalog(repo: str, tree: str) -> Catalog | None:
     """A tree's catalog, or None when invalid. A tree hash names its content, so
     the cache stays right across rebuilds under ``mkdocs serve``."""
     try:
@@ -156,10 +156,14 @@ def _load_tree(repo: Path, tree: str, label: str) -> Catalog:
         try:
             return dataclasses.replace(load_catalog(root), root=label)
         except CatalogError as exc:
-            raise CatalogError([
-                dataclasses.replace(p, file=label + p.file[len(shown):].replace(os.sep, "/")) if p.file.startswith(shown) else p
-                for p in exc.problems
-            ]) from None
+            raise CatalogError(
+                [
+                    dataclasses.replace(p, file=label + p.file[len(shown) :].replace(os.sep, "/"))
+                    if p.file.startswith(shown)
+                    else p
+                    for p in exc.problems
+                ]
+            ) from None
 
 
 def _extract_catalog(repo: Path, tree: str, root: Path, label: str) -> None:
@@ -172,8 +176,9 @@ def _extract_catalog(repo: Path, tree: str, root: Path, label: str) -> None:
     """
     with tempfile.TemporaryFile() as errors:
         try:
-            git = subprocess.Popen(["git", "archive", "--format=tar", tree], cwd=repo,
-                                   stdout=subprocess.PIPE, stderr=errors)
+            git = subprocess.Popen(
+                ["git", "archive", "--format=tar", tree], cwd=repo, stdout=subprocess.PIPE, stderr=errors
+            )
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
         try:
@@ -181,8 +186,10 @@ def _extract_catalog(repo: Path, tree: str, root: Path, label: str) -> None:
                 for member in tar:
                     if member.isfile() and _is_catalog_file(member.name):
                         if member.size > MAX_FILE_BYTES:
-                            raise GitError(f"{label}/{member.name}: file is {member.size:,} bytes; "
-                                           f"at most {MAX_FILE_BYTES:,} are accepted")
+                            raise GitError(
+                                f"{label}/{member.name}: file is {member.size:,} bytes; "
+                                f"at most {MAX_FILE_BYTES:,} are accepted"
+                            )
                         target = root / member.name
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
@@ -203,14 +210,14 @@ def _is_catalog_file(name: str) -> bool:
     return parts == (PRODUCT_FILE,) or in_plugins
 
 
-def _toplevel(directory: Path) -> Optional[Path]:
+def _toplevel(directory: Path) -> Path | None:
     if not directory.is_dir():
         return None
     top = _git(directory, "rev-parse", "--show-toplevel")
     return Path(top.strip()).resolve() if top else None
 
 
-def _git(cwd: Path, *args: str, stdin: Optional[str] = None) -> Optional[str]:
+def _git(cwd: Path, *args: str, stdin: str | None = None) -> str | None:
     """git's output as text, or None when it fails (not a repository, no such revision)."""
     try:
         return _git_bytes(cwd, *args, stdin=stdin.encode() if stdin is not None else None).decode("utf-8", "replace")
@@ -218,7 +225,7 @@ def _git(cwd: Path, *args: str, stdin: Optional[str] = None) -> Optional[str]:
         return None
 
 
-def _git_bytes(cwd: Path, *args: str, stdin: Optional[bytes] = None) -> bytes:
+def _git_bytes(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
     except OSError as exc:

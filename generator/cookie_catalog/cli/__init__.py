@@ -58,7 +58,7 @@ def run() -> None:
     except BrokenPipeError:  # `cookie-catalog ... | head`: the reader has all it wants
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001  (the last line of defence; see the docstring)
+    except Exception as exc:
         _internal_error(exc)
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -70,7 +70,9 @@ def _internal_error(exc: Exception) -> None:
     at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
     said = terminal.one_line(str(exc))
     said = said if len(said) <= 200 else said[:197] + "..."
-    click.echo(f"error: internal error, not a problem of the input: {type(exc).__name__}{at}: {said}; "
-               f"please report it (set {DEBUG_ENV}=1 for the traceback)", err=True)
+    click.echo(
+        f"error: internal error, not a problem of the input: {type(exc).__name__}{at}: {said}; "
+        f"please report it (set {DEBUG_ENV}=1 for the traceback)",
+        err=True,
+    )
     sys.exit(EXIT_INTERNAL)
-

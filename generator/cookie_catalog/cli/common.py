@@ -7,8 +7,9 @@ helpers, so every command reports problems the same way (README, "Exit codes").
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 import jinja2

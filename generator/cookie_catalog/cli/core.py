@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -39,11 +38,22 @@ def validate(catalog: Path) -> None:
 
 @click.command()
 @CATALOG_ARG
-@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the pages into; replaced as a whole.")
-@click.option("--format", "formats", type=click.Choice(["md", "html", "md,html", "html,md"]), default="md", show_default=True,
-              help="md: Markdown pages; html: also one HTML <section> fragment per plugin (<slug>.html).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory to write the pages into; replaced as a whole.",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["md", "html", "md,html", "html,md"]),
+    default="md",
+    show_default=True,
+    help="md: Markdown pages; html: also one HTML <section> fragment per plugin (<slug>.html).",
+)
 @TEMPLATES_OPT
-def generate(catalog: Path, out: Path, formats: str, templates: Optional[Path]) -> None:
+def generate(catalog: Path, out: Path, formats: str, templates: Path | None) -> None:
     """Write the Markdown pages of CATALOG (an overview and one page per plugin) into --out.
 
     With --format html, also one self-contained HTML fragment per plugin, for a
@@ -65,10 +75,21 @@ def generate(catalog: Path, out: Path, formats: str, templates: Optional[Path]) 
 
 @click.command()
 @CATALOG_ARG
-@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the policy files into; replaced as a whole.")
-@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help=f"Comma-separated formats among {', '.join(FORMATS)}.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory to write the policy files into; replaced as a whole.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(DEFAULT_FORMATS),
+    show_default=True,
+    help=f"Comma-separated formats among {', '.join(FORMATS)}.",
+)
 @TEMPLATES_OPT
-def policy(catalog: Path, out: Path, formats: str, templates: Optional[Path]) -> None:
+def policy(catalog: Path, out: Path, formats: str, templates: Path | None) -> None:
     """Write the downloadable cookie policy of CATALOG (cookie-policy.md, .html, .csv, .json, .pdf) into --out.
 
     The same files the MkDocs plugin offers under downloads/. On any error
@@ -100,8 +121,13 @@ def policy_formats(value: str) -> list[str]:
 
 
 @click.command()
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None, help="Write the schema files here instead of printing the plugin-file schema.")
-def schema(out: Optional[Path]) -> None:
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Write the schema files here instead of printing the plugin-file schema.",
+)
+def schema(out: Path | None) -> None:
     """Print (or write) the JSON Schemas of catalog.yml and plugin files, for editors."""
     if out is None:
         click.echo(serialise(schemas()["plugin.schema.json"]), nl=False)
@@ -117,7 +143,14 @@ def schema(out: Optional[Path]) -> None:
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "output", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help="Markdown for people, JSON for scripts.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Markdown for people, JSON for scripts.",
+)
 def diff_command(old: str, new: str, output: str) -> None:
     """Compare catalog OLD with NEW: cookies and plugins added, removed and changed.
 
@@ -126,7 +159,7 @@ def diff_command(old: str, new: str, output: str) -> None:
     Exit 0 when they are equal, 1 when they differ, 2 when either cannot be
     read or is invalid.
     """
-    catalogs: list[Optional[Catalog]] = []
+    catalogs: list[Catalog | None] = []
     for source in (old, new):
         try:
             catalogs.append(load_source(source))

@@ -7,31 +7,43 @@ problems through ``cookie_catalog.cli.common``.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import click
 
-from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.cli.common import fail, load_or_exit, print_problems
-from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro, ocd as ocd_export
-from cookie_catalog.interop.importers import html_tables, ocd
-from cookie_catalog.interop.importers.imported import Imported
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError
+from cookie_catalog.catalog.source_date import SourceDateError
+from cookie_catalog.cli.ci import in_ci
+from cookie_catalog.cli.common import fail, load_or_exit, print_problems
+from cookie_catalog.cli.terminal import one_line
+from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
+from cookie_catalog.interop.exporters import ocd as ocd_export
+from cookie_catalog.interop.importers import html_tables, ocd
+from cookie_catalog.interop.importers.imported import Imported
 from cookie_catalog.interop.scan import Report, ScanError, compare, read_capture
 from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
-from cookie_catalog.catalog.source_date import SourceDateError
-from cookie_catalog.cli.terminal import one_line
 
-OUT_DIR = click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Directory to write the catalog into.")
+OUT_DIR = click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory to write the catalog into.",
+)
 FORCE = click.option("--force", is_flag=True, help="Replace --out even when it is not empty.")
-CATALOG_OPT = click.option("--catalog", default="catalog", show_default=True, type=click.Path(path_type=Path), help="The catalog directory.")
-OUT_FILE = click.option("--out", default="-", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), help="File to write; standard output by default.")
+CATALOG_OPT = click.option(
+    "--catalog", default="catalog", show_default=True, type=click.Path(path_type=Path), help="The catalog directory."
+)
+OUT_FILE = click.option(
+    "--out",
+    default="-",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="File to write; standard output by default.",
+)
 DRIFT, UNREADABLE = 1, 2
 
 
@@ -107,11 +119,17 @@ def import_ocd(csv_file: Path, out: Path, force: bool) -> None:
 @OUT_DIR
 @FORCE
 @click.option("--product", help="The product's name; the page's <title> or first heading otherwise.")
-@click.option("--provenance", type=click.Choice(["first-party", "third-party"]), help="For tables without a provenance column.")
+@click.option(
+    "--provenance", type=click.Choice(["first-party", "third-party"]), help="For tables without a provenance column."
+)
 @click.option("--category", help="Category key for tables without a category column.")
-def import_html(html_file: Path, out: Path, force: bool, product: Optional[str], provenance: Optional[str], category: Optional[str]) -> None:
+def import_html(
+    html_file: Path, out: Path, force: bool, product: str | None, provenance: str | None, category: str | None
+) -> None:
     """Read a vendor's published cookie tables (one table per section) into a catalog."""
-    imported = _problems_or_exit(lambda: html_tables.import_html(html_file, product=product, provenance=provenance, category=category))
+    imported = _problems_or_exit(
+        lambda: html_tables.import_html(html_file, product=product, provenance=provenance, category=category)
+    )
     _write_catalog(imported, out, force)
     click.echo(f"{out}: {len(imported.plugins)} plugins, {imported.cookie_count} cookies from {html_file}")
 

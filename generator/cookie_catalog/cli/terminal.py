@@ -55,7 +55,7 @@ class _Visible(io.TextIOBase):
         return "backslashreplace"
 
     @property
-    def buffer(self):  # noqa: ANN201  (click writes bytes through it)
+    def buffer(self):
         return self._stream.buffer
 
     def write(self, text: str) -> int:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from cookie_catalog.catalog import patterns
-from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.inputfile import InputError, read_text
+from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import display_path
 
 MAX_CAPTURE_BYTES = 512 * 1024 * 1024
@@ -71,7 +72,9 @@ def read_capture(path: Path) -> list[Sighting]:
         return list(_har(data["log"], shown))
     if isinstance(data, dict) and ("cookies" in data or "origins" in data):
         return list(_storage_state(data, shown))
-    raise ScanError(f"{shown}: JSON but neither a HAR capture (no `log`) nor a Playwright storage state (no `cookies` or `origins`)")
+    raise ScanError(
+        f"{shown}: JSON but neither a HAR capture (no `log`) nor a Playwright storage state (no `cookies` or `origins`)"
+    )
 
 
 def _json(text: str, shown: str) -> Any:
@@ -89,8 +92,10 @@ def _json(text: str, shown: str) -> Any:
     except json.JSONDecodeError as exc:
         raise ScanError(f"{shown}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     except RecursionError:
-        raise ScanError(f"{shown}: JSON nested too deeply (more than about {sys.getrecursionlimit():,} levels); "
-                        "a capture is a few levels deep") from None
+        raise ScanError(
+            f"{shown}: JSON nested too deeply (more than about {sys.getrecursionlimit():,} levels); "
+            "a capture is a few levels deep"
+        ) from None
 
 
 def _list(value: Any, what: str, shown: str) -> list[Any]:
@@ -132,19 +137,23 @@ def _har(log: dict[str, Any], shown: str) -> Iterator[Sighting]:
                 elif label == "response" and key == "set-cookie":
                     for line in value.splitlines():  # browsers join several Set-Cookie headers with newlines
                         if line.strip():
-                            yield Sighting(line.split(";", 1)[0].split("=", 1)[0].strip(), "cookie", f"{shown}: Set-Cookie, {url}")
+                            yield Sighting(
+                                line.split(";", 1)[0].split("=", 1)[0].strip(), "cookie", f"{shown}: Set-Cookie, {url}"
+                            )
 
 
 def _netscape(text: str, shown: str) -> Iterator[Sighting]:
     """``domain  flag  path  secure  expiry  name  value``, tab-separated; ``#HttpOnly_`` marks HttpOnly."""
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("#HttpOnly_"):
-            line = line[len("#HttpOnly_"):]
+            line = line[len("#HttpOnly_") :]
         elif not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
         if len(fields) < 7:
-            raise ScanError(f"{shown}:{number}: has {len(fields)} tab-separated fields; expected 7 (a Netscape cookies.txt line: domain, flag, path, secure, expiry, name, value)")
+            raise ScanError(
+                f"{shown}:{number}: has {len(fields)} tab-separated fields; expected 7 (a Netscape cookies.txt line: domain, flag, path, secure, expiry, name, value)"
+            )
         yield Sighting(fields[5], "cookie", f"{shown}:{number}: cookie for {fields[0]}")
 
 

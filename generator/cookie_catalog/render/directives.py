@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from cookie_catalog.catalog.model import Catalog, Plugin
 from cookie_catalog.render.pages import Renderer
@@ -34,11 +33,16 @@ class Directive:
 def find_directives(markdown: str, page: str) -> list[Directive]:
     """Every directive outside fenced code, checked for shape (not yet for names)."""
     found: list[Directive] = []
-    fence: Optional[str] = None
+    fence: str | None = None
     for number, line in enumerate(markdown.splitlines(), 1):
         opened = _FENCE.match(line)
         if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) and not line.strip()[len(opened.group(1)):].strip():
+            if (
+                opened
+                and opened.group(1)[0] == fence[0]
+                and len(opened.group(1)) >= len(fence)
+                and not line.strip()[len(opened.group(1)) :].strip()
+            ):
                 fence = None
             continue
         if opened:
@@ -49,14 +53,20 @@ def find_directives(markdown: str, page: str) -> list[Directive]:
         match = _DIRECTIVE.match(line)
         if not match:
             if line.lstrip().startswith("<!--"):
-                raise DirectiveError(f'{page}:{number}: malformed directive; expected e.g. <!-- cookie-catalog:table plugin="WebChat" -->')
+                raise DirectiveError(
+                    f'{page}:{number}: malformed directive; expected e.g. <!-- cookie-catalog:table plugin="WebChat" -->'
+                )
             continue
         kind, attrs = match.group("kind"), dict(_ATTR.findall(match.group("attrs")))
         if kind not in KINDS:
-            raise DirectiveError(f"{page}:{number}: unknown directive cookie-catalog:{kind}; expected one of {', '.join(KINDS)}")
+            raise DirectiveError(
+                f"{page}:{number}: unknown directive cookie-catalog:{kind}; expected one of {', '.join(KINDS)}"
+            )
         allowed = KINDS[kind]
         if len(attrs) != 1 or not set(attrs) <= set(allowed):
-            raise DirectiveError(f"{page}:{number}: cookie-catalog:{kind} takes exactly one of {', '.join(a + '=' for a in allowed)}; got {', '.join(attrs) or 'none'}")
+            raise DirectiveError(
+                f"{page}:{number}: cookie-catalog:{kind} takes exactly one of {', '.join(a + '=' for a in allowed)}; got {', '.join(attrs) or 'none'}"
+            )
         found.append(Directive(number, kind, attrs))
     return found
 
@@ -76,7 +86,7 @@ def check_category(catalog: Catalog, wanted: str, where: str) -> None:
         raise DirectiveError(f'{where}: no category "{wanted}"; valid categories: {valid}')
 
 
-def expand(markdown: str, page: str, renderer: Renderer, overview_href: Optional[str]) -> str:
+def expand(markdown: str, page: str, renderer: Renderer, overview_href: str | None) -> str:
     """``markdown`` with every directive replaced by what it names.
 
     ``overview_href`` links category names to their descriptions; None where

@@ -88,6 +88,8 @@ def html_attr(text: str) -> str:
 def url_part(text: str) -> str:
     """``text`` as one segment or fragment of a link target: every reserved character percent-encoded."""
     return quote(text, safe="")
+
+
 # In an element's content (the tokenizer's data state, where innerHTML and
 # insertAdjacentHTML parse), "&" starts a character reference only before an
 # ASCII letter, digit or "#", and "<" starts markup only before an ASCII letter,

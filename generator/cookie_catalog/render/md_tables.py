@@ -16,7 +16,8 @@ whole document is parsed, as the stock pipeline does.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim

@@ -9,17 +9,17 @@ from __future__ import annotations
 import os
 import posixpath
 from collections import Counter
+from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable, Hashable, Iterator, Optional
 
 import jinja2
 from jinja2.loaders import split_template_path
 
-from cookie_catalog.render.escape import html_attr, html_text, md_code, md_line, md_text, url_part
 from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
 from cookie_catalog.catalog.problems import display_path
+from cookie_catalog.render.escape import html_attr, html_text, md_code, md_line, md_text, url_part
 
 OVERVIEW = "index.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -63,7 +63,8 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         real, root = os.path.realpath(filename), os.path.realpath(searchpath)
         if os.path.commonpath([real, root]) != root:
             raise jinja2.TemplateError(
-                f"{shown}: is a symbolic link that leads out of {searchpath}; expected a template inside it")
+                f"{shown}: is a symbolic link that leads out of {searchpath}; expected a template inside it"
+            )
         try:
             contents = read_text(Path(real), MAX_TEMPLATE_BYTES, "a Jinja template")
         except InputError as exc:
@@ -91,10 +92,10 @@ class Renderer:
     def __init__(
         self,
         catalog: Catalog,
-        templates: Optional[Path] = None,
+        templates: Path | None = None,
         *,
-        overview_href: Optional[str] = OVERVIEW,
-        downloads_href: Optional[str] = None,
+        overview_href: str | None = OVERVIEW,
+        downloads_href: str | None = None,
         download_formats: tuple[str, ...] = (),
     ):
         self.catalog = catalog
@@ -130,7 +131,7 @@ class Renderer:
         templates = tuple((name, self.env.loader.get_source(self.env, name)[0]) for name in self.env.list_templates())
         return templates, self.catalog.product.model_dump_json(), self.catalog.categories, self._links
 
-    def _category_link(self, overview_href: Optional[str]) -> Callable[[str], str]:
+    def _category_link(self, overview_href: str | None) -> Callable[[str], str]:
         labels = {c.key: md_text(c.label) for c in self.catalog.categories}
         if overview_href is None:
             return lambda key: labels[key]
@@ -161,7 +162,7 @@ class Renderer:
     def plugin_page(self, plugin: Plugin) -> str:
         return self.render("plugin.md.j2", plugin=plugin)
 
-    def cookie_table(self, cookies: tuple[Cookie, ...], overview_href: Optional[str]) -> str:
+    def cookie_table(self, cookies: tuple[Cookie, ...], overview_href: str | None) -> str:
         """The table as on the plugin pages, for a page elsewhere in the site."""
         return self.render("_cookie_table.md.j2", cookies=cookies, category_link=self._category_link(overview_href))
 

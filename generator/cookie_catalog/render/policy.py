@@ -15,16 +15,24 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from cookie_catalog.render.md_tables import use_plain_tables
 from cookie_catalog.catalog.model import Catalog, Cookie
+from cookie_catalog.render.md_tables import use_plain_tables
 from cookie_catalog.render.pages import Renderer
 
 BASENAME = "cookie-policy"
 FORMATS = ("md", "html", "csv", "json", "pdf")
 DEFAULT_FORMATS = ("md", "html", "csv", "json")
 CSV_COLUMNS = (
-    "plugin", "name", "purpose", "duration", "duration_iso8601",
-    "provenance", "category", "condition", "storage", "domain",
+    "plugin",
+    "name",
+    "purpose",
+    "duration",
+    "duration_iso8601",
+    "provenance",
+    "category",
+    "condition",
+    "storage",
+    "domain",
 )
 # Spreadsheets evaluate a cell starting with one of these as a formula (CWE-1236).
 # A leading apostrophe is the spreadsheet's own "this is text" mark, hidden when
@@ -73,8 +81,16 @@ def policy_csv(catalog: Catalog) -> str:
     for plugin in catalog.plugins:
         for cookie in plugin.cookies:
             row = (
-                plugin.title, cookie.name, cookie.purpose, cookie.duration.text, cookie.duration.iso8601,
-                cookie.provenance, cookie.category, cookie.condition or "", cookie.storage, cookie.domain or "",
+                plugin.title,
+                cookie.name,
+                cookie.purpose,
+                cookie.duration.text,
+                cookie.duration.iso8601,
+                cookie.provenance,
+                cookie.category,
+                cookie.condition or "",
+                cookie.storage,
+                cookie.domain or "",
             )
             writer.writerow([spreadsheet_safe(value) for value in row])
     return out.getvalue()
@@ -101,7 +117,7 @@ def _cookie_data(cookie: Cookie) -> dict[str, Any]:
 def policy_data(catalog: Catalog) -> dict[str, Any]:
     """The whole policy as plain data; its shape is generator/cookie_catalog/catalog/schemas/policy.schema.json."""
     product = catalog.product
-    notes = lambda items: [{"kind": n.kind, "text": n.text} for n in items]  # noqa: E731
+    notes = lambda items: [{"kind": n.kind, "text": n.text} for n in items]
     return {
         "product": product.product,
         "title": catalog.title,

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 from cookie_catalog.catalog.model import Catalog
 
@@ -128,7 +129,9 @@ def _boosts(names: list[str], separator: str | None) -> dict[str, float]:
         candidates = set.intersection(*(starting[t] for t in terms[name]))
         return len(candidates - {name}) > 0
 
-    return {name: round(COOKIE_BOOST * (CONTAINED_BOOST if terms[name] and contained(name) else 1.0), 3) for name in names}
+    return {
+        name: round(COOKIE_BOOST * (CONTAINED_BOOST if terms[name] and contained(name) else 1.0), 3) for name in names
+    }
 
 
 def _page(location: str) -> str:

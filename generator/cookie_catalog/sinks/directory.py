@@ -24,9 +24,9 @@ import secrets
 import shutil
 import stat
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 MARKER = ".cookie-catalog"
 # How long a second writer of the same directory waits for the first to finish.

@@ -8,8 +8,8 @@ from here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.source_date import SourceDateError, source_date
@@ -31,7 +31,7 @@ from cookie_catalog.sinks.pdf import find_engine
 def policy_files(
     catalog: Catalog,
     formats: Iterable[str] = DEFAULT_FORMATS,
-    templates: Optional[Path] = None,
+    templates: Path | None = None,
 ) -> dict[str, bytes]:
     """``{"cookie-policy.md": b"...", ...}`` for the formats asked for.
 

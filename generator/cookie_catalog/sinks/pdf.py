@@ -13,8 +13,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from cookie_catalog.render.policy import PolicyError
 
@@ -91,9 +91,19 @@ def _chromium_pdf(binary: str, html: str) -> bytes:
         source, target = Path(tmp) / "policy.html", Path(tmp) / "policy.pdf"
         source.write_text(html, encoding="utf-8")
         command = [
-            *_dies_with_us(), binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",
-            "--no-pdf-header-footer", f"--print-to-pdf={target}", source.as_uri(),
+            *_dies_with_us(),
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp}/profile",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target}",
+            source.as_uri(),
         ]
         try:
             subprocess.run(command, capture_output=True, timeout=120, check=False)

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cookie_catalog.render.escape import html_content
-from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_literal
 from cookie_catalog.catalog.model import Catalog, Cookie
 from cookie_catalog.catalog.patterns import name_regex
+from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_literal
+from cookie_catalog.render.escape import html_content
 
 NECESSARY = "strictly-necessary"
 DOCS = "https://cookieconsent.orestbida.com/reference/configuration-reference.html"

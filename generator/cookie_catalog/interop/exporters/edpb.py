@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Optional
+from typing import Any
 
-from cookie_catalog.interop.exporters.ocd import category_name
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.source_date import source_date
+from cookie_catalog.interop.exporters.ocd import category_name
 
 KINDS = {"cookie": "cookie", "local-storage": "localstorage"}  # our storage -> the tool's kind
 
@@ -41,19 +41,31 @@ def knowledge_bases(catalog: Catalog, when: dt.datetime) -> list[dict[str, Any]]
                 "comment": cookie.purpose,
             }
             if kind == "cookie":
-                knowledge = {"kind": kind, "domain": cookie.domain or "", "name": cookie.name, **common, "wildcard_match": int(cookie.pattern)}
+                knowledge = {
+                    "kind": kind,
+                    "domain": cookie.domain or "",
+                    "name": cookie.name,
+                    **common,
+                    "wildcard_match": int(cookie.pattern),
+                }
             else:
                 knowledge = {"kind": kind, "script": "", "key": cookie.name, **common}
             bases[kind].append({"updated_at": stamp, "created_at": stamp, **knowledge})
     author = catalog.product.product
     return [
-        {"name": catalog.title if kind == "cookie" else f"{catalog.title}: local storage", "author": author, "category": kind, "knowledges": items, "created_at": stamp}
+        {
+            "name": catalog.title if kind == "cookie" else f"{catalog.title}: local storage",
+            "author": author,
+            "category": kind,
+            "knowledges": items,
+            "created_at": stamp,
+        }
         for kind, items in bases.items()
         if items
     ]
 
 
-def export(catalog: Catalog, when: Optional[dt.datetime] = None) -> str:
+def export(catalog: Catalog, when: dt.datetime | None = None) -> str:
     """The knowledge bases as JSON; every ``created_at``/``updated_at`` is ``when``, by default the
     catalog's own date (``cookie_catalog.catalog.source_date``), so the same catalog gives the same file."""
     bases = knowledge_bases(catalog, when or source_date(catalog))

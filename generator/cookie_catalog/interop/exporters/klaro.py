@@ -27,12 +27,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from cookie_catalog.interop.exporters.cookieconsent import NECESSARY
-from cookie_catalog.render.escape import html_content
-from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_literal
 from cookie_catalog.catalog.model import Catalog, Cookie
 from cookie_catalog.catalog.patterns import exact_regex, name_regex
 from cookie_catalog.catalog.slugs import page_slug
+from cookie_catalog.interop.exporters.cookieconsent import NECESSARY
+from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_literal
+from cookie_catalog.render.escape import html_content
 
 DOCS = "https://klaro.org/docs/integration/annotated-configuration"
 

@@ -13,9 +13,9 @@ import csv
 import io
 import uuid
 
+from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.interop.importers.ocd import CATEGORIES, COLUMNS, UNATTRIBUTED
 from cookie_catalog.interop.importers.retention import source_text
-from cookie_catalog.catalog.model import Catalog
 
 _NAMES = {key: name for name, key in CATEGORIES.items()}
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/jkwakman/Open-Cookie-Database")

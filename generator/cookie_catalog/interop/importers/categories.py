@@ -9,7 +9,6 @@ of its own, labelled with the source's text, so it survives the round trip.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from cookie_catalog.catalog.model import BUILTIN_CATEGORIES
 
@@ -36,7 +35,7 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[-_]+", " ", text).lower().split())
 
 
-def builtin_key(text: str) -> Optional[str]:
+def builtin_key(text: str) -> str | None:
     """The built-in category ``text`` names, or None."""
     return _SYNONYMS.get(_plain(text))
 

@@ -17,21 +17,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from pydantic import ValidationError
 
-from cookie_catalog.interop.importers import categories, retention
-from cookie_catalog.interop.importers.html_tokens import Attrs, tokenize
 from cookie_catalog.catalog.inputfile import InputError, read_text
-from cookie_catalog.interop.importers.imported import Imported
 from cookie_catalog.catalog.model import CategoryDef, CookieEntry, PluginFile, ProductFile
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
+from cookie_catalog.interop.importers import categories, retention
+from cookie_catalog.interop.importers.html_tokens import Attrs, tokenize
+from cookie_catalog.interop.importers.imported import Imported
 
 ROLES: dict[str, tuple[str, ...]] = {
-    "name": ("cookie name", "cookie", "name", "cookie / data key name", "key", "storage key", "cookie key", "identifier"),
+    "name": (
+        "cookie name",
+        "cookie",
+        "name",
+        "cookie / data key name",
+        "key",
+        "storage key",
+        "cookie key",
+        "identifier",
+    ),
     "purpose": ("purpose", "description", "what it does", "usage", "function", "details"),
-    "duration": ("duration", "expiry", "expiration", "expires", "expiry date", "retention", "retention period", "lifetime", "lifespan", "max age", "storage period"),
+    "duration": (
+        "duration",
+        "expiry",
+        "expiration",
+        "expires",
+        "expiry date",
+        "retention",
+        "retention period",
+        "lifetime",
+        "lifespan",
+        "max age",
+        "storage period",
+    ),
     "provenance": ("provenance", "party", "first or third party", "1st or 3rd party", "first party / third party"),
     "category": ("category", "consent category", "classification", "cookie category", "type of cookie"),
     "domain": ("domain", "host", "set by domain"),
@@ -45,7 +65,7 @@ _PROVENANCE = {
 }
 # A plugin's cookies by (name, domain): a repeat is found in constant time, so a
 # table of n rows is read in linear time (a scan of the list made it quadratic).
-_Cookies = dict[tuple[str, Optional[str]], CookieEntry]
+_Cookies = dict[tuple[str, str | None], CookieEntry]
 MAX_HTML_BYTES = 64 * 1024 * 1024  # a table of 100,000 cookies is about 10 MB
 _HIDDEN = {"script", "style", "template"}
 _BLOCKS = {"p", "div", "li", "br", "tr", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -69,9 +89,9 @@ class _TableReader:
         self.title = ""
         self.headings: list[str] = []
         self.tables: list[Table] = []
-        self._text: Optional[list[str]] = None
-        self._capture: Optional[str] = None  # "title", "heading", "caption", "cell"
-        self._row: Optional[list[str]] = None
+        self._text: list[str] | None = None
+        self._capture: str | None = None  # "title", "heading", "caption", "cell"
+        self._row: list[str] | None = None
         self._row_th = True
         self._depth = 0
         self._hidden = 0  # inside <script>, <style> or <template>: not text a reader sees
@@ -129,7 +149,7 @@ class _TableReader:
             self.title = self._finish()
 
 
-def _role(header: str) -> Optional[str]:
+def _role(header: str) -> str | None:
     plain = " ".join(re.sub(r"[^\w/ ]+", " ", header.lower()).split())
     return _HEADER_ROLE.get(plain)
 
@@ -139,7 +159,9 @@ def _is_category(values: list[str]) -> bool:
     return bool(filled) and all(categories.builtin_key(v) for v in filled)
 
 
-def import_html(path: Path, *, product: Optional[str] = None, provenance: Optional[str] = None, category: Optional[str] = None) -> Imported:
+def import_html(
+    path: Path, *, product: str | None = None, provenance: str | None = None, category: str | None = None
+) -> Imported:
     """Read every cookie table of the page at ``path``; raises CatalogError when there is none to read."""
     shown = display_path(path)
     try:
@@ -158,14 +180,33 @@ def import_html(path: Path, *, product: Optional[str] = None, provenance: Option
     if problems:
         raise CatalogError(problems)
     if not plugins:
-        raise CatalogError([Problem(shown, 0, 0, "", "holds no table with a cookie-name column; expected tables headed e.g. Cookie Name | Purpose | Duration")])
+        raise CatalogError(
+            [
+                Problem(
+                    shown,
+                    0,
+                    0,
+                    "",
+                    "holds no table with a cookie-name column; expected tables headed e.g. Cookie Name | Purpose | Duration",
+                )
+            ]
+        )
     result.product = ProductFile(product=page_title, categories=custom)
     result.plugins = [PluginFile(plugin=title, cookies=list(cookies.values())) for title, cookies in plugins.items()]
     return result
 
 
-def _read_table(table: Table, number: int, shown: str, plugins: dict[str, _Cookies], custom: dict[str, CategoryDef],
-                result: Imported, problems: list[Problem], provenance: Optional[str], category: Optional[str]) -> None:
+def _read_table(
+    table: Table,
+    number: int,
+    shown: str,
+    plugins: dict[str, _Cookies],
+    custom: dict[str, CategoryDef],
+    result: Imported,
+    problems: list[Problem],
+    provenance: str | None,
+    category: str | None,
+) -> None:
     where = f"{shown}:{table.line}: table {number}" + (f" ({table.heading})" if table.heading else "")
     if not table.rows:
         return
@@ -182,12 +223,22 @@ def _read_table(table: Table, number: int, shown: str, plugins: dict[str, _Cooki
         else:
             roles[role] = i
     if "name" not in roles:
-        result.warnings.append(f"{where}: no cookie-name column among {', '.join(repr(h) for h in header)}; table skipped")
+        result.warnings.append(
+            f"{where}: no cookie-name column among {', '.join(repr(h) for h in header)}; table skipped"
+        )
         return
     result.warnings += [f"{where}: column {text!r} is not recognised; its values were not imported" for text in unknown]
     for role, fallback, option in (("provenance", provenance, "--provenance"), ("category", category, "--category")):
         if role not in roles and fallback is None:
-            problems.append(Problem(shown, table.line, 0, "", f"table {number} has no {role} column; pass {option} to set one for its cookies"))
+            problems.append(
+                Problem(
+                    shown,
+                    table.line,
+                    0,
+                    "",
+                    f"table {number} has no {role} column; pass {option} to set one for its cookies",
+                )
+            )
     if problems:
         return
     title = table.heading or f"Table {number}"
@@ -198,7 +249,15 @@ def _read_table(table: Table, number: int, shown: str, plugins: dict[str, _Cooki
         result.noted += not kept.normalised
         party = _PROVENANCE.get(" ".join(re.sub(r"[-_]", " ", cell.get("provenance", "")).lower().split()), provenance)
         if party is None:
-            problems.append(Problem(shown, table.line, 0, "", f"table {number}: provenance {cell['provenance']!r} of {cell['name']!r} is not first- or third-party"))
+            problems.append(
+                Problem(
+                    shown,
+                    table.line,
+                    0,
+                    "",
+                    f"table {number}: provenance {cell['provenance']!r} of {cell['name']!r} is not first- or third-party",
+                )
+            )
             continue
         try:
             entry = CookieEntry(
@@ -215,7 +274,11 @@ def _read_table(table: Table, number: int, shown: str, plugins: dict[str, _Cooki
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
             message = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
-            problems.append(Problem(shown, table.line, 0, "", f"table {number}, cookie {cell['name']!r}: {error['loc'][0]}: {message}"))
+            problems.append(
+                Problem(
+                    shown, table.line, 0, "", f"table {number}, cookie {cell['name']!r}: {error['loc'][0]}: {message}"
+                )
+            )
             continue
         plugin = cell.get("provider") or title
         cookies = plugins.setdefault(plugin, {})
@@ -226,7 +289,7 @@ def _read_table(table: Table, number: int, shown: str, plugins: dict[str, _Cooki
         cookies[entry.name, entry.domain] = entry
 
 
-def _category(text: Optional[str], fallback: Optional[str], custom: dict[str, CategoryDef]) -> str:
+def _category(text: str | None, fallback: str | None, custom: dict[str, CategoryDef]) -> str:
     """A built-in key, or a custom one declared in ``custom`` (labelled with the page's text)."""
     text = text or fallback or "Uncategorised"
     known = categories.builtin_key(text)

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import Optional, Protocol
+from typing import Protocol
 
-Attrs = list[tuple[str, Optional[str]]]
+Attrs = list[tuple[str, str | None]]
 
 _TAG_NAME = re.compile(r"[A-Za-z][^\t\n\f\r />]*")
 _SPACE_OR_SLASH = re.compile(r"[\t\n\f\r /]*")
@@ -66,17 +66,17 @@ def tokenize(text: str, handler: Handler) -> None:
     while cur.pos < end:
         lt = source.find("<", cur.pos)
         if lt < 0:
-            handler.handle_data(unescape(source[cur.pos:]))
+            handler.handle_data(unescape(source[cur.pos :]))
             return
         if lt > cur.pos:
-            handler.handle_data(unescape(source[cur.pos:lt]))
+            handler.handle_data(unescape(source[cur.pos : lt]))
         cur.pos = _markup(cur, lt, handler)
 
 
 def _markup(cur: _Cursor, lt: int, handler: Handler) -> int:
     """Read the markup starting with the ``<`` at ``lt``; returns where the text goes on."""
     source = cur.text
-    following = source[lt + 1:lt + 2]
+    following = source[lt + 1 : lt + 2]
     if following == "/" and _TAG_NAME.match(source, lt + 2):
         name = _TAG_NAME.match(source, lt + 2)
         assert name is not None
@@ -125,15 +125,15 @@ def _attributes(source: str, pos: int) -> tuple[int, Attrs]:
         name = _ATTR_NAME.match(source, pos)
         assert name is not None  # the character at pos is none of space, "/" and ">"
         pos = _SPACE.match(source, name.end()).end()  # type: ignore[union-attr]
-        value: Optional[str] = None
+        value: str | None = None
         if source.startswith("=", pos):
             pos = _SPACE.match(source, pos + 1).end()  # type: ignore[union-attr]
-            quote = source[pos:pos + 1]
+            quote = source[pos : pos + 1]
             if quote in ('"', "'"):
                 close = source.find(quote, pos + 1)
                 if close < 0:
                     return end, attrs
-                value, pos = source[pos + 1:close], close + 1
+                value, pos = source[pos + 1 : close], close + 1
             else:
                 unquoted = _UNQUOTED.match(source, pos)
                 assert unquoted is not None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cookie_catalog.interop.catalog_writer import catalog_files
 from cookie_catalog.catalog.model import PluginFile, ProductFile
+from cookie_catalog.interop.catalog_writer import catalog_files
 
 
 @dataclass

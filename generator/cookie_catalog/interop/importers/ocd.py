@@ -19,13 +19,14 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+
 from pydantic import ValidationError
 
+from cookie_catalog.catalog.inputfile import InputError, read_text
+from cookie_catalog.catalog.model import CategoryDef, CookieEntry, Note, PluginFile, ProductFile
+from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 from cookie_catalog.interop.importers import categories, retention
 from cookie_catalog.interop.importers.imported import Imported
-from cookie_catalog.catalog.model import CategoryDef, CookieEntry, Note, PluginFile, ProductFile
-from cookie_catalog.catalog.inputfile import InputError, read_text
-from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 
 COLUMNS = (
     "ID",
@@ -52,8 +53,7 @@ MAX_CSV_BYTES = 64 * 1024 * 1024  # the whole database is 0.6 MB
 PRODUCT = "Open Cookie Database"
 SOURCE_URL = "https://github.com/jkwakman/Open-Cookie-Database"
 LICENCE_NOTE = (
-    f"Imported from the Open Cookie Database ({SOURCE_URL}), "
-    "© its contributors, licensed under the Apache License 2.0."
+    f"Imported from the Open Cookie Database ({SOURCE_URL}), © its contributors, licensed under the Apache License 2.0."
 )
 LOCAL_STORAGE_RETENTION = "local storage"  # the database's way of saying "a localStorage key"
 # A few rows name no platform; a plugin needs a title, and the exporter maps it back to "".
@@ -101,7 +101,9 @@ def import_ocd(path: Path) -> Imported:
     return from_rows(read_rows(path), path)
 
 
-def from_rows(rows: list[tuple[int, dict[str, str]]], path: Path, progress: Callable[[int], None] = lambda n: None) -> Imported:
+def from_rows(
+    rows: list[tuple[int, dict[str, str]]], path: Path, progress: Callable[[int], None] = lambda n: None
+) -> Imported:
     """Build a catalog from ``read_rows(path)``; ``progress`` is told of every row done."""
     shown = display_path(path)
     problems: list[Problem] = []
@@ -117,7 +119,15 @@ def from_rows(rows: list[tuple[int, dict[str, str]]], path: Path, progress: Call
             platform = row["Platform"] or UNATTRIBUTED
             identity = (platform, entry.name, entry.domain, entry.storage)
             if identity in seen:
-                problems.append(Problem(shown, line, 0, "", f"{entry.name!r} of {platform!r} on {entry.domain or 'no domain'} repeats line {seen[identity]}; expected each (platform, name, domain) once"))
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        0,
+                        "",
+                        f"{entry.name!r} of {platform!r} on {entry.domain or 'no domain'} repeats line {seen[identity]}; expected each (platform, name, domain) once",
+                    )
+                )
             seen.setdefault(identity, line)
             platforms.setdefault(platform, []).append(entry)
         progress(1)
@@ -160,7 +170,9 @@ def _entry(row: dict[str, str], custom: dict[str, CategoryDef], result: Imported
         )
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        column = {"name": "Cookie / Data Key name", "purpose": "Description"}.get(str(error["loc"][0]), str(error["loc"][0]))
+        column = {"name": "Cookie / Data Key name", "purpose": "Description"}.get(
+            str(error["loc"][0]), str(error["loc"][0])
+        )
         message = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
         return f"{column!r}: {message}"
 

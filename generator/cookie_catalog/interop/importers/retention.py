@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from cookie_catalog.catalog.duration import Duration
 
@@ -52,7 +51,7 @@ MAX_AMOUNT = 999_999  # what the catalog's duration pattern accepts
 @dataclass(frozen=True)
 class Retention:
     duration: str  # catalog spelling, e.g. "2 years"
-    note: Optional[str]  # the source's text, when the duration does not say all of it
+    note: str | None  # the source's text, when the duration does not say all of it
 
     @property
     def normalised(self) -> bool:
@@ -75,7 +74,7 @@ def normalise(text: str) -> Retention:
     return Retention("unknown", text)
 
 
-def source_text(duration: Duration, note: Optional[str]) -> str:
+def source_text(duration: Duration, note: str | None) -> str:
     """What to write back into a retention column.
 
     A note beside ``unknown`` or ``persistent`` is the source's own text (that is

@@ -15,8 +15,9 @@ import logging
 import posixpath
 import re
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Literal, Optional
+from typing import Literal
 
 import jinja2
 from markupsafe import Markup, escape
@@ -29,17 +30,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from cookie_catalog.render.directives import DirectiveError, expand, find_directives
-from cookie_catalog.changes.history import changes_pages
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError, display_path
-from cookie_catalog.sinks.pdf import find_engine
-from cookie_catalog.render.policy import BASENAME, DEFAULT_FORMATS, PolicyError
-from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.changes.history import changes_pages
+from cookie_catalog.render.directives import DirectiveError, expand, find_directives
 from cookie_catalog.render.pages import PageCache, Renderer
+from cookie_catalog.render.policy import BASENAME, DEFAULT_FORMATS, PolicyError
 from cookie_catalog.render.search_index import cookie_entries, update_index_file
+from cookie_catalog.sinks.downloads import policy_files
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
+from cookie_catalog.sinks.pdf import find_engine
 
 DOWNLOADS = "downloads"
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -98,13 +99,13 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self._start_build()
 
     def _start_build(self) -> None:
-        self.catalog: Optional[Catalog] = None
+        self.catalog: Catalog | None = None
         self.generated: list[str] = []  # src_uris of our pages, overview first
-        self.renderer: Optional[Renderer] = None  # for directives in hand-written pages
+        self.renderer: Renderer | None = None  # for directives in hand-written pages
         self.page_urls: dict[str, str] = {}  # plugin slug -> URL of its page
-        self.downloads: Optional[Callable[[], dict[str, bytes]]] = None  # makes them, in on_env
+        self.downloads: Callable[[], dict[str, bytes]] | None = None  # makes them, in on_env
         self.download_files: dict[str, File] = {}  # file name -> its File, filled in on_env
-        self.broken: Optional[Broken] = None  # what stopped this build's pages, under serve
+        self.broken: Broken | None = None  # what stopped this build's pages, under serve
         self.problem_pages: dict[str, str] = {}  # src_uri -> HTML listing the problems, put atop that page
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -409,14 +410,14 @@ def _template_problem(exc: jinja2.TemplateError) -> str:
     return f"{where}:{line}: {getattr(exc, 'message', None) or exc}" if line else f"{where}: {exc}"
 
 
-def _extract(items: list, ours: set[int]) -> tuple[list, Optional[tuple[list, int]]]:
+def _extract(items: list, ours: set[int]) -> tuple[list, tuple[list, int] | None]:
     """Remove our pages from a nav tree; also return where the first one stood.
 
     A section left empty is dropped and the slot moves up to where it stood,
     so an auto-generated "Cookies" section is replaced in place.
     """
     kept: list = []
-    slot: Optional[tuple[list, int]] = None
+    slot: tuple[list, int] | None = None
     for item in items:
         if id(item) in ours:
             slot = slot or (kept, len(kept))
@@ -438,7 +439,7 @@ def _walk(items: list):
             yield from _walk(item.children)
 
 
-def _set_parents(items: list, parent: Optional[Section]) -> None:
+def _set_parents(items: list, parent: Section | None) -> None:
     for item in items:
         item.parent = parent
         if isinstance(item, Section):
