@@ -56,7 +56,9 @@ def read_html(html: str) -> HtmlReader:
 
 
 def read_csv(data: bytes) -> list[dict[str, str]]:
-    text = data.decode("utf-8")
+    """The rows of a policy CSV; it starts with a UTF-8 byte order mark (for Excel), which is not text."""
+    assert data.startswith(b"\xef\xbb\xbf"), "the CSV must start with a UTF-8 BOM for Excel"
+    text = data.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 

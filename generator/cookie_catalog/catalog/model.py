@@ -80,6 +80,19 @@ def _category_key(value: object) -> object:
     return value
 
 
+# A privacy_url becomes a link on the pages: only web addresses, so a catalog
+# cannot smuggle in javascript:, data: or a relative path, and no white space
+# or control character that would end the link early.
+HTTP_URL = r"^https?://[^\s/?#\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$"
+_HTTP_URL = re.compile(HTTP_URL)
+
+
+def _http_url(value: object) -> object:
+    if isinstance(value, str) and not _HTTP_URL.fullmatch(value):
+        raise ValueError(f"{quoted(value)} is not a web address; expected one starting with https:// or http://")
+    return value
+
+
 def _yaml_bool(value: object) -> object:
     """Only YAML 1.2's spellings of true and false: ``yes`` or ``on`` are typos here."""
     if isinstance(value, str):
@@ -100,6 +113,7 @@ CookieName = Annotated[str, BeforeValidator(_one_line), Field(min_length=1)]
 NonBlank = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1)]
 YamlBool = Annotated[bool, BeforeValidator(_yaml_bool)]
 CategoryKey = Annotated[str, BeforeValidator(_category_key)]
+HttpUrl = Annotated[str, BeforeValidator(_http_url), Field(pattern=HTTP_URL)]
 DurationField = Annotated[
     duration.Duration,
     BeforeValidator(_parse_duration),
@@ -174,8 +188,9 @@ class CookieEntry(_Strict):
     controller: str | None = Field(
         None, description="The data controller responsible for the cookie, when it is not the product's owner."
     )
-    privacy_url: str | None = Field(
-        None, description="Where the data controller's privacy policy or data-subject rights portal is."
+    privacy_url: HttpUrl | None = Field(
+        None,
+        description="Where the data controller's privacy policy or data-subject rights portal is: an http(s) address.",
     )
 
 

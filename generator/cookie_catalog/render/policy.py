@@ -33,7 +33,16 @@ CSV_COLUMNS = (
     "condition",
     "storage",
     "domain",
+    # Appended later: readers that take columns by position keep working.
+    "pattern",
+    "duration_note",
+    "controller",
+    "privacy_url",
 )
+# Excel opens a CSV as the system's legacy code page unless it starts with the
+# UTF-8 byte order mark; with it, "Café" stays "Café". Other readers skip it
+# (Python: encoding="utf-8-sig"; LibreOffice, Numbers and pandas by default).
+CSV_BOM = "\ufeff"
 # Spreadsheets evaluate a cell starting with one of these as a formula (CWE-1236).
 # A leading apostrophe is the spreadsheet's own "this is text" mark, hidden when
 # shown; text that already starts with one gets another so it survives as typed.
@@ -75,7 +84,9 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def policy_csv(catalog: Catalog) -> str:
+    """One row per cookie, ``CSV_COLUMNS``, behind a UTF-8 byte order mark for Excel."""
     out = io.StringIO()
+    out.write(CSV_BOM)
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
     for plugin in catalog.plugins:
@@ -91,6 +102,10 @@ def policy_csv(catalog: Catalog) -> str:
                 cookie.condition or "",
                 cookie.storage,
                 cookie.domain or "",
+                "true" if cookie.pattern else "false",
+                cookie.duration_note or "",
+                cookie.controller or "",
+                cookie.privacy_url or "",
             )
             writer.writerow([spreadsheet_safe(value) for value in row])
     return out.getvalue()
@@ -110,6 +125,8 @@ def _cookie_data(cookie: Cookie) -> dict[str, Any]:
         "storage": cookie.storage,
         "domain": cookie.domain,
         "pattern": cookie.pattern,
+        "controller": cookie.controller,
+        "privacy_url": cookie.privacy_url,
         "anchor": cookie.anchor,
     }
 
