@@ -48,13 +48,15 @@ def test_netscape_and_storage_state_with_patterns(runner, ocd_catalog):
     result = _scan(runner, ocd_catalog, CAPTURES / "cookies.txt", CAPTURES / "storage-state.json", fmt="json")
     report = json.loads(result.output)
     undocumented = {u["name"]: u for u in report["undocumented"]}
-    assert set(undocumented) == {"session_id", "cart_cache"}
-    assert undocumented["cart_cache"]["storage"] == "local-storage"
+    # the localStorage key _ga is not the Google Analytics cookie _ga the catalog documents
+    assert set(undocumented) == {"session_id", "cart_cache", "_ga"}
+    assert undocumented["cart_cache"]["storage"] == undocumented["_ga"]["storage"] == "local-storage"
     assert undocumented["session_id"]["seen"][0].endswith("cookies.txt:5: cookie for shop.example")
     ga_pattern = next(d for d in report["documented"] if d["name"] == "_ga_ABC123")
-    assert {
-        k: ga_pattern["entries"][0][k] for k in ("plugin", "name")
-    } == {"plugin": "Google Analytics", "name": "_ga_"}
+    assert {k: ga_pattern["entries"][0][k] for k in ("plugin", "name")} == {
+        "plugin": "Google Analytics",
+        "name": "_ga_",
+    }
     assert result.exit_code == 1
 
 
@@ -96,6 +98,60 @@ def test_library_compare():
     catalog = load_catalog(ROOT / "catalog")
     sightings = read_capture(CAPTURES / "storage-state.json")
     report = compare(catalog, sightings)
-    assert set(report.undocumented) == {"_gid", "cart_cache", "_ga"} and report.drift
+    assert {name for name, _ in report.undocumented} == {"_gid", "cart_cache", "_ga"} and report.drift
     with pytest.raises(ScanError):
         read_capture(CAPTURES)
+
+
+def _storage_catalog(root, cookies: str):
+    (root / "plugins").mkdir(parents=True)
+    (root / "catalog.yml").write_text("product: P\n", encoding="utf-8")
+    (root / "plugins" / "p.yml").write_text(f"plugin: P\ncookies:\n{cookies}", encoding="utf-8")
+    return root
+
+
+def _entry(name: str, storage: str, pattern: bool = False) -> str:
+    return (
+        f"  - {{name: '{name}', purpose: p, duration: session, provenance: first-party, category: functional, "
+        f"storage: {storage}, pattern: {str(pattern).lower()}}}\n"
+    )
+
+
+def test_a_cookie_does_not_document_a_local_storage_key_of_its_name(runner, tmp_path):
+    """A cookie ``lang`` and a pattern cookie ``cart_`` documented the localStorage keys ``lang`` and ``cart_cache``."""
+    catalog = _storage_catalog(tmp_path / "c", _entry("lang", "cookie") + _entry("cart_", "cookie", pattern=True))
+    state = tmp_path / "state.json"
+    state.write_text(
+        json.dumps(
+            {
+                "cookies": [],
+                "origins": [
+                    {
+                        "origin": "https://a.example",
+                        "localStorage": [{"name": "lang", "value": "en"}, {"name": "cart_cache", "value": "1"}],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    report = json.loads(_scan(runner, catalog, state, fmt="json").output)
+    assert {(u["name"], u["storage"]) for u in report["undocumented"]} == {
+        ("lang", "local-storage"),
+        ("cart_cache", "local-storage"),
+    }
+    assert report["documented"] == []
+
+
+def test_only_storages_a_capture_can_show_are_reported_unseen(runner, tmp_path):
+    """No capture format holds sessionStorage, and a HAR holds no localStorage: neither is "never seen"."""
+    catalog = _storage_catalog(
+        tmp_path / "c", _entry("tab_id", "session-storage") + _entry("prefs", "local-storage") + _entry("sid", "cookie")
+    )
+    har = _scan(runner, catalog, CAPTURES / "ga-only.har")
+    assert "never seen: sid (P)" in har.output
+    assert "tab_id" not in har.output and "prefs" not in har.output
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"cookies": [], "origins": []}), encoding="utf-8")
+    both = _scan(runner, catalog, state)
+    assert "never seen: prefs (P)" in both.output and "tab_id" not in both.output

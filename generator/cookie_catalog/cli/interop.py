@@ -25,7 +25,7 @@ from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, 
 from cookie_catalog.interop.exporters import ocd as ocd_export
 from cookie_catalog.interop.importers import html_tables, ocd
 from cookie_catalog.interop.importers.imported import Imported
-from cookie_catalog.interop.scan import Report, ScanError, compare, read_capture
+from cookie_catalog.interop.scan import Report, ScanError, Sighting, compare, read_capture
 from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
 
 OUT_DIR = click.option(
@@ -174,14 +174,17 @@ def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> None:
     except CatalogError as exc:  # a broken catalog is unreadable input here, not drift
         print_problems(exc, catalog)
         sys.exit(UNREADABLE)
-    sightings = []
+    sightings: list[Sighting] = []
+    shows: frozenset[str] = frozenset()
     for path in files:
         try:
-            sightings += read_capture(path)
+            capture = read_capture(path)
         except ScanError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(UNREADABLE)
-    report = compare(model, sightings)
+        sightings += capture
+        shows |= capture.shows
+    report = compare(model, sightings, shows)
     if fmt == "json":
         click.echo(json.dumps({"files": [str(f) for f in files], **report.as_json()}, indent=2, ensure_ascii=False))
     else:
@@ -192,7 +195,7 @@ def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> None:
 def _print_report(report: Report, file_count: int) -> None:
     """One line per name. Names and URLs come from the captures: a line break or
     escape sequence in one is shown escaped, so it cannot forge a line of a CI log."""
-    for name, seen in report.undocumented.items():
+    for (name, _), seen in report.undocumented.items():
         places = sorted({s.where for s in seen})
         more = f" (and {len(places) - 1} more)" if len(places) > 1 else ""
         click.echo(f"undocumented: {one_line(name)} ({seen[0].storage}), seen in {one_line(places[0])}{more}")

@@ -6,6 +6,12 @@ extensions) and Playwright's ``storage_state()`` JSON. Each is reduced to
 :class:`Sighting` values; :func:`compare` matches every seen name against the
 catalog, patterns included, and reports both directions: undocumented names
 (with where each was seen) and documented cookies that no capture showed.
+
+A name is documented by an entry of the same storage only: a localStorage key
+``lang`` is not covered by a cookie ``lang``. And an entry counts as unseen
+only when a capture given could have shown it: cookies.txt and HAR hold
+cookies, a storage state cookies and localStorage; no format holds
+sessionStorage, IndexedDB or pixels, so those entries are never reported.
 """
 
 from __future__ import annotations
@@ -37,11 +43,26 @@ class Sighting:
     where: str  # "capture.har: Set-Cookie from https://example.com/"
 
 
+COOKIES_ONLY = frozenset({"cookie"})
+COOKIES_AND_LOCAL_STORAGE = frozenset({"cookie", "local-storage"})
+
+
+class Capture(list[Sighting]):
+    """A capture's sightings, and the storages its format can show at all (``shows``)."""
+
+    def __init__(self, sightings: Iterator[Sighting], shows: frozenset[str]) -> None:
+        super().__init__(sightings)
+        self.shows = shows
+
+
+Seen = tuple[str, str]  # (name, storage)
+
+
 @dataclass
 class Report:
-    undocumented: dict[str, list[Sighting]] = field(default_factory=dict)  # name -> where it was seen
-    documented: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # seen name -> entries covering it
-    unseen: list[dict[str, str]] = field(default_factory=list)  # catalog entries no capture showed
+    undocumented: dict[Seen, list[Sighting]] = field(default_factory=dict)  # where each was seen
+    documented: dict[Seen, list[dict[str, str]]] = field(default_factory=dict)  # entries covering each
+    unseen: list[dict[str, str]] = field(default_factory=list)  # catalog entries a capture could show but did not
 
     @property
     def drift(self) -> bool:
@@ -50,15 +71,18 @@ class Report:
     def as_json(self) -> dict[str, Any]:
         return {
             "undocumented": [
-                {"name": name, "storage": seen[0].storage, "seen": sorted({s.where for s in seen})}
-                for name, seen in self.undocumented.items()
+                {"name": name, "storage": storage, "seen": sorted({s.where for s in seen})}
+                for (name, storage), seen in self.undocumented.items()
             ],
-            "documented": [{"name": name, "entries": entries} for name, entries in self.documented.items()],
+            "documented": [
+                {"name": name, "storage": storage, "entries": entries}
+                for (name, storage), entries in self.documented.items()
+            ],
             "unseen": self.unseen,
         }
 
 
-def read_capture(path: Path) -> list[Sighting]:
+def read_capture(path: Path) -> Capture:
     """Every cookie and storage key in one capture file; raises ScanError."""
     shown = display_path(path)
     try:
@@ -66,12 +90,12 @@ def read_capture(path: Path) -> list[Sighting]:
     except InputError as exc:
         raise ScanError(f"{shown}{f':{exc.line}' if exc.line else ''}: {exc.message}") from None
     if not text.lstrip().startswith(("{", "[")):
-        return list(_netscape(text, shown))
+        return Capture(_netscape(text, shown), COOKIES_ONLY)
     data = _json(text, shown)
     if isinstance(data, dict) and isinstance(data.get("log"), dict):
-        return list(_har(data["log"], shown))
+        return Capture(_har(data["log"], shown), COOKIES_ONLY)
     if isinstance(data, dict) and ("cookies" in data or "origins" in data):
-        return list(_storage_state(data, shown))
+        return Capture(_storage_state(data, shown), COOKIES_AND_LOCAL_STORAGE)
     raise ScanError(
         f"{shown}: JSON but neither a HAR capture (no `log`) nor a Playwright storage state (no `cookies` or `origins`)"
     )
@@ -170,30 +194,43 @@ def _storage_state(data: dict[str, Any], shown: str) -> Iterator[Sighting]:
             yield Sighting(name, "local-storage", f"{shown}: localStorage of {origin.get('origin', '?')}")
 
 
-def compare(catalog: Catalog, sightings: list[Sighting]) -> Report:
-    """Match every seen name against the catalog (by name; patterns match many names)."""
+def compare(catalog: Catalog, sightings: list[Sighting], shows: frozenset[str] = COOKIES_AND_LOCAL_STORAGE) -> Report:
+    """Match every seen name against the catalog entries of its storage (patterns match many names).
+
+    ``shows``: the storages the captures could hold (``Capture.shows``); an
+    entry of any other storage is neither seen nor unseen, just not reported.
+    """
     entries = [
-        ({"plugin": plugin.title, "name": cookie.name, "anchor": cookie.anchor}, cookie.pattern)
+        (
+            {"plugin": plugin.title, "name": cookie.name, "anchor": cookie.anchor, "storage": cookie.storage},
+            cookie.pattern,
+        )
         for plugin in catalog.plugins
         for cookie in plugin.cookies
     ]
-    exact: dict[str, list[dict[str, str]]] = {}
+    exact: dict[Seen, list[dict[str, str]]] = {}
     for entry, pattern in entries:
         if not pattern:
-            exact.setdefault(entry["name"], []).append(entry)
+            exact.setdefault((entry["name"], entry["storage"]), []).append(entry)
     wildcards = [entry for entry, pattern in entries if pattern]
     report = Report()
     seen_anchors: set[str] = set()
     for sighting in sightings:
-        name = sighting.name
-        if name in report.undocumented:
-            report.undocumented[name].append(sighting)
-        elif name not in report.documented:
-            covering = exact.get(name, []) + [w for w in wildcards if patterns.covers(w["name"], name)]
+        key = (sighting.name, sighting.storage)
+        if key in report.undocumented:
+            report.undocumented[key].append(sighting)
+        elif key not in report.documented:
+            covering = exact.get(key, []) + [
+                w for w in wildcards if w["storage"] == sighting.storage and patterns.covers(w["name"], sighting.name)
+            ]
             if covering:
-                report.documented[name] = covering
+                report.documented[key] = covering
                 seen_anchors.update(entry["anchor"] for entry in covering)
             else:
-                report.undocumented[name] = [sighting]
-    report.unseen = [entry for entry, _ in entries if entry["anchor"] not in seen_anchors]
+                report.undocumented[key] = [sighting]
+    report.unseen = [
+        {k: v for k, v in entry.items() if k != "storage"}
+        for entry, _ in entries
+        if entry["anchor"] not in seen_anchors and entry["storage"] in shows
+    ]
     return report
