@@ -66,6 +66,8 @@ def test_export_gives_back_the_same_rows(ocd_catalog):
         for column in ocd.COLUMNS:
             if column == "Retention period":
                 assert normalise(row[column]) == normalise(source[column]), row["ID"]
+            elif column == "Wildcard match" and "*" in source["Cookie / Data Key name"]:
+                assert row[column] == "1", row["ID"]  # SSPR_* is a wildcard whatever its flag said
             else:
                 assert row[column] == source[column], (row["ID"], column)
 
@@ -193,3 +195,23 @@ def test_a_quote_never_closed_is_named_where_it_opens(tmp_path):
 def test_a_header_without_rows_is_refused(tmp_path):
     expected = "ocd.csv:2:1: holds no row after its header; expected one row per cookie"
     assert _problems(tmp_path, f"{HEADER}\n") == [expected]
+
+
+def test_a_name_written_with_a_star_is_a_pattern_everywhere(tmp_path, runner):
+    """``SSPR_*`` had its wildcard flag unset upstream: it stayed literal and exported as the literal name."""
+    from cookie_catalog.catalog.patterns import covers
+    from cookie_catalog.interop.exporters.cookieconsent import export as cookieconsent_export
+    from cookie_catalog.interop.scan import Sighting, compare
+
+    source = tmp_path / "ocd.csv"
+    header = ",".join(ocd.COLUMNS)
+    source.write_text(f"{header}\nx1,Vendor,Marketing,SSPR_*,,Tracks,1 year,V,,0\n", encoding="utf-8")
+    out = tmp_path / "catalog"
+    assert runner.invoke(main, ["import", "open-cookie-database", str(source), "--out", str(out)]).exit_code == 0
+    catalog = load_catalog(out)
+    cookie = catalog.plugins[0].cookies[0]
+    assert (cookie.name, cookie.pattern) == ("SSPR_*", True)
+    assert covers(cookie.name, "SSPR_123")
+    report = compare(catalog, [Sighting("SSPR_123", "cookie", "here")])
+    assert not report.undocumented
+    assert "^SSPR_.*$" in cookieconsent_export(catalog)  # a regex for autoClear, not the literal name

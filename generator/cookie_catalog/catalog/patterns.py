@@ -56,6 +56,18 @@ def name_regex(name: str, *, python: bool = False) -> str:
     return "^" + ".*".join(_escape(part, python) for part in name.split("*")) + "$"
 
 
+def written_as_wildcard(name: str) -> bool:
+    """Whether a source's name spells a wildcard (``SSPR_*``, ``*_key``), whatever the source's flag says.
+
+    Inventories mark patterns inconsistently (the Open Cookie Database has
+    ``SSPR_*`` with its wildcard flag unset; a vendor table has no flag at
+    all). A ``*`` is the universal spelling of "any text", so an importer
+    takes such a name as a pattern; in the catalog ``pattern: true`` is then
+    the one switch every exporter and the scanner read.
+    """
+    return "*" in name
+
+
 def exact_regex(name: str) -> str:
     """The JavaScript regex source matching exactly the name ``name``, every character literal."""
     return "^" + _escape(name, False) + "$"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from cookie_catalog.catalog import patterns
 from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import CategoryDef, CookieEntry, Note, PluginFile, ProductFile
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
@@ -163,7 +164,7 @@ def _entry(row: dict[str, str], custom: dict[str, CategoryDef], result: Imported
             category=_category(row["Category"], custom),
             storage="local-storage" if row["Retention period"].strip().lower() == LOCAL_STORAGE_RETENTION else "cookie",
             domain=row["Domain"] or None,
-            pattern=wildcard == "1",
+            pattern=wildcard == "1" or patterns.written_as_wildcard(row["Cookie / Data Key name"]),
             id=row["ID"] or None,
             controller=row["Data Controller"] or None,
             privacy_url=row["User Privacy & GDPR Rights Portals"] or None,
