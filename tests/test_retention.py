@@ -19,6 +19,8 @@ from cookie_catalog.interop.importers.retention import normalise, source_text
         ("Session", "session"),
         ("End of session (browser)", "session"),
         ("session cookie", "session"),
+        ("when you close your browser", "session"),  # vendor tables' words for a session cookie
+        ("For the duration of the session", "session"),
         ("Sessions", "session"),
         ("30 mins", "30 minutes"),
         ("90 sec", "90 seconds"),
@@ -48,7 +50,12 @@ def test_clear_spellings_are_normalised(text, duration):
         ("10 Nov 2030", "unknown"),
         ("1 week to 1 year", "unknown"),
         (" 1 hour or longer", "unknown"),
-        ("1000000 days", "unknown"),
+        ("1000000 days", "persistent"),  # longer than the catalog's 999,999: persistent, the text kept
+        ("Up to 365 days", "365 days"),  # the upper bound, its wording kept
+        ("After 28 days", "28 days"),
+        ("2 years from set/update", "2 years"),
+        ("A few seconds", "unknown"),
+        ("180 days after last activity or 10 years when opting out", "unknown"),
     ],
 )
 def test_unclear_spellings_keep_their_text(text, duration):

@@ -28,6 +28,23 @@ _WORDS: dict[str, tuple[str, bool]] = {
     "end of session": ("session", False),
     "end of session (browser)": ("session", False),
     "persistent": ("persistent", False),
+    # What a vendor's cookie table writes for a session cookie.
+    **dict.fromkeys(
+        (
+            "when you close your browser",
+            "when the browser is closed",
+            "until you close your browser",
+            "until the browser is closed",
+            "end of browser session",
+            "browser session",
+            "per session",
+            "during the session",
+            "duration of the session",
+            "for the duration of the session",
+        ),
+        ("session", False),
+    ),
+    "constant": ("persistent", True),
     # Persistent, but the source's word says more than ours: keep it.
     "forever": ("persistent", True),
     "unlimited": ("persistent", True),
@@ -45,6 +62,12 @@ _UNITS: dict[str, str] = {
     **{u: "year" for u in ("y", "yr", "yrs", "year", "years")},
 }
 _AMOUNT = re.compile(r"^([0-9]+)\s*([a-z]+)$")
+# "Up to 365 days", "After 28 days", "2 years from set/update", "Persistent (2 Years)": one
+# amount the text qualifies. The amount is the duration; the text is kept as the note.
+_QUALIFIED = re.compile(
+    r"^(?:(?:up to|upto|after|about|around|approx\.?|approximately|max\.?|maximum|persistent|session)\s*\(?\s*)?"
+    r"([0-9]+)\s*([a-z]+)\b\.?\)?(?:\s*\([^()]*\)|\s+(?:from|after|since)\s[^0-9]*)?$"
+)
 MAX_AMOUNT = 999_999  # what the catalog's duration pattern accepts
 
 
@@ -64,11 +87,14 @@ def normalise(text: str) -> Retention:
     if key in _WORDS:
         duration, keep = _WORDS[key]
         return Retention(duration, text if keep else None)
-    match = _AMOUNT.match(key)
+    exact = _AMOUNT.match(key)
+    match = exact or _QUALIFIED.match(key)
     if match and match.group(2) in _UNITS:
         amount = int(match.group(1))
         if 1 <= amount <= MAX_AMOUNT:
-            return Retention(str(Duration("fixed", amount, _UNITS[match.group(2)])), None)
+            return Retention(str(Duration("fixed", amount, _UNITS[match.group(2)])), None if exact else text)
+        if amount > MAX_AMOUNT:  # "2914047 Days": longer than the catalog can say, so persistent
+            return Retention("persistent", text)
     # Ranges ("1 week to 1 year"), conditions ("14 days if you select ..."), dates
     # ("10 Nov 2030") and words ("Varies"): no single duration is true.
     return Retention("unknown", text)
@@ -78,9 +104,12 @@ def source_text(duration: Duration, note: str | None) -> str:
     """What to write back into a retention column.
 
     A note beside ``unknown`` or ``persistent`` is the source's own text (that is
-    where importers keep it), so it is written back verbatim; a note beside a
+    where importers keep it), so it is written back verbatim, as is a note
+    that states the duration itself ("Up to 365 days"); any other note beside a
     real duration only qualifies it, so both are written.
     """
     if note is None:
         return str(duration)
-    return note if duration.kind in ("unknown", "persistent") else f"{duration}; {note}"
+    if duration.kind in ("unknown", "persistent") or normalise(note) == Retention(str(duration), note):
+        return note  # "Up to 365 days" says the duration itself
+    return f"{duration}; {note}"
