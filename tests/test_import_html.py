@@ -54,16 +54,21 @@ def test_differently_shaped_table(runner, tmp_path):
     assert "alert" not in trk.purpose
 
 
-def test_missing_provenance_column_asks_for_the_option(runner, tmp_path):
+def test_missing_provenance_column_is_a_warning_not_a_stop(runner, tmp_path):
+    """A table without provenance stopped the whole import; now its cookies are first-party, said in a warning."""
     page = tmp_path / "p.html"
     page.write_text(
         "<h2>Chat</h2><table><tr><th>Name</th><th>Purpose</th><th>Category</th></tr><tr><td>x</td><td>y</td><td>Analytics</td></tr></table>"
     )
     result = runner.invoke(main, ["import", "html", str(page), "--out", str(tmp_path / "o")])
-    assert result.exit_code == 1 and "p.html:1:" in result.output and "--provenance" in result.output
-    ok = runner.invoke(main, ["import", "html", str(page), "--out", str(tmp_path / "o"), "--provenance", "first-party"])
-    assert ok.exit_code == 0, ok.output
-    assert load_catalog(tmp_path / "o").plugins[0].title == "Chat"
+    assert result.exit_code == 0, result.output
+    assert "p.html:1: table 1 (Chat): no provenance column" in result.output and "--provenance" in result.output
+    assert load_catalog(tmp_path / "o").plugins[0].cookies[0].provenance == "first-party"
+    args = ["import", "html", str(page), "--out", str(tmp_path / "o2"), "--provenance", "third-party"]
+    ok = runner.invoke(main, args)
+    assert ok.exit_code == 0 and "no provenance column" not in ok.output, ok.output
+    catalog = load_catalog(tmp_path / "o2")
+    assert catalog.plugins[0].title == "Chat" and catalog.plugins[0].cookies[0].provenance == "third-party"
 
 
 def test_page_without_cookie_tables(runner, tmp_path):
@@ -208,7 +213,7 @@ class _ReferenceParser(HTMLParser):
 def _read(page: str, parse) -> tuple:
     reader = _TableReader()
     parse(page, reader)
-    return reader.title, reader.headings, [(t.heading, t.line, t.rows, t.header_cells) for t in reader.tables]
+    return reader.title, reader.headings, [(t.caption, t.headings, t.line, t.rows) for t in reader.tables]
 
 
 def _reference(page: str, reader: _TableReader) -> None:
