@@ -32,9 +32,9 @@ URLS = st.builds(
     lambda scheme, host, rest: f"{scheme}://{host}{rest}",
     st.sampled_from(["http", "https"]),
     st.text("abcdefghijklmnopqrstuvwxyz0-.", min_size=1, max_size=12).filter(lambda h: h[0] not in "-."),
-    st.text(st.sampled_from(list(HOSTILE.replace(" ", "")) + ["a", "1", "/"]), max_size=20),
+    st.text(st.sampled_from([*HOSTILE.replace(" ", ""), "a", "1", "/"]), max_size=20),
 )
-CONTROLLERS = st.text(st.sampled_from(list(HOSTILE) + ["a", "B", "1"]), min_size=1, max_size=20).filter(str.strip)
+CONTROLLERS = st.text(st.sampled_from([*HOSTILE, "a", "B", "1"]), min_size=1, max_size=20).filter(str.strip)
 
 
 class Links(HTMLParser):

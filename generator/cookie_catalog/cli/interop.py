@@ -15,11 +15,11 @@ from pathlib import Path
 import click
 
 from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.catalog.model import Catalog
+from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, Catalog
 from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.catalog.source_date import SourceDateError
 from cookie_catalog.cli.ci import in_ci
-from cookie_catalog.cli.common import fail, load_or_exit, print_problems
+from cookie_catalog.cli.common import fail, load_or_exit, print_problems, usage_fail
 from cookie_catalog.cli.terminal import one_line
 from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
@@ -122,11 +122,18 @@ def import_ocd(csv_file: Path, out: Path, force: bool) -> None:
 @click.option(
     "--provenance", type=click.Choice(["first-party", "third-party"]), help="For tables without a provenance column."
 )
-@click.option("--category", help="Category key for tables without a category column.")
+@click.option(
+    "--category", help="Built-in category (key or synonym, e.g. analytics, Statistics) for tables that name none."
+)
 def import_html(
     html_file: Path, out: Path, force: bool, product: str | None, provenance: str | None, category: str | None
 ) -> None:
     """Read a vendor's published cookie tables (one table per section) into a catalog."""
+    if category is not None and html_tables.option_category(category) is None:
+        usage_fail(
+            f"--category {category!r} is not a category; expected one of {', '.join(BUILTIN_CATEGORIES)} "
+            "or a synonym such as Necessary, Preferences, Statistics, Advertising"
+        )
     imported = _problems_or_exit(
         lambda: html_tables.import_html(html_file, product=product, provenance=provenance, category=category)
     )

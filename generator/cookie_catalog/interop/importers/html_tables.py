@@ -27,7 +27,7 @@ cookie in it than silently without. Problems and warnings name the row's line.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -374,11 +374,29 @@ class _Context:
     problems: list[Problem]
 
 
+def option_category(text: str) -> str | None:
+    """The built-in key a ``--category`` value names ("analytics", "Statistics", "Necessary"), or None.
+
+    A category given on the command line has no label or description to go
+    with it, so only built-in ones and their synonyms are taken: a typo must
+    not become a new, undescribed category.
+    """
+    return categories.builtin_key(text) or heading_category(text)
+
+
 def import_html(
     path: Path, *, product: str | None = None, provenance: str | None = None, category: str | None = None
 ) -> Imported:
-    """Read every cookie table of the page at ``path``; raises CatalogError when there is none to read."""
+    """Read every cookie table of the page at ``path``; raises CatalogError when there is none to read.
+
+    ``category``, for tables that say none, must name a built-in category (``option_category``).
+    """
     shown = display_path(path)
+    if category is not None:
+        key = option_category(category)
+        if key is None:
+            raise ValueError(f"category {category!r} is not a built-in category or a synonym of one")
+        category = key
     try:
         text = read_text(path, MAX_HTML_BYTES, "an HTML page")
     except InputError as exc:
@@ -401,7 +419,8 @@ def import_html(
                     0,
                     0,
                     "",
-                    "holds no table with a cookie-name column; expected tables headed e.g. Cookie Name | Purpose | Duration",
+                    "holds no table with a cookie-name column; "
+                    "expected tables headed e.g. Cookie Name | Purpose | Duration",
                 )
             ]
         )
@@ -511,7 +530,7 @@ def _row_party(value: str, provider: str, ctx: _Context) -> str | None:
     return _provider_party(provider, ctx.own) or ctx.provenance or "first-party"
 
 
-def _add(fields: dict[str, object], plugin: str, number: int, row: Row, ctx: _Context) -> None:
+def _add(fields: Mapping[str, object], plugin: str, number: int, row: Row, ctx: _Context) -> None:
     try:
         entry = CookieEntry.model_validate(fields)
     except ValidationError as exc:
