@@ -89,9 +89,8 @@ def test_every_cookie_duration_and_category_as_expected(fixture, count, options)
 def test_aramco_skips_the_row_without_a_name_with_a_warning_on_its_line():
     imported = import_html(TABLES / "aramco-onetrust.html")
     skipped = [w for w in imported.warnings if "lists no cookie name" in w]
-    assert skipped == [
-        "tests/data/vendor-tables/aramco-onetrust.html:495: table 4: a row lists no cookie name; row skipped"
-    ]
+    assert len(skipped) == 1
+    assert skipped[0].endswith("aramco-onetrust.html:495: table 4: a row lists no cookie name; row skipped")
     cookies = {(c.name, c.domain): c for p in imported.plugins for c in p.cookies}
     assert cookies["NSC_*", "login.aramco.com"].duration_note == "2914047 Days"
     assert cookies["_gat_UA-", "aramco.com"].duration_note == "A few seconds"
