@@ -171,3 +171,21 @@ def test_unknown_category_option_is_refused_in_one_line(runner, tmp_path):
     ok = runner.invoke(main, ["import", "html", str(page), "--out", str(tmp_path / "o"), "--category", "Statistics"])
     assert ok.exit_code == 0, ok.output
     assert "nonsense" not in (tmp_path / "o" / "catalog.yml").read_text(encoding="utf-8")
+
+
+def test_a_row_missing_a_cell_is_reported_on_its_line(tmp_path):
+    """seamor.com.pl's table loses its Source cell from one row on: the duration sits under Source."""
+    from cookie_catalog.catalog.problems import CatalogError
+
+    page = tmp_path / "shifted.html"
+    page.write_text(
+        "<table><tr><th>Name</th><th>Category</th><th>Source</th><th>Storage time</th><th>Application description</th>"
+        "</tr>\n<tr><td>a</td><td>necessary</td><td>own site files</td><td>up to 365 days</td><td>Keeps a.</td></tr>\n"
+        "<tr><td>_GRECAPTCHA</td><td>necessary</td><td>up to 180 days</td><td>This file comes from Google.</td><td></td>"
+        "</tr></table>",
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError) as caught:
+        import_html(page)
+    [problem] = caught.value.problems
+    assert problem.line == 3 and "'up to 180 days' of '_GRECAPTCHA'" in str(problem)

@@ -526,6 +526,8 @@ def _read_row(row: Row, roles: dict[str, int], number: int, title: str, category
 def _row_party(value: str, provider: str, ctx: _Context) -> str | None:
     """First- or third-party: the column's word, a company named there (third), a provider's domain, the option."""
     if value:
+        if retention.normalise(value).duration != "unknown":
+            return None  # a duration where the party should be: the row's cells are shifted
         return _provenance_word(value) or "third-party"  # "Source: Google" names the third party
     return _provider_party(provider, ctx.own) or ctx.provenance or "first-party"
 
