@@ -181,8 +181,8 @@ def test_a_row_missing_a_cell_is_reported_on_its_line(tmp_path):
     page.write_text(
         "<table><tr><th>Name</th><th>Category</th><th>Source</th><th>Storage time</th><th>Application description</th>"
         "</tr>\n<tr><td>a</td><td>necessary</td><td>own site files</td><td>up to 365 days</td><td>Keeps a.</td></tr>\n"
-        "<tr><td>_GRECAPTCHA</td><td>necessary</td><td>up to 180 days</td><td>This file comes from Google.</td><td></td>"
-        "</tr></table>",
+        "<tr><td>_GRECAPTCHA</td><td>necessary</td><td>up to 180 days</td><td>This file comes from Google.</td>"
+        "<td></td></tr></table>",
         encoding="utf-8",
     )
     with pytest.raises(CatalogError) as caught:
