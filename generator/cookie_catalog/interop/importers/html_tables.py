@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from cookie_catalog.catalog.inputfile import InputError, read_text
+from cookie_catalog.catalog.inputfile import read_located
 from cookie_catalog.catalog.model import CategoryDef, CookieEntry, PluginFile, ProductFile
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 from cookie_catalog.interop.importers import categories, retention
@@ -164,10 +164,7 @@ def import_html(
 ) -> Imported:
     """Read every cookie table of the page at ``path``; raises CatalogError when there is none to read."""
     shown = display_path(path)
-    try:
-        text = read_text(path, MAX_HTML_BYTES, "an HTML page")
-    except InputError as exc:
-        raise CatalogError([Problem(shown, exc.line, 0, "", exc.message)]) from None
+    text = read_located(path, MAX_HTML_BYTES, "an HTML page")
     reader = _TableReader()
     tokenize(text, reader)
     page_title = product or reader.title or (reader.headings[0] if reader.headings else "") or path.stem
@@ -266,7 +263,7 @@ def _read_table(
                 duration=kept.duration,
                 duration_note=kept.note,
                 provenance=party,
-                category=_category(cell.get("category"), category, custom),
+                category=categories.category_key(cell.get("category") or category or "Uncategorised", custom),
                 condition=cell.get("condition") or None,
                 domain=cell.get("domain") or None,
                 pattern="*" in cell["name"],
@@ -287,14 +284,3 @@ def _read_table(
             problems.append(Problem(shown, table.line, 0, "", twice))
             continue
         cookies[entry.name, entry.domain] = entry
-
-
-def _category(text: str | None, fallback: str | None, custom: dict[str, CategoryDef]) -> str:
-    """A built-in key, or a custom one declared in ``custom`` (labelled with the page's text)."""
-    text = text or fallback or "Uncategorised"
-    known = categories.builtin_key(text)
-    if known:
-        return known
-    key = categories.custom_key(text)
-    custom.setdefault(key, CategoryDef(label=text))
-    return key
