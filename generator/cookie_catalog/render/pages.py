@@ -19,9 +19,10 @@ from jinja2.loaders import split_template_path
 from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
 from cookie_catalog.catalog.problems import display_path
+from cookie_catalog.catalog.slugs import OVERVIEW_PAGE
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_line, md_text, url_part
 
-OVERVIEW = "index.md"
+OVERVIEW = f"{OVERVIEW_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
