@@ -50,7 +50,11 @@ BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 
-_LINE_BREAK = re.compile("[\n\r\u2028\u2029\x0b\x0c\x85]")
+# The characters that end a line of catalog text (Unicode's mandatory breaks; CR LF is one break). Their one
+# home: a cookie name may hold none, the renderers show each as a line break (a space in a heading), and the
+# catalog writer quotes a value holding one so that YAML keeps it.
+LINE_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 # A category key becomes an HTML id (`category-<key>`) and a link target on the
 # site; this shape is safe in both without escaping, and is what the importers
 # derive from a source's category names ("Social media" -> social-media).
