@@ -154,6 +154,12 @@ class ProductFile(_Strict):
     )
 
 
+# What tells two cookies of one plugin apart, and a cookie in one catalog from itself in another: the
+# loader refuses a repeat, ``diff`` matches cookies by it, anchors and exported IDs are derived from it.
+IDENTITY_FIELDS = ("name", "domain", "storage")
+Identity = tuple[str, str | None, str]
+
+
 class CookieEntry(_Strict):
     """One cookie (or storage key) as written in a plugin file."""
 
@@ -181,6 +187,11 @@ class CookieEntry(_Strict):
     privacy_url: str | None = Field(
         None, description="Where the data controller's privacy policy or data-subject rights portal is."
     )
+
+    @property
+    def identity(self) -> Identity:
+        """The values of ``IDENTITY_FIELDS``: the same cookie, wherever it is listed."""
+        return self.name, self.domain, self.storage
 
 
 class PluginFile(_Strict):

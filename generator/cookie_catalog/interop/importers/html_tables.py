@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cookie_catalog.catalog.inputfile import read_located
-from cookie_catalog.catalog.model import CategoryDef, CookieEntry, PluginFile, ProductFile
+from cookie_catalog.catalog.model import CategoryDef, CookieEntry, Identity, PluginFile, ProductFile
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 from cookie_catalog.interop.importers import categories, retention
 from cookie_catalog.interop.importers.html_tokens import Attrs, tokenize
@@ -63,9 +63,9 @@ _PROVENANCE = {
     **{k: "first-party" for k in ("first party", "1st party", "first", "own")},
     **{k: "third-party" for k in ("third party", "3rd party", "third")},
 }
-# A plugin's cookies by (name, domain): a repeat is found in constant time, so a
+# A plugin's cookies by their identity: a repeat is found in constant time, so a
 # table of n rows is read in linear time (a scan of the list made it quadratic).
-_Cookies = dict[tuple[str, str | None], CookieEntry]
+_Cookies = dict[Identity, CookieEntry]
 MAX_HTML_BYTES = 64 * 1024 * 1024  # a table of 100,000 cookies is about 10 MB
 _HIDDEN = {"script", "style", "template"}
 _BLOCKS = {"p", "div", "li", "br", "tr", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -279,8 +279,8 @@ def _read_table(
             continue
         plugin = cell.get("provider") or title
         cookies = plugins.setdefault(plugin, {})
-        if (entry.name, entry.domain) in cookies:
+        if entry.identity in cookies:
             twice = f"table {number}: {entry.name!r} is listed twice for {plugin!r}"
             problems.append(Problem(shown, table.line, 0, "", twice))
             continue
-        cookies[entry.name, entry.domain] = entry
+        cookies[entry.identity] = entry

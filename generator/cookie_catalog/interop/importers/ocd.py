@@ -114,7 +114,7 @@ def from_rows(
             problems.append(Problem(shown, line, 0, "", entry))
         else:
             platform = row["Platform"] or UNATTRIBUTED
-            identity = (platform, entry.name, entry.domain, entry.storage)
+            identity = (platform, *entry.identity)
             if identity in seen:
                 problems.append(
                     Problem(
