@@ -128,7 +128,7 @@ def policy_formats(value: str) -> list[str]:
     help="Write the schema files here instead of printing the plugin-file schema.",
 )
 def schema(out: Path | None) -> None:
-    """Print (or write) the JSON Schemas of catalog.yml and plugin files, for editors."""
+    """Print (or write) the JSON Schemas of catalog.yml, plugin files, the catalog document and the policy JSON."""
     if out is None:
         click.echo(serialise(schemas()["plugin.schema.json"]), nl=False)
         return
