@@ -33,6 +33,11 @@ def bundled_templates() -> Path:
     return packaged if packaged.is_dir() else package.parent.parent / "templates"
 
 
+def category_anchor(key: str) -> str:
+    """The id of a consent category's row on the overview: written there, and linked to from every cookie table."""
+    return f"category-{key}"
+
+
 def _breakable(markdown: str) -> str:
     """Let long dotted names wrap at their dots rather than mid-word.
 
@@ -121,6 +126,7 @@ class Renderer:
             catalog=catalog,
             product=catalog.product,
             category_link=self._category_link(overview_href),
+            category_anchor=category_anchor,
             downloads_href=downloads_href,
             download_formats=download_formats,
         )
@@ -136,7 +142,7 @@ class Renderer:
         labels = {c.key: md_text(c.label) for c in self.catalog.categories}
         if overview_href is None:
             return lambda key: labels[key]
-        return lambda key: f"[{labels[key]}]({overview_href}#category-{url_part(key)})"
+        return lambda key: f"[{labels[key]}]({overview_href}#{url_part(category_anchor(key))})"
 
     def pages(self) -> dict[str, str]:
         """Every page of the catalog: the overview, then one page per plugin."""
