@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from cookie_catalog.catalog import slugs
 from cookie_catalog.catalog.model import (
@@ -217,7 +218,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else model
 
 
-def _problem(doc: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
+def _problem(doc: YamlDocument, model: type[BaseModel], error: ErrorDetails) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     given = error.get("input")

@@ -36,7 +36,7 @@ class _Dumper(yaml.CSafeDumper):
 _BREAKS = frozenset("\n\r\x85\u2028\u2029")
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
     # PyYAML writes line breaks raw in plain and single-quoted scalars, and
     # libyaml folds NEL, U+2028 and U+2029 there; double quotes escape them all.
     style = None if _BREAKS.isdisjoint(value) else '"'
