@@ -186,7 +186,8 @@ def _validate(doc: YamlDocument, model: type[M], problems: list[Problem]) -> M |
                 1,
                 1,
                 "",
-                f"holds {_describe(doc.data)}; expected a mapping of keys such as {', '.join(list(model.model_fields)[:3])}",
+                f"holds {_describe(doc.data)}; "
+                f"expected a mapping of keys such as {', '.join(list(model.model_fields)[:3])}",
             )
         )
         return None
