@@ -83,7 +83,7 @@ def test_json_validates_against_the_catalog_schema(which, ocd_catalog):
     document = CatalogDocument.model_validate(data)
     assert document.product == catalog.product
     assert list(document.plugins) == [p.source for p in catalog.plugins]
-    for plugin, (name, written) in zip(catalog.plugins, document.plugins.items(), strict=True):
+    for plugin, written in zip(catalog.plugins, document.plugins.values(), strict=True):
         assert written.plugin == plugin.title and written.cookies == [c.entry for c in plugin.cookies]
 
 
@@ -226,7 +226,9 @@ def test_cookieconsent_shape_and_patterns(tmp_path, runner):
             == config
         )
         matched = node_json(
-            f"import c from {json.dumps(path.as_uri())}; console.log(JSON.stringify(c.categories.analytics.autoClear.cookies.map(x => x.name instanceof RegExp ? x.name.test('_ga_XYZ') && !x.name.test('x_ga_') : x.name)))"
+            f"import c from {json.dumps(path.as_uri())}; "
+            "console.log(JSON.stringify(c.categories.analytics.autoClear.cookies.map("
+            "x => x.name instanceof RegExp ? x.name.test('_ga_XYZ') && !x.name.test('x_ga_') : x.name)))"
         )
         assert True in matched
 
@@ -302,7 +304,10 @@ def test_klaro_shape(tmp_path, runner, ocd_catalog):
     if NODE:
         path = tmp_path / "klaro.js"
         path.write_text(text, encoding="utf-8")
-        script = f"import fs from 'fs'; import vm from 'vm'; vm.runInThisContext(fs.readFileSync({json.dumps(str(path))}, 'utf8')); console.log(JSON.stringify(globalThis.klaroConfig, {REPLACER}))"
+        script = (
+            f"import fs from 'fs'; import vm from 'vm'; vm.runInThisContext(fs.readFileSync({json.dumps(str(path))}, "
+            f"'utf8')); console.log(JSON.stringify(globalThis.klaroConfig, {REPLACER}))"
+        )
         assert node_json(script) == config
     whole = parse_js(klaro.export(load_catalog(ocd_catalog)), "var klaroConfig = ")
     jsonschema.validate(whole, KLARO_SCHEMA)

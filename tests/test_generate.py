@@ -21,7 +21,7 @@ def snapshot(directory: Path) -> dict[str, tuple[bytes, int, int]]:
 
 @pytest.mark.parametrize("page", ["webchat.md", "index.md"])
 def test_golden_pages(cli, tmp_path, page):
-    code, out, err = cli("generate", CATALOG, "--out", tmp_path / "out")
+    code, _, err = cli("generate", CATALOG, "--out", tmp_path / "out")
     assert code == 0, err
     produced = (tmp_path / "out" / page).read_text(encoding="utf-8")
     golden = GOLDEN / page

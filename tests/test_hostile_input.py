@@ -94,7 +94,8 @@ def run_validate(catalog: Path) -> tuple[subprocess.CompletedProcess, float, int
     """Validate in a child process; returns its result, seconds and peak memory (KiB)."""
     script = (
         "import resource, subprocess, sys, time; t = time.perf_counter();"
-        f"r = subprocess.run([sys.executable, '-m', 'cookie_catalog.cli', 'validate', {str(catalog)!r}], capture_output=True, text=True);"
+        f"r = subprocess.run([sys.executable, '-m', 'cookie_catalog.cli', 'validate', {str(catalog)!r}],"
+        " capture_output=True, text=True);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
         "sys.stdout.write(r.stdout); sys.stderr.write(r.stderr); sys.exit(r.returncode)"
     )

@@ -1,4 +1,4 @@
-"""Outputs are never surprising: what was asked for or nothing, readable as the umask says, the same bytes every time."""
+"""Outputs are never surprising: what was asked for or nothing, readable as the umask says, the same bytes each time."""
 
 from __future__ import annotations
 
@@ -214,13 +214,14 @@ def test_weasyprint_pdf_is_dated_from_the_catalog(cli, tmp_path):
 def test_pin_dates_keeps_every_byte_offset(suffix):
     """The dates are rewritten in place: same length, nothing else touched."""
     info = (
-        b"<</Title (a \\(D:20990101000000Z\\) title)\n/CreationDate (D:20261125140901%s)\n/ModDate (D:20261125140901%s)>>"
-        % (suffix, suffix)
+        b"<</Title (a \\(D:20990101000000Z\\) title)\n"
+        b"/CreationDate (D:20261125140901%s)\n/ModDate (D:20261125140901%s)>>" % (suffix, suffix)
     )
     pdf = (
         b"%PDF-1.4\n1 0 obj\n"
         + info
-        + b"\nendobj\n2 0 obj\n<</CreationDate (D:20261125140901Z)>>\nendobj\ntrailer\n<</Size 3\n/Info 1 0 R>>\n%%EOF\n"
+        + b"\nendobj\n2 0 obj\n<</CreationDate (D:20261125140901Z)>>\nendobj\n"
+        + b"trailer\n<</Size 3\n/Info 1 0 R>>\n%%EOF\n"
     )
     pinned = pdf_module.pin_dates(pdf, dt.datetime(2020, 4, 15, tzinfo=dt.timezone.utc))
     assert len(pinned) == len(pdf)

@@ -112,7 +112,7 @@ def test_formula_cells_are_neutralised(tmp_path):
 
 
 def test_cli_policy_writes_the_files(cli, tmp_path):
-    code, out, err = cli("policy", CATALOG, "--out", tmp_path / "out")
+    code, _, err = cli("policy", CATALOG, "--out", tmp_path / "out")
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         ".cookie-catalog",
@@ -121,7 +121,7 @@ def test_cli_policy_writes_the_files(cli, tmp_path):
         "cookie-policy.json",
         "cookie-policy.md",
     ]
-    code, out, err = cli("policy", CATALOG, "--out", tmp_path / "csv-only", "--format", "csv")
+    code, _, err = cli("policy", CATALOG, "--out", tmp_path / "csv-only", "--format", "csv")
     assert code == 0 and sorted(p.name for p in (tmp_path / "csv-only").iterdir()) == [
         ".cookie-catalog",
         "cookie-policy.csv",

@@ -26,7 +26,10 @@ USAGE = 2
 # A line of standard error: a problem ("file[:line:col]: [field: ]message"), the count of problems,
 # or an "error:" / "warning:" line. Never indented (a traceback's frames are), never empty.
 LINE = re.compile(r"^(?:\d+ problems? in .+|(?:error|warning): .+|[^\s].*?: .+)$")
-PLUGIN = "plugin: X\ncookies:\n  - name: {name}\n    purpose: p\n    duration: session\n    provenance: first-party\n    category: functional\n"
+PLUGIN = (
+    "plugin: X\ncookies:\n  - name: {name}\n    purpose: p\n    duration: session\n"
+    "    provenance: first-party\n    category: functional\n"
+)
 OCD_HEADER = OCD_CSV.read_text(encoding="utf-8").splitlines()[0]
 
 
@@ -53,8 +56,9 @@ def write(path: Path, data: str | bytes) -> Path:
 
 def har(cookie_name_json: str) -> str:
     return (
-        '{"log": {"entries": [{"request": {"url": "https://a.example/", "cookies": [{"name": %s}]}}]}}'
-        % cookie_name_json
+        '{"log": {"entries": [{"request": {"url": "https://a.example/", "cookies": [{"name": '
+        + cookie_name_json
+        + "}]}}]}}"
     )
 
 

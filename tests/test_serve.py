@@ -169,7 +169,7 @@ def test_a_broken_policy_template_under_serve(tmp_path):
         wait_for(base + "downloads/cookie-policy.md", lambda b: "windowPosition" in b)
         for broken, needle in (("{% for x in %}", "end of statement block"), ("{{ catalog.nope }}", "'nope'")):
             template.write_text(f"# {{{{ catalog.title | md }}}}\n{broken}\n")
-            body = wait_for(base + "cookies/console/", lambda b: needle in "".join(problems_shown(b)))
+            body = wait_for(base + "cookies/console/", lambda b, needle=needle: needle in "".join(problems_shown(b)))
             [problem] = problems_shown(body)
             assert problem.startswith("the policy downloads: overrides/policy.md.j2:2: "), problem
             assert "windowPosition" in body  # the page itself is still there

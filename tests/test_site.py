@@ -45,7 +45,8 @@ def test_notes_are_admonitions_titled_important(site):
     assert "Genesys Widgets never stores Personally Identifiable Information (PII) in its cookies." in text
     webchat = (site / "cookies" / "webchat" / "index.html").read_text()
     assert re.search(
-        r'<div class="admonition info">\s*<p class="admonition-title">Important</p>\s*<p>An active WebChat session cookie',
+        r'<div class="admonition info">\s*<p class="admonition-title">Important</p>'
+        r"\s*<p>An active WebChat session cookie",
         webchat,
     )
 
@@ -184,7 +185,7 @@ def test_many_plugins_are_grouped_by_initial_and_pruned(tmp_path):
     assert result.returncode == 0, result.stderr
     console = (project / "site" / "cookies" / "console" / "index.html").read_text()
     labels = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', console)
-    assert [l for l in labels if len(l) == 1] == ["A", "C", "K", "W"]
+    assert [label for label in labels if len(label) == 1] == ["A", "C", "K", "W"]
     links = re.findall(r'href="\.\./([a-z]+)/"', console)
     assert "clicktocall" in links and "knowledgecenter" in links  # its own section, and a pruned one's first page
     assert "webchat" in links and "app" in links

@@ -86,7 +86,7 @@ ALLOWED_TAGS = {
 class Blocks(HTMLParser):
     """Text of every cell, heading and paragraph (``<br>`` read as a line break), and every tag."""
 
-    BLOCKS = {"td", "th", "h1", "h2", "h3", "p", "title"}
+    BLOCKS = frozenset({"td", "th", "h1", "h2", "h3", "p", "title"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

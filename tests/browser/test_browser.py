@@ -88,7 +88,8 @@ def target_row(page) -> dict:
     page.wait_for_load_state("load")
     try:
         page.wait_for_function(
-            f"() => {{ const r = ({TARGET_ROW_JS})(); return r && r.top >= r.headerBottom - 1 && r.bottom <= r.viewport; }}",
+            f"() => {{ const r = ({TARGET_ROW_JS})(); "
+            "return r && r.top >= r.headerBottom - 1 && r.bottom <= r.viewport; }",
             timeout=3_000,
         )
     except Exception as exc:  # playwright's TimeoutError; the assertions below say what is wrong

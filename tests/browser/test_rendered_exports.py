@@ -30,6 +30,7 @@ import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -129,9 +130,11 @@ DOCUMENT_ELEMENTS_JS = """root => {
 }"""
 TEXT_OF_JS = """const textOf = n => n.nodeType === Node.TEXT_NODE ? n.data
   : n.nodeName === 'BR' ? '\\n' : [...n.childNodes].map(textOf).join('');"""
-TEXTS_JS = """selector => {%s return [...document.querySelectorAll(selector)].map(textOf); }""" % TEXT_OF_JS
+TEXTS_JS = "selector => {" + TEXT_OF_JS + " return [...document.querySelectorAll(selector)].map(textOf); }"
 CC_TEXTS_JS = (
-    """() => {%s
+    "() => {"
+    + TEXT_OF_JS
+    + """
   const all = sel => [...document.querySelectorAll(sel)].map(textOf);
   return {
     consent: [textOf(document.getElementById('cm__title')), textOf(document.getElementById('cm__desc'))],
@@ -140,20 +143,21 @@ CC_TEXTS_JS = (
     rows: [...document.querySelectorAll('#cc-main .pm__table-tr')].map(tr => [...tr.children].map(textOf)),
   };
 }"""
-    % TEXT_OF_JS
 )
 KLARO_NOTICE_JS = (
-    """() => { %s
+    "() => { "
+    + TEXT_OF_JS
+    + """
   const notice = document.querySelector('#klaro .cookie-notice');
   return notice && textOf(notice.querySelector('strong') || notice); }"""
-    % TEXT_OF_JS
 )
 KLARO_MODAL_JS = (
-    """() => {%s
+    "() => {"
+    + TEXT_OF_JS
+    + """
   const all = sel => [...document.querySelectorAll('#klaro .cookie-modal ' + sel)].map(textOf);
   return {titles: all('.cm-list-title'), descriptions: all('.cm-list-description')};
 }"""
-    % TEXT_OF_JS
 )
 PASTED_JS = """() => ({text: document.getElementById('pasted').textContent,
   after: document.getElementById('after-pasted') !== null,
@@ -192,7 +196,7 @@ FRAGMENTS_PAGE = """<!DOCTYPE html>
 
 
 class _Files(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript",
         ".js": "text/javascript",

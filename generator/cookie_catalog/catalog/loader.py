@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from cookie_catalog.catalog import slugs
 from cookie_catalog.catalog.model import (
@@ -187,7 +188,8 @@ def _validate(doc: YamlDocument, model: type[M], problems: list[Problem]) -> M |
                 1,
                 1,
                 "",
-                f"holds {_describe(doc.data)}; expected a mapping of keys such as {', '.join(list(model.model_fields)[:3])}",
+                f"holds {_describe(doc.data)}; "
+                f"expected a mapping of keys such as {', '.join(list(model.model_fields)[:3])}",
             )
         )
         return None
@@ -219,7 +221,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else model
 
 
-def _problem(doc: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
+def _problem(doc: YamlDocument, model: type[BaseModel], error: ErrorDetails) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     given = error.get("input")

@@ -225,15 +225,36 @@ class Category:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cookie:
+    """One cookie of the validated catalog: its entry, and the anchor its row has on the site.
+
+    Templates read ``cookie.name``, ``cookie.purpose``, ... for every row, so the entry's
+    fields are copied once into slots here rather than delegated on each access (delegating
+    cost a third of render time). They are declared one by one so that type checkers see
+    them; a field added to ``CookieEntry`` but not here fails on the first cookie built.
+    """
+
     entry: CookieEntry
     anchor: str  # unique in the whole catalog, so embedded tables can share it
+    name: str = field(init=False, repr=False, compare=False)
+    purpose: str = field(init=False, repr=False, compare=False)
+    duration: duration.Duration = field(init=False, repr=False, compare=False)
+    provenance: Provenance = field(init=False, repr=False, compare=False)
+    category: str = field(init=False, repr=False, compare=False)
+    condition: str | None = field(init=False, repr=False, compare=False)
+    storage: Storage = field(init=False, repr=False, compare=False)
+    domain: str | None = field(init=False, repr=False, compare=False)
+    pattern: bool = field(init=False, repr=False, compare=False)
+    duration_note: str | None = field(init=False, repr=False, compare=False)
+    id: str | None = field(init=False, repr=False, compare=False)
+    controller: str | None = field(init=False, repr=False, compare=False)
+    privacy_url: str | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Templates read cookie.name, cookie.purpose, ... for every row: copied
-        # once here rather than delegated on each access (a third of render time).
-        self.__dict__.update(self.entry.__dict__)
+        assign = object.__setattr__  # the dataclass is frozen
+        for key, value in self.entry.__dict__.items():
+            assign(self, key, value)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import os
 import posixpath
 import subprocess
@@ -117,7 +118,7 @@ def releases(catalog_dir: Path) -> list[Release]:
             versions.append(catalog)
     return [
         Release(new.product.version, new.product.updated, diff_catalogs(old, new))
-        for old, new in reversed(list(zip(versions, versions[1:])))
+        for old, new in reversed(list(itertools.pairwise(versions)))
     ]
 
 

@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -33,7 +34,7 @@ for _command in (*core.COMMANDS, *interop.COMMANDS):
     main.add_command(_command)
 
 
-def run() -> None:
+def run() -> NoReturn:
     """The ``cookie-catalog`` command: :func:`main` with its process-wide guarantees.
 
     Kept out of ``main`` so that tests invoking ``main`` in-process still see
@@ -63,7 +64,7 @@ def run() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _internal_error(exc: Exception) -> None:
+def _internal_error(exc: Exception) -> NoReturn:
     if os.environ.get(DEBUG_ENV):
         traceback.print_exc()
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -137,7 +138,7 @@ def schema(out: Path | None) -> None:
     show_default=True,
     help="Markdown for people, JSON for scripts.",
 )
-def diff_command(old: str, new: str, output: str) -> None:
+def diff_command(old: str, new: str, output: str) -> NoReturn:
     """Compare catalog OLD with NEW: cookies and plugins added, removed and changed.
 
     Each is a catalog directory, or git:REV (or git:REV:path) for the catalog

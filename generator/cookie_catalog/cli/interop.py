@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -158,7 +159,7 @@ _exporter("json", json_catalog.export, "The catalog as one JSON document (schema
 @click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @CATALOG_OPT
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> None:
+def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> NoReturn:
     """Compare captures (HAR, cookies.txt, Playwright storage state) with the catalog.
 
     Exit 0 when every name seen is documented, 1 when one is not, 2 when a

@@ -36,7 +36,7 @@ class _Dumper(yaml.CSafeDumper):
 _BREAKS = frozenset(LINE_BREAKS)
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
     # PyYAML writes line breaks raw in plain and single-quoted scalars, and
     # libyaml folds NEL, U+2028 and U+2029 there; double quotes escape them all
     # (VT and FF it would double-quote anyway, as non-printable).

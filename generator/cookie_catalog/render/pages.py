@@ -106,8 +106,9 @@ class Renderer:
     ):
         self.catalog = catalog
         search = [str(templates)] if templates else []
+        self._loader = _ContainedLoader([*search, str(bundled_templates())])
         self.env = jinja2.Environment(
-            loader=_ContainedLoader([*search, str(bundled_templates())]),
+            loader=self._loader,
             # Markdown templates: catalog text goes through the `md` filter;
             # HTML templates (*.html.j2): Jinja's own HTML escaping.
             autoescape=lambda name: bool(name and name.endswith(".html.j2")),
@@ -135,7 +136,7 @@ class Renderer:
     @cached_property
     def fingerprint(self) -> Hashable:
         """What every page depends on besides its own plugin: templates, product file, categories, links."""
-        templates = tuple((name, self.env.loader.get_source(self.env, name)[0]) for name in self.env.list_templates())
+        templates = tuple((name, self._loader.get_source(self.env, name)[0]) for name in self.env.list_templates())
         return templates, self.catalog.product.model_dump_json(), self.catalog.categories, self._links
 
     def _category_link(self, overview_href: str | None) -> Callable[[str], str]:

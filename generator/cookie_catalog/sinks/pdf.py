@@ -28,7 +28,7 @@ _DATE = re.compile(rb"/(?:CreationDate|ModDate)\s*(\(D:\d{4,14}[^()\\]*\))")
 def find_engine() -> Engine:
     """The first available engine; PolicyError naming how to get one otherwise."""
     try:
-        import weasyprint  # type: ignore[import-not-found]  # noqa: F401  (is it installed?)
+        import weasyprint  # noqa: F401  (is it installed?)
     except ImportError:
         pass
     else:
@@ -44,7 +44,7 @@ def find_engine() -> Engine:
 
 
 def _weasyprint_pdf(html: str, created: dt.datetime) -> bytes:
-    import weasyprint  # type: ignore[import-not-found]
+    import weasyprint
 
     document = weasyprint.HTML(string=html).render()
     stamp = created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

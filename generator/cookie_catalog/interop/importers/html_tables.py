@@ -184,7 +184,8 @@ def import_html(
                     0,
                     0,
                     "",
-                    "holds no table with a cookie-name column; expected tables headed e.g. Cookie Name | Purpose | Duration",
+                    "holds no table with a cookie-name column; "
+                    "expected tables headed e.g. Cookie Name | Purpose | Duration",
                 )
             ]
         )
@@ -252,7 +253,8 @@ def _read_table(
                     table.line,
                     0,
                     "",
-                    f"table {number}: provenance {cell['provenance']!r} of {cell['name']!r} is not first- or third-party",
+                    f"table {number}: provenance {cell['provenance']!r} of {cell['name']!r} "
+                    "is not first- or third-party",
                 )
             )
             continue

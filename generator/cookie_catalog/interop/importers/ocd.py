@@ -122,7 +122,8 @@ def from_rows(
                         line,
                         0,
                         "",
-                        f"{entry.name!r} of {platform!r} on {entry.domain or 'no domain'} repeats line {seen[identity]}; expected each (platform, name, domain) once",
+                        f"{entry.name!r} of {platform!r} on {entry.domain or 'no domain'} repeats line "
+                        f"{seen[identity]}; expected each (platform, name, domain) once",
                     )
                 )
             seen.setdefault(identity, line)
@@ -132,7 +133,8 @@ def from_rows(
         raise CatalogError(problems)
     result.product = ProductFile(
         product=PRODUCT,
-        intro=f"The cookies and storage keys of {len(platforms)} platforms, as the Open Cookie Database describes them.",
+        intro=f"The cookies and storage keys of {len(platforms)} platforms, "
+        "as the Open Cookie Database describes them.",
         notes=[Note(kind="note", text=LICENCE_NOTE)],
         categories=custom,
     )
