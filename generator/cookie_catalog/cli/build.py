@@ -10,7 +10,7 @@ import click
 
 from cookie_catalog.cli.common import CATALOG_ARG, TEMPLATES_OPT, fail, load_or_exit, render_or_exit
 from cookie_catalog.render.policy import PolicyError
-from cookie_catalog.sinks.directory import SinkError, check_tree, update_tree, write_tree
+from cookie_catalog.sinks.directory import SinkError, check_tree, ensure_ours, update_tree, write_tree
 from cookie_catalog.sinks.docs_dir import docs_folders
 
 Writer = Callable[[Path, dict[str, bytes]], list[str]]
@@ -65,6 +65,8 @@ def _folders(catalog: Path, pages_dir: str, templates: Path | None) -> dict[str,
 def _build(catalog: Path, docs: Path, pages_dir: str, templates: Path | None, writer: Writer) -> None:
     folders = _folders(catalog, pages_dir, templates)
     try:
+        for folder in folders:  # a folder we may not write stops the build before anything is written
+            ensure_ours(docs / folder)
         for folder, files in folders.items():
             changed = writer(docs / folder, files)
             click.echo(f"{docs / folder}: {len(files)} files, {len(changed)} changed")
@@ -74,7 +76,8 @@ def _build(catalog: Path, docs: Path, pages_dir: str, templates: Path | None, wr
 
 def _check(catalog: Path, docs: Path, pages_dir: str, templates: Path | None) -> None:
     """Exit 1 naming each difference between the docs folder and what build would write."""
-    problems = [p for folder, files in _folders(catalog, pages_dir, templates).items() for p in check_tree(docs / folder, files)]
+    folders = _folders(catalog, pages_dir, templates)
+    problems = [line for folder, files in folders.items() for line in check_tree(docs / folder, files)]
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

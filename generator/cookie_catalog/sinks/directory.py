@@ -282,6 +282,11 @@ def write_file(out: Path, data: bytes) -> None:
         raise SinkError(f"cannot write {out}: {exc.strerror or exc}") from exc
 
 
+def ensure_ours(out: Path, *, owner: str = "cookie-catalog") -> None:
+    """SinkError unless :func:`write_tree` may replace ``out``: checked for every folder before writing any."""
+    _refuse_foreign(Path(out), str(out), owner, force=False)
+
+
 def check_tree(out: Path, files: dict[str, bytes], *, owner: str = "cookie-catalog") -> list[str]:
     """What ``write_tree(out, files)`` would change, writing nothing: one line per file.
 
