@@ -80,7 +80,7 @@ def docs_folders(
 def _folder(value: str) -> str:
     """``--dir``: a relative folder inside DOCS, apart from the other owned folders."""
     path = PurePosixPath(value.strip("/"))
-    if not value.strip("/") or path.is_absolute() or any(p in ("", ".", "..") for p in path.parts) or "\\" in value:
+    if not path.parts or path.is_absolute() or any(p in ("", ".", "..") for p in path.parts) or "\\" in value:
         raise SinkError(f"--dir {value!r}: expected a folder inside the docs folder, such as cookies")
     for other in (DOWNLOADS, THEME, ASSETS):
         if _nested(str(path), other):

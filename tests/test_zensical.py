@@ -1,0 +1,92 @@
+"""The project's own site built by Zensical from ``cookie-catalog build --docs-dir``: a real ``zensical build``.
+
+Zensical runs no MkDocs plugin; ``zensical.yml`` is the project's site for it
+(README, "Zensical"). Zensical needs the docs and the site inside the config's
+folder, so the test builds a copy of the project in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from conftest import CATALOG, REPO, SEED_PLUGINS, seed_rows
+
+from cookie_catalog.catalog.loader import load_catalog
+
+pytest.importorskip("zensical", reason="zensical needs Python 3.11 or later")
+
+PROGRAM = Path(sys.executable).parent / "cookie-catalog"
+ZENSICAL = Path(sys.executable).parent / "zensical"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _text(markup: str) -> str:
+    """What a reader sees of some HTML: no tags, references decoded, white space collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The project copied (hand-written docs, zensical.yml), cookie pages built in, then ``zensical build``."""
+    project = tmp_path_factory.mktemp("zensical") / "project"
+    shutil.copytree(REPO / "docs", project / "docs")
+    shutil.copy(REPO / "zensical.yml", project / "zensical.yml")
+    subprocess.run([str(PROGRAM), "build", str(CATALOG), "--docs-dir", str(project / "docs")], check=True)
+    result = subprocess.run(
+        [str(ZENSICAL), "build", "-f", "zensical.yml"], cwd=project, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, ANSI.sub("", result.stderr)
+    assert ANSI.sub("", result.stderr) == "No issues found\n"  # strict, and not one warning
+    return project
+
+
+def test_every_seed_name_and_purpose_is_on_its_plugin_page(built):
+    for plugin, name, purpose in seed_rows():
+        page = _text((built / "site" / "cookies" / plugin.lower() / "index.html").read_text(encoding="utf-8"))
+        assert name in page, (plugin, name)
+        assert purpose in page, (plugin, purpose)
+
+
+def test_the_downloads_are_served_as_files(built, tmp_path):
+    subprocess.run([str(PROGRAM), "policy", str(CATALOG), "--out", str(tmp_path / "policy")], check=True)
+    downloads = built / "site" / "downloads"
+    for name in ("cookie-policy.md", "cookie-policy.html", "cookie-policy.csv", "cookie-policy.json"):
+        assert (downloads / name).read_bytes() == (tmp_path / "policy" / name).read_bytes(), name
+    assert not (downloads / "cookie-policy").exists()  # the Markdown is a file, not a page
+    assert not list((built / "site").rglob(".cookie-catalog*"))  # neither the theme folder nor a marker is published
+    # The links to it, on the home page and a plugin page, reach that file as a browser and a server read them.
+    for page, prefix in (("index.html", ""), ("cookies/webchat/index.html", "../../")):
+        hrefs = re.findall(r'href="([^"]*)"', (built / "site" / page).read_text(encoding="utf-8"))
+        assert f"{prefix}downloads/cookie-policy.md" in {unquote(html.unescape(h)) for h in hrefs}, page
+
+
+def test_the_navigation_lists_the_five_plugins_in_catalog_order(built):
+    home = (built / "site" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="\./cookies/([a-z]+)/"', home)
+    assert sorted(dict.fromkeys(links)) == sorted(p.lower() for p in SEED_PLUGINS)
+    assert list(dict.fromkeys(links)) == [p.slug for p in load_catalog(CATALOG).plugins]
+
+
+def test_search_finds_each_cookie_by_name_as_its_own_result(built):
+    """Zensical indexes one item per heading with an id: each cookie's name is one, opening its row."""
+    items = json.loads((built / "site" / "search.json").read_text(encoding="utf-8"))["items"]
+    by_title = {_text(item["title"]): item["location"] for item in items}
+    for plugin, name, _ in seed_rows():
+        assert name in by_title, name
+        assert by_title[name].startswith(f"cookies/{plugin.lower()}/#"), (name, by_title[name])
+
+
+def test_the_stylesheet_and_script_are_linked_and_published(built):
+    page = (built / "site" / "cookies" / "webchat" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../assets/cookie-catalog/cookie-catalog.css"' in page
+    assert 'src="../../assets/cookie-catalog/cookie-catalog.js"' in page
+    for name in ("cookie-catalog.css", "cookie-catalog.js"):
+        assert (built / "site" / "assets" / "cookie-catalog" / name).is_file()
