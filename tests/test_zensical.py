@@ -90,3 +90,29 @@ def test_the_stylesheet_and_script_are_linked_and_published(built):
     assert 'src="../../assets/cookie-catalog/cookie-catalog.js"' in page
     for name in ("cookie-catalog.css", "cookie-catalog.js"):
         assert (built / "site" / "assets" / "cookie-catalog" / name).is_file()
+
+
+def test_a_hostile_catalog_builds_and_its_titles_stay_text(tmp_path):
+    """Titles full of markup: ``<title>`` holds text only (the theme folder's main.html escapes
+    what the theme's ``striptags`` decodes), and the pages' links and anchors are all sound."""
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Home\n\n[Cookies](cookies/index.md)\n", encoding="utf-8")
+    config = (REPO / "zensical.yml").read_text(encoding="utf-8")
+    config = re.sub(r"\nnav:\n(?:[ ].*\n)+", "\nnav:\n  - Home: index.md\n  - Cookies: cookies/\n", config)
+    (project / "zensical.yml").write_text(config, encoding="utf-8")
+    hostile = REPO / "tests" / "data" / "hostile-catalog"
+    subprocess.run([str(PROGRAM), "build", str(hostile), "--docs-dir", str(project / "docs")], check=True)
+    result = subprocess.run(
+        [str(ZENSICAL), "build", "-f", "zensical.yml"], cwd=project, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, ANSI.sub("", result.stderr)
+    assert ANSI.sub("", result.stderr) == "No issues found\n"
+    pages = list((project / "site" / "cookies").rglob("index.html"))
+    written = [p for p in (project / "docs" / "cookies").glob("*.md") if not p.name.startswith(".")]
+    assert len(pages) == len(written) >= 1 + len(load_catalog(hostile).plugins)
+    for page in pages:
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        titles = re.findall(r"<title>(.*?)</title>", head, re.S | re.I)
+        assert len(titles) == 1 and "<" not in titles[0], (page, titles)
+        assert len(re.findall(r"<title", head, re.I)) == 1, page

@@ -14,9 +14,11 @@ never touched:
   policy. Zensical renders every ``.md`` in the docs folder as a page and
   never copies it; from a theme ``custom_dir`` it copies it verbatim, to the
   same ``downloads/cookie-policy.md`` as the plugin (a dot folder is not a page);
+  with a ``main.html`` that escapes the page title in ``<title>`` again, as the
+  plugin's ``striptags`` does;
 - ``DOCS/assets/cookie-catalog/``: the CSS and JS the pages need.
 
-Links to the Markdown download are written ``cookie-policy.%6D&#100;``: Zensical
+Links to the Markdown download are written ``<a href="…/cookie-policy.%6D&#100;">``: Zensical
 rewrites every link whose target ends in ``.md`` to a page URL and warns about
 it in strict mode, on the decoded HTML for the first and the %-decoded source
 for the second; this spelling ends in ``.md`` for neither, and for the browser
@@ -26,6 +28,7 @@ and every static server it is ``cookie-policy.md``.
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path, PurePosixPath
 
 from cookie_catalog.catalog.model import Catalog
@@ -72,7 +75,10 @@ def docs_folders(
     return {
         pages_dir: {name: text.encode("utf-8") for name, text in pages.items()},
         DOWNLOADS: downloads,
-        THEME: {f"{DOWNLOADS}/{BASENAME}.md": markdown},
+        THEME: {
+            f"{DOWNLOADS}/{BASENAME}.md": markdown,
+            "main.html": (bundled_assets() / "theme" / "main.html").read_bytes(),
+        },
         ASSETS: assets,
     }
 
@@ -93,8 +99,16 @@ def _nested(a: str, b: str) -> bool:
 
 
 def _markdown_links(page: str, href: str) -> str:
-    """The page's links to the Markdown download, spelled so that Zensical leaves them alone."""
-    return page.replace(f"]({href}/{BASENAME}.md)", f"]({href}/{MARKDOWN_HREF})")
+    """The page's links to the Markdown download, spelled so that Zensical leaves them alone.
+
+    An ``<a>`` element rather than a Markdown link: MkDocs checks the target of a
+    Markdown link and would read ``#100;`` as a fragment.
+    """
+    return re.sub(
+        rf"\[([^\]\n]*)\]\({re.escape(href)}/{re.escape(BASENAME)}\.md\)",
+        lambda m: f'<a href="{href}/{MARKDOWN_HREF}">{m.group(1)}</a>',
+        page,
+    )
 
 
 def _nav(catalog: Catalog, pages: dict[str, str]) -> str:
