@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -116,3 +121,62 @@ def test_a_hostile_catalog_builds_and_its_titles_stay_text(tmp_path):
         titles = re.findall(r"<title>(.*?)</title>", head, re.S | re.I)
         assert len(titles) == 1 and "<" not in titles[0], (page, titles)
         assert len(re.findall(r"<title", head, re.I)) == 1, page
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _until(predicate, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_zensical_serve_shows_a_catalog_edit_made_under_build_watch(tmp_path):
+    """``build --watch`` beside ``zensical serve``: an edit of the catalog reaches the served page."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "docs", project / "docs")
+    shutil.copy(REPO / "zensical.yml", project / "zensical.yml")
+    catalog = tmp_path / "catalog"
+    shutil.copytree(CATALOG, catalog)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/cookies/webchat/"
+    command = [str(PROGRAM), "build", str(catalog), "--docs-dir", str(project / "docs"), "--watch"]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    ]
+    try:
+        assert _until(lambda: (project / "docs" / "assets" / "cookie-catalog" / ".cookie-catalog").is_file())
+        serve = [str(ZENSICAL), "serve", "-f", "zensical.yml", "-a", f"127.0.0.1:{port}"]
+        processes.append(
+            subprocess.Popen(
+                serve, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            )
+        )
+        assert _until(lambda: "open or close state" in _get(url)), "zensical serve never served the page"
+        plugin = catalog / "plugins" / "webchat.yml"
+        plugin.write_text(plugin.read_text(encoding="utf-8").replace("open or close state", "state (edited)", 1))
+        assert _until(lambda: "state (edited)" in _get(url)), "the edit never reached the served page"
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
