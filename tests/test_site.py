@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from conftest import SEED_PLUGINS, seed_rows
@@ -132,9 +134,10 @@ def test_site_offers_the_four_downloads_complete(site):
 
 
 def test_home_page_and_plugin_footers_link_the_downloads(site):
-    home = (site / "index.html").read_text()
+    # As a browser requests it: the home page spells the Markdown one cookie-policy.%6D&#100;, for Zensical.
+    home = {unquote(html.unescape(href)) for href in re.findall(r'href="([^"]*)"', (site / "index.html").read_text())}
     for ext in ("md", "html", "csv", "json"):
-        assert f'href="downloads/cookie-policy.{ext}"' in home
+        assert f"downloads/cookie-policy.{ext}" in home
     for plugin in SEED_PLUGINS:
         page = (site / "cookies" / plugin.lower() / "index.html").read_text()
         for ext in ("md", "html", "csv", "json"):

@@ -130,6 +130,8 @@ class Renderer:
             category_anchor=category_anchor,
             downloads_href=downloads_href,
             download_formats=download_formats,
+            # A sink for engines that index only headings sets this: each cookie's name becomes a heading.
+            name_headings=False,
         )
         self._links = (overview_href, downloads_href, download_formats)
 
