@@ -231,6 +231,16 @@ def test_pin_dates_keeps_every_byte_offset(suffix):
     assert b"/Title (a \\(D:20990101000000Z\\) title)" in pinned
 
 
+def test_pin_node_ids_numbers_structure_ids_by_rank_in_place():
+    """Chromium names structure elements after DOM node ids, shifted under load: ranked, same width, same order."""
+    pdf = b"<</ID (node00000034)>> <</ID (node00000035)>> <</K (node00000034)>> /IDTree [(node00000034) 1 0 R]"
+    shifted = pdf.replace(b"00000035", b"00000036").replace(b"00000034", b"00000035")
+    pinned = pdf_module.pin_node_ids(pdf)
+    assert pinned == pdf_module.pin_node_ids(shifted)
+    assert len(pinned) == len(pdf)
+    assert pinned == pdf.replace(b"00000034", b"00000001").replace(b"00000035", b"00000002")
+
+
 # -- no process outlives the build ---------------------------------------------------------------
 
 
