@@ -1,0 +1,186 @@
+"""Directives expanded inside someone else's Markdown: the Python-Markdown extension and the MkDocs plugin.
+
+Both expand ``<!-- cookie-catalog:... -->`` through :func:`expand_page`; the
+extension (``cookie_catalog.markdown``) also finds and loads the catalog by
+itself, since a Python-Markdown pipeline (plain, MkDocs, Zensical) gives it
+nothing but its options. Nothing here imports an engine: MkDocs and Zensical
+are only looked at when they are the ones running.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import jinja2
+
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.problems import CatalogError, display_path
+from cookie_catalog.render.directives import DirectiveError, expand
+from cookie_catalog.render.pages import Renderer
+
+MAX_CATALOG_FILES = 10_000  # a stamp walks the catalog once a page; a runaway folder must not make that slow
+UNNAMED_PAGE = "<markdown>"
+
+
+def expand_page(markdown: str, page: str, renderer: Renderer, overview_href: str | None) -> str:
+    """``markdown`` with its directives replaced; a bad directive or template is one line naming ``page:line``."""
+    try:
+        return expand(markdown, page, renderer, overview_href)
+    except jinja2.TemplateError as exc:
+        raise DirectiveError(f"{page}: a template cannot be rendered: {template_problem(exc)}") from None
+
+
+def template_problem(exc: jinja2.TemplateError) -> str:
+    """``file:line: message`` for a template error.
+
+    A syntax error knows its line; an error raised while rendering does not,
+    but Jinja rewrites the traceback so that a template's frames carry its
+    file and line: the innermost one is where it happened.
+    """
+    filename, line = getattr(exc, "filename", None) or getattr(exc, "name", None), getattr(exc, "lineno", None)
+    if line is None:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith(".j2"):
+                filename, line = frame.f_code.co_filename, lineno
+    where = display_path(Path(filename)) if filename else "template"
+    return f"{where}:{line}: {getattr(exc, 'message', None) or exc}" if line else f"{where}: {exc}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a Markdown text is being converted: the config's folder and the page's name, as far as known."""
+
+    base: Path
+    page: str
+
+
+def current_source() -> Source:
+    """The folder relative options resolve against, and the page being converted.
+
+    MkDocs converts a page in ``Page.render(config, files)``: its frames hold
+    the config (whose file's folder is the base) and the page. Zensical keeps
+    its config's folder as ``root_dir``. Anywhere else: the working directory,
+    and no page name.
+    """
+    frame: FrameType | None = sys._getframe(1)
+    base: Path | None = None
+    page: str | None = None
+    while frame is not None and (base is None or page is None):
+        local = frame.f_locals
+        config_file = getattr(local.get("config"), "config_file_path", None)
+        if base is None and isinstance(config_file, str) and config_file:
+            base = Path(os.path.abspath(config_file)).parent
+        if page is None:
+            page = _page_name(local.get("page")) or _page_name(local.get("self"))
+        frame = frame.f_back
+    return Source(base or _zensical_root() or Path.cwd(), page or UNNAMED_PAGE)
+
+
+def _page_name(candidate: Any) -> str | None:
+    """A MkDocs page's source, as messages show paths; None for anything else."""
+    file = getattr(candidate, "file", None)
+    src_uri = getattr(file, "src_uri", None)
+    if not isinstance(src_uri, str):
+        return None
+    abs_src_path = getattr(file, "abs_src_path", None)
+    return display_path(Path(abs_src_path)) if isinstance(abs_src_path, str) else src_uri
+
+
+def _zensical_root() -> Path | None:
+    """Zensical's config folder, when Zensical is the engine running (it does not chdir to it)."""
+    if "zensical" not in sys.modules:
+        return None
+    try:
+        from zensical.config import get_config  # type: ignore[import-not-found]
+
+        root = get_config()["root_dir"]
+    except Exception:  # not configured (yet): fall back to the working directory
+        return None
+    return Path(root) if isinstance(root, str) and root else None
+
+
+def resolve(base: Path, value: str) -> Path:
+    """An option's path, relative to ``base`` unless absolute."""
+    return Path(os.path.abspath(base / value))
+
+
+class CachedRenderers:
+    """One renderer per catalog and templates folder, reloaded when a catalog file changes.
+
+    Engines make a new extension for every page (and ``serve`` runs for hours),
+    so loading is kept across pages, keyed by the catalog files' sizes and times.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[tuple[Path, Path | None], tuple[tuple[Any, ...], Renderer]] = {}
+
+    def get(self, catalog: Path, templates: Path | None, where: str) -> Renderer:
+        stamp = _stamp(catalog)
+        kept = self._loaded.get((catalog, templates))
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        try:
+            loaded = load_catalog(catalog)
+        except CatalogError as exc:
+            first = exc.problems[0] if exc.problems else "unreadable"
+            raise DirectiveError(
+                f"{where}: the catalog has {len(exc.problems)} problem(s); the first: {first}"
+            ) from None
+        renderer = Renderer(loaded, templates)
+        self._loaded[(catalog, templates)] = (stamp, renderer)
+        return renderer
+
+
+def _stamp(root: Path) -> tuple[Any, ...]:
+    """Every catalog file's path, size and modification time: changes when the catalog does."""
+    stamp: list[tuple[str, int, int]] = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            try:
+                info = os.stat(os.path.join(folder, name))
+            except OSError:
+                continue
+            stamp.append((os.path.join(folder, name), info.st_size, info.st_mtime_ns))
+            if len(stamp) > MAX_CATALOG_FILES:
+                return tuple(stamp)
+    return tuple(stamp)
+
+
+renderers = CachedRenderers()
+
+
+@cache
+def engine_error() -> type[DirectiveError]:
+    """The exception a directive problem is raised as: one MkDocs prints as one line, when MkDocs runs.
+
+    MkDocs prints a ``BuildError`` as its message and no traceback; loaded
+    only when MkDocs is already, so plain Python-Markdown never needs it.
+    """
+    exceptions = sys.modules.get("mkdocs.exceptions")
+    build_error = getattr(exceptions, "BuildError", None)
+    if build_error is None:
+        return DirectiveError
+    return type("DirectiveBuildError", (DirectiveError, build_error), {})
+
+
+def expand_in_engine(markdown: str, catalog: str, templates: str | None) -> str:
+    """The extension's work: find the catalog from the running engine, expand, and fail as that engine likes."""
+    if "cookie-catalog:" not in markdown:
+        return markdown
+    source = current_source()
+    try:
+        renderer = renderers.get(
+            resolve(source.base, catalog), resolve(source.base, templates) if templates else None, source.page
+        )
+        return expand_page(markdown, source.page, renderer, None)
+    except DirectiveError as exc:
+        message = str(exc) if str(exc).startswith(source.page) else f"{source.page}: {exc}"
+        raise engine_error()(message) from None
