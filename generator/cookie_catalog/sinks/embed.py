@@ -66,8 +66,9 @@ def current_source() -> Source:
 
     MkDocs converts a page in ``Page.render(config, files)``: its frames hold
     the config (whose file's folder is the base) and the page. Zensical keeps
-    its config's folder as ``root_dir``. Anywhere else: the working directory,
-    and no page name.
+    its config's folder as ``root_dir`` and converts in
+    ``zensical.markdown.render.render``, whose ``page`` knows its ``path``
+    inside the docs. Anywhere else: the working directory, and no page name.
     """
     frame: FrameType | None = sys._getframe(1)
     base: Path | None = None
@@ -84,7 +85,10 @@ def current_source() -> Source:
 
 
 def _page_name(candidate: Any) -> str | None:
-    """A MkDocs page's source, as messages show paths; None for anything else."""
+    """A MkDocs or Zensical page's source, as messages show paths; None for anything else."""
+    if type(candidate).__module__.startswith("zensical."):
+        path = getattr(candidate, "path", None)
+        return path if isinstance(path, str) and path else None
     file = getattr(candidate, "file", None)
     src_uri = getattr(file, "src_uri", None)
     if not isinstance(src_uri, str):
