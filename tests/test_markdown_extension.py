@@ -163,3 +163,20 @@ def test_mkdocs_build_from_the_docs_snippet(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(anchors((project / "site" / "privacy" / "index.html").read_text())) == 21
     assert os.path.isdir(project / "site")
+
+
+def test_zensical_site_resolves_the_catalog_from_its_config_and_names_the_page(tmp_path):
+    """Zensical runs the extension too (it ignores the plugin); runs where zensical is installed."""
+    pytest.importorskip("zensical")
+    zensical = [sys.executable, "-m", "zensical"]
+    project = customer_site(tmp_path / "project")
+    (tmp_path / "elsewhere").mkdir()
+    config = str(project / "mkdocs.yml")
+    run = dict(cwd=tmp_path / "elsewhere", capture_output=True, text=True, timeout=300)
+    result = subprocess.run([*zensical, "build", "--clean", "-f", config], **run)
+    assert result.returncode == 0, result.stderr
+    assert len(anchors((project / "site" / "privacy" / "index.html").read_text())) == 21
+    (project / "docs" / "privacy.md").write_text('# P\n\n<!-- cookie-catalog:table plugin="Nope" -->\n')
+    result = subprocess.run([*zensical, "build", "--clean", "-f", config], **run)
+    assert result.returncode == 1
+    assert re.search(r'\S*docs/privacy\.md:3: no plugin "Nope" in the catalog', result.stderr)

@@ -88,7 +88,7 @@ def _page_name(candidate: Any) -> str | None:
     """A MkDocs or Zensical page's source, as messages show paths; None for anything else."""
     if type(candidate).__module__.startswith("zensical."):
         path = getattr(candidate, "path", None)
-        return path if isinstance(path, str) and path else None
+        return _zensical_page(path) if isinstance(path, str) and path else None
     file = getattr(candidate, "file", None)
     src_uri = getattr(file, "src_uri", None)
     if not isinstance(src_uri, str):
@@ -97,17 +97,32 @@ def _page_name(candidate: Any) -> str | None:
     return display_path(Path(abs_src_path)) if isinstance(abs_src_path, str) else src_uri
 
 
-def _zensical_root() -> Path | None:
-    """Zensical's config folder, when Zensical is the engine running (it does not chdir to it)."""
+def _zensical_config() -> dict[str, Any] | None:
+    """Zensical's config, when Zensical is the engine running; None elsewhere or before it has one."""
     if "zensical" not in sys.modules:
         return None
     try:
         from zensical.config import get_config  # type: ignore[import-not-found]
 
-        root = get_config()["root_dir"]
-    except Exception:  # not configured (yet): fall back to the working directory
+        config = get_config()
+    except Exception:  # not configured (yet)
         return None
+    return config if isinstance(config, dict) else None
+
+
+def _zensical_root() -> Path | None:
+    """Zensical's config folder (it does not chdir to it)."""
+    root = (_zensical_config() or {}).get("root_dir")
     return Path(root) if isinstance(root, str) and root else None
+
+
+def _zensical_page(path: str) -> str:
+    """A Zensical page's path inside the docs, as messages show paths (from the working directory)."""
+    config = _zensical_config() or {}
+    root, docs = config.get("root_dir"), config.get("docs_dir")
+    if isinstance(root, str) and isinstance(docs, str):
+        return display_path(Path(root) / docs / path)
+    return path
 
 
 def resolve(base: Path, value: str) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from cookie_catalog.catalog.loader import load_catalog
@@ -30,6 +31,7 @@ from cookie_catalog.sinks.embed import template_problem
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken
 from cookie_catalog.sinks.pdf import find_engine
 
+log = get_plugin_logger(__name__)
 # The pages of the previous build, kept in the serving process for the next rebuild.
 _page_cache = PageCache()
 
@@ -115,6 +117,7 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
 
 def _add_pages(config: MkDocsConfig, options: Options, out: Generated) -> None:
     pages = _page_cache.pages(out.renderer)
+    log.debug(f"rendered {_page_cache.rendered} of {len(pages)} pages")
     if options.history:
         pages.update(changes_pages(options.catalog, out.renderer))
     for name, text in pages.items():
