@@ -167,3 +167,11 @@ def test_dir_leading_out_of_the_docs_is_refused(site, caplog):
     with pytest.raises(Abort):
         site("dir: ../x")
     assert "cookie-catalog: dir: '../x' leads out of the docs folder; expected a folder inside it" in caplog.text
+
+
+def test_paths_resolve_against_mkdocs_yml_and_a_missing_templates_folder_is_a_config_error(site, tmp_path, caplog):
+    """``catalog: ../cat`` exists only next to mkdocs.yml's folder; ``templates`` must exist where it is said to."""
+    with pytest.raises(Abort):
+        site("templates: overrides")
+    missing = tmp_path / "project" / "overrides"
+    assert f"The path '{missing}' isn't an existing directory." in caplog.text
