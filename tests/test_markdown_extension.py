@@ -12,15 +12,19 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
 from conftest import CATALOG, COOKIE, REPO, no_traceback, write_catalog
+from hypothesis import HealthCheck, given, settings
+from inert import seen
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from sitebuild import build as build_subprocess
+from strategies import catalogs, write
 
 from cookie_catalog.render.directives import DirectiveError
 
@@ -42,6 +46,61 @@ def test_plain_markdown_expands_a_table_from_an_absolute_catalog():
     assert len(ids) == 21 and all(i.startswith("webchat--") for i in ids)
     assert "<table>" in html and html.startswith("<p>Intro</p>") and html.endswith("<p>After.</p>")
     assert "cookie-catalog:" not in html
+
+
+class Cells(HTMLParser):
+    """The text of every table cell (``<br>`` as a line break), and every tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.cell: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "td":
+            self.cell = ""
+        elif tag == "br":
+            self.handle_data("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self.cell is not None:
+            self.cells.append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+# Extensions a customer may run beside ours, several of which turn plain text into markup.
+CUSTOMER_EXTENSIONS = [*EXTENSIONS, "attr_list", "md_in_html", "smarty", "pymdownx.magiclink", "pymdownx.betterem"]
+TABLE_TAGS = {"table", "thead", "tbody", "tr", "th", "td", "span", "code", "br", "small", "wbr", "p"}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(data=catalogs())
+def test_any_cookie_text_comes_out_of_the_extension_verbatim_and_inert(tmp_path_factory, data):
+    """Random hostile catalogs, each plugin's table placed by the extension, rendered by Python-Markdown."""
+    catalog = write(data, tmp_path_factory.mktemp("cat") / "cat")
+    page = "".join(f'<!-- cookie-catalog:table plugin="p{i}" -->\n\n' for i in range(len(data["plugins"])))
+    html = markdown.markdown(
+        page, extensions=CUSTOMER_EXTENSIONS, extension_configs={"cookie_catalog.markdown": {"catalog": str(catalog)}}
+    )
+    parsed = Cells()
+    parsed.feed(html)
+    parsed.close()
+    for tag, attrs in parsed.tags:
+        assert tag in TABLE_TAGS, f"injected <{tag}>"
+        assert not [k for k in attrs if k.lower().startswith("on")], f"handler on <{tag}>"
+    for plugin in data["plugins"]:
+        for cookie in plugin["cookies"]:
+            name = seen(cookie["name"]) + ("\n" + seen(cookie["domain"]) if cookie["domain"] else "")
+            assert name in parsed.cells
+            assert seen(cookie["purpose"]) in parsed.cells
 
 
 def test_plain_markdown_resolves_a_relative_catalog_from_the_working_directory(monkeypatch):
