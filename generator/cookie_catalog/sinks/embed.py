@@ -22,7 +22,7 @@ import jinja2
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.problems import CatalogError, display_path
-from cookie_catalog.render.directives import DirectiveError, expand
+from cookie_catalog.render.directives import DirectiveError, expand, find_directives
 from cookie_catalog.render.pages import Renderer
 
 MAX_CATALOG_FILES = 10_000  # a stamp walks the catalog once a page; a runaway folder must not make that slow
@@ -35,6 +35,14 @@ def expand_page(markdown: str, page: str, renderer: Renderer, overview_href: str
         return expand(markdown, page, renderer, overview_href)
     except jinja2.TemplateError as exc:
         raise DirectiveError(f"{page}: a template cannot be rendered: {template_problem(exc)}") from None
+
+
+def has_directives(markdown: str) -> bool:
+    """Whether a page holds directives, well-formed or not: under serve, where a catalog's problems show."""
+    try:
+        return bool(find_directives(markdown, ""))
+    except DirectiveError:
+        return True
 
 
 def template_problem(exc: jinja2.TemplateError) -> str:

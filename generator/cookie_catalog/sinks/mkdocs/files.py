@@ -71,6 +71,22 @@ class Generated:
     downloads: dict[str, File] = field(default_factory=dict)
     make_downloads: Callable[[], dict[str, bytes]] | None = None
 
+    def plugin_pages(self, placement: Placement) -> dict[str, str]:
+        """Plugin slug -> src_uri of its page, for the plugins that have one."""
+        ours = {f.src_uri for f in self.pages}
+        found = {p.slug: placement.page(f"{p.slug}.md") for p in self.catalog.plugins}
+        return {slug: src_uri for slug, src_uri in found.items() if src_uri in ours}
+
+    def page_urls(self, placement: Placement) -> dict[str, str]:
+        """Plugin slug -> URL of its page: where each cookie's search result leads."""
+        urls = {f.src_uri: f.url for f in self.pages}
+        return {slug: urls[src_uri] for slug, src_uri in self.plugin_pages(placement).items()}
+
+    def plugin_titles(self, placement: Placement) -> dict[str, str]:
+        """src_uri of a plugin's page -> the plugin's title: what the nav files it under."""
+        titles = {p.slug: p.title for p in self.catalog.plugins}
+        return {src_uri: titles[slug] for slug, src_uri in self.plugin_pages(placement).items()}
+
     def fill_downloads(self) -> None:
         """Render the downloads into their files; jinja2.TemplateError or PolicyError when they cannot be."""
         if self.make_downloads is None:

@@ -26,11 +26,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from cookie_catalog.catalog.problems import display_path
-from cookie_catalog.render.directives import DirectiveError, find_directives
+from cookie_catalog.render.directives import DirectiveError
 from cookie_catalog.render.placement import Placement
 from cookie_catalog.render.policy import PolicyError
 from cookie_catalog.render.search_index import cookie_entries, update_index_file
-from cookie_catalog.sinks.embed import expand_page, template_problem
+from cookie_catalog.sinks.embed import expand_page, has_directives, template_problem
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section
@@ -179,8 +179,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         # With the catalog broken, the overview's stand-in alone is listed (the others share its title).
         ours = [files.get_file_from_path(uri) for uri in self.ours[: 1 if self.broken else None]]
         pages = [file.page for file in ours if file is not None and isinstance(file.page, Page)]
-        catalog = self.built.catalog if self.built else None
-        titles = {self.placement.page(f"{p.slug}.md"): p.title for p in catalog.plugins} if catalog else {}
+        titles = self.built.plugin_titles(self.placement) if self.built else {}
         return place_section(nav, self.config.nav_title, grouped(pages, titles, self.config.nav_group_over), pages)
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -193,7 +192,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         if src_uri in self.ours:
             return markdown
         if self.built is None:
-            if self.broken is not None and _has_directives(markdown):
+            if self.broken is not None and has_directives(markdown):
                 self.problem_pages[src_uri] = problems_html(self.broken)
             return markdown
         overview = self.placement.href(self.placement.overview, src_uri) if self.config.pages else None
@@ -229,21 +228,11 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Make each cookie a search result of its own that opens its row."""
         if self.built is not None:
-            urls = {f.src_uri: f.url for f in self.built.pages}
-            pages = {p.slug: self.placement.page(f"{p.slug}.md") for p in self.built.catalog.plugins}
-            page_urls = {slug: urls[src_uri] for slug, src_uri in pages.items() if src_uri in urls}
-            update_index_file(Path(config.site_dir), cookie_entries(self.built.catalog, page_urls))
+            entries = cookie_entries(self.built.catalog, self.built.page_urls(self.placement))
+            update_index_file(Path(config.site_dir), entries)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.catalog)
         if self.config.templates:
             server.watch(self.config.templates)
         return server
-
-
-def _has_directives(markdown: str) -> bool:
-    """Whether a page holds directives, well-formed or not."""
-    try:
-        return bool(find_directives(markdown, ""))
-    except DirectiveError:
-        return True
