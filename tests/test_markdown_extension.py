@@ -239,3 +239,12 @@ def test_zensical_site_resolves_the_catalog_from_its_config_and_names_the_page(t
     result = subprocess.run([*zensical, "build", "--clean", "-f", config], **run)
     assert result.returncode == 1
     assert re.search(r'\S*docs/privacy\.md:3: no plugin "Nope" in the catalog', result.stderr)
+
+
+def test_a_line_number_counts_the_front_matter_the_engine_cut_off(tmp_path, caplog):
+    """MkDocs converts a page without its front matter; the message still names the file's own line."""
+    page = '---\ntitle: Privacy\n---\n\n# P\n\n<!-- cookie-catalog:table plugin="Nope" -->\n'
+    project = customer_site(tmp_path / "project", page)
+    with pytest.raises(Abort):
+        build(load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site")))
+    assert re.search(r'docs/privacy\.md:7: no plugin "Nope"', caplog.text), caplog.text

@@ -175,3 +175,12 @@ def test_paths_resolve_against_mkdocs_yml_and_a_missing_templates_folder_is_a_co
         site("templates: overrides")
     missing = tmp_path / "project" / "overrides"
     assert f"The path '{missing}' isn't an existing directory." in caplog.text
+
+
+def test_a_bad_directive_names_the_files_line_past_the_front_matter(site, caplog):
+    page = (
+        '---\ntitle: Privacy\nsearch:\n  exclude: true\n...\n\n\n# P\n\n<!-- cookie-catalog:table plugin="Nope" -->\n'
+    )
+    with pytest.raises(Abort):
+        site("pages: false", pages={"privacy.md": page})
+    assert re.search(r'docs/privacy\.md:10: no plugin "Nope" in the catalog', caplog.text), caplog.text

@@ -10,6 +10,7 @@ are only looked at when they are the ones running.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from dataclasses import dataclass
@@ -29,10 +30,13 @@ MAX_CATALOG_FILES = 10_000  # a stamp walks the catalog once a page; a runaway f
 UNNAMED_PAGE = "<markdown>"
 
 
-def expand_page(markdown: str, page: str, renderer: Renderer, overview_href: str | None) -> str:
-    """``markdown`` with its directives replaced; a bad directive or template is one line naming ``page:line``."""
+def expand_page(markdown: str, page: str, renderer: Renderer, overview_href: str | None, line: int = 1) -> str:
+    """``markdown`` with its directives replaced; a bad directive or template is one line naming ``page:line``.
+
+    ``line`` is the page file's line the text starts on (see :func:`first_line`).
+    """
     try:
-        return expand(markdown, page, renderer, overview_href)
+        return expand("\n" * (line - 1) + markdown, page, renderer, overview_href)[line - 1 :]
     except jinja2.TemplateError as exc:
         raise DirectiveError(f"{page}: a template cannot be rendered: {template_problem(exc)}") from None
 
@@ -63,10 +67,11 @@ def template_problem(exc: jinja2.TemplateError) -> str:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a Markdown text is being converted: the config's folder and the page's name, as far as known."""
+    """Where a Markdown text is being converted: the config's folder and the page, as far as known."""
 
     base: Path
-    page: str
+    page: str  # as messages show it
+    file: Path | None = None  # the page's file, when the engine says which
 
 
 def current_source() -> Source:
@@ -80,20 +85,21 @@ def current_source() -> Source:
     """
     frame: FrameType | None = sys._getframe(1)
     base: Path | None = None
-    page: str | None = None
+    page: tuple[str, Path | None] | None = None
     while frame is not None and (base is None or page is None):
         local = frame.f_locals
         config_file = getattr(local.get("config"), "config_file_path", None)
         if base is None and isinstance(config_file, str) and config_file:
             base = Path(os.path.abspath(config_file)).parent
         if page is None:
-            page = _page_name(local.get("page")) or _page_name(local.get("self"))
+            page = _page(local.get("page")) or _page(local.get("self"))
         frame = frame.f_back
-    return Source(base or _zensical_root() or Path.cwd(), page or UNNAMED_PAGE)
+    name, file = page or (UNNAMED_PAGE, None)
+    return Source(base or _zensical_root() or Path.cwd(), name, file)
 
 
-def _page_name(candidate: Any) -> str | None:
-    """A MkDocs or Zensical page's source, as messages show paths; None for anything else."""
+def _page(candidate: Any) -> tuple[str, Path | None] | None:
+    """A MkDocs or Zensical page's name, as messages show paths, and its file; None for anything else."""
     if type(candidate).__module__.startswith("zensical."):
         path = getattr(candidate, "path", None)
         return _zensical_page(path) if isinstance(path, str) and path else None
@@ -102,7 +108,35 @@ def _page_name(candidate: Any) -> str | None:
     if not isinstance(src_uri, str):
         return None
     abs_src_path = getattr(file, "abs_src_path", None)
-    return display_path(Path(abs_src_path)) if isinstance(abs_src_path, str) else src_uri
+    if not isinstance(abs_src_path, str):
+        return src_uri, None
+    return display_path(Path(abs_src_path)), Path(abs_src_path)
+
+
+_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:-{3}|\.{3})[ \t]*\n", re.S)
+
+
+def first_line(file: Path | None, markdown: str) -> int:
+    """The line of ``file`` that ``markdown`` starts on: past the front matter MkDocs and Zensical cut off.
+
+    Both engines convert a page without its YAML front matter (and the blank
+    lines after it), so the converter's line 1 is further down the file.
+    Counted only when the text after the front matter is what was handed over.
+    """
+    if file is None:
+        return 1
+    try:
+        raw = file.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except (OSError, UnicodeError):
+        return 1
+    matter = _FRONT_MATTER.match(raw)
+    if matter is None:
+        return 1
+    rest = raw[matter.end() :]
+    body = rest.lstrip("\n")
+    if body.split("\n", 1)[0].strip() != markdown.lstrip("\n").split("\n", 1)[0].strip():
+        return 1
+    return matter.group().count("\n") + len(rest) - len(body) + 1
 
 
 def _zensical_config() -> dict[str, Any] | None:
@@ -124,13 +158,14 @@ def _zensical_root() -> Path | None:
     return Path(root) if isinstance(root, str) and root else None
 
 
-def _zensical_page(path: str) -> str:
-    """A Zensical page's path inside the docs, as messages show paths (from the working directory)."""
+def _zensical_page(path: str) -> tuple[str, Path | None]:
+    """A Zensical page's name, as messages show paths (from the working directory), and its file."""
     config = _zensical_config() or {}
     root, docs = config.get("root_dir"), config.get("docs_dir")
     if isinstance(root, str) and isinstance(docs, str):
-        return display_path(Path(root) / docs / path)
-    return path
+        file = Path(root) / docs / path
+        return display_path(file), file
+    return path, None
 
 
 def resolve(base: Path, value: str) -> Path:
@@ -207,7 +242,7 @@ def expand_in_engine(markdown: str, catalog: str, templates: str | None) -> str:
         renderer = renderers.get(
             resolve(source.base, catalog), resolve(source.base, templates) if templates else None, source.page
         )
-        return expand_page(markdown, source.page, renderer, None)
+        return expand_page(markdown, source.page, renderer, None, first_line(source.file, markdown))
     except DirectiveError as exc:
         message = str(exc) if str(exc).startswith(source.page) else f"{source.page}: {exc}"
         raise engine_error()(message) from None

@@ -30,7 +30,7 @@ from cookie_catalog.render.directives import DirectiveError
 from cookie_catalog.render.placement import Placement
 from cookie_catalog.render.policy import PolicyError
 from cookie_catalog.render.search_index import cookie_entries, update_index_file
-from cookie_catalog.sinks.embed import expand_page, has_directives, template_problem
+from cookie_catalog.sinks.embed import expand_page, first_line, has_directives, template_problem
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section
@@ -196,9 +196,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
                 self.problem_pages[src_uri] = problems_html(self.broken)
             return markdown
         overview = self.placement.href(self.placement.overview, src_uri) if self.config.pages else None
-        shown = display_path(Path(page.file.abs_src_path)) if page.file.abs_src_path else src_uri
+        file = Path(page.file.abs_src_path) if page.file.abs_src_path else None
+        shown = display_path(file) if file else src_uri
         try:
-            return expand_page(markdown, shown, self.built.renderer, overview)
+            return expand_page(markdown, shown, self.built.renderer, overview, first_line(file, markdown))
         except DirectiveError as exc:
             broken = Broken(str(exc), [])
         if not self.serving:
