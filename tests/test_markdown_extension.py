@@ -235,10 +235,11 @@ def test_zensical_site_resolves_the_catalog_from_its_config_and_names_the_page(t
     result = subprocess.run([*zensical, "build", "--clean", "-f", config], **run)
     assert result.returncode == 0, result.stderr
     assert len(anchors((project / "site" / "privacy" / "index.html").read_text())) == 21
-    (project / "docs" / "privacy.md").write_text('# P\n\n<!-- cookie-catalog:table plugin="Nope" -->\n')
+    bad = '---\ntitle: P\n---\n\n# P\n\n<!-- cookie-catalog:table plugin="Nope" -->\n'
+    (project / "docs" / "privacy.md").write_text(bad)
     result = subprocess.run([*zensical, "build", "--clean", "-f", config], **run)
     assert result.returncode == 1
-    assert re.search(r'\S*docs/privacy\.md:3: no plugin "Nope" in the catalog', result.stderr)
+    assert re.search(r'\S*docs/privacy\.md:7: no plugin "Nope" in the catalog', result.stderr)
 
 
 def test_a_line_number_counts_the_front_matter_the_engine_cut_off(tmp_path, caplog):
