@@ -249,3 +249,29 @@ def test_a_line_number_counts_the_front_matter_the_engine_cut_off(tmp_path, capl
     with pytest.raises(Abort):
         build(load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site")))
     assert re.search(r'docs/privacy\.md:7: no plugin "Nope"', caplog.text), caplog.text
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            {"catalgo": "catalog"},
+            "cookie_catalog.markdown: unknown option 'catalgo'; expected one of: catalog, templates",
+        ),
+        ({"catalog": ["a"] * 1000}, "cookie_catalog.markdown: catalog: expected a directory path, got ['a', "),
+    ],
+)
+def test_a_bad_option_is_one_line_naming_the_valid_ones(options, expected):
+    with pytest.raises(ValueError) as caught:
+        convert(PAGE, **options)
+    assert str(caught.value).startswith(expected) and len(str(caught.value)) < 200
+
+
+def test_mkdocs_config_with_a_bad_option_is_a_configuration_error(tmp_path):
+    project = customer_site(tmp_path / "project")
+    (project / "mkdocs.yml").write_text(
+        "site_name: C\nmarkdown_extensions:\n  - cookie_catalog.markdown:\n      catalgo: policy-catalog\n"
+    )
+    result = build_subprocess(project, project / "site")
+    # MkDocs shows where a failing extension was loaded from; the line that says what is wrong is ours.
+    assert result.returncode == 1 and "unknown option 'catalgo'; expected one of: catalog, templates" in result.stderr

@@ -20,6 +20,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
+from cookie_catalog.catalog.problems import quoted
 from cookie_catalog.sinks.embed import expand_in_engine
 
 # After normalize_whitespace (30), before meta (27) and fenced code (25): line numbers are the page's own.
@@ -35,6 +36,16 @@ class CookieCatalogExtension(Extension):
             "templates": ["", "A directory of templates overriding the bundled ones (empty: the bundled ones)"],
         }
         super().__init__(**kwargs)
+
+    def setConfig(self, key: str, value: Any) -> None:
+        """An unknown option is one line naming the valid ones (Python-Markdown raises a bare KeyError)."""
+        if key not in self.config:
+            raise ValueError(
+                f"cookie_catalog.markdown: unknown option {quoted(key)}; expected one of: {', '.join(self.config)}"
+            )
+        if not isinstance(value, str):
+            raise ValueError(f"cookie_catalog.markdown: {key}: expected a directory path, got {quoted(value)}")
+        super().setConfig(key, value)
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(_Directives(md, self), "cookie_catalog", PRIORITY)
