@@ -144,7 +144,7 @@ def _zensical_config() -> dict[str, Any] | None:
     if "zensical" not in sys.modules:
         return None
     try:
-        from zensical.config import get_config  # type: ignore[import-not-found]
+        from zensical.config import get_config
 
         config = get_config()
     except Exception:  # not configured (yet)
