@@ -10,9 +10,11 @@ from pathlib import Path
 import click
 import pytest
 import tomllib
-from conftest import CATALOG, REPO, plugin_yaml, seed_rows, write_catalog
 
 from cookie_catalog.cli import main
+
+from support.catalogs import plugin_yaml, seed_rows, write_catalog
+from support.paths import CATALOG, REPO
 
 SCHEMAS = REPO / "generator" / "cookie_catalog" / "catalog" / "schemas"
 PROGRAM = Path(sys.executable).parent / "cookie-catalog"

@@ -7,16 +7,17 @@ import re
 from urllib.parse import quote, unquote
 
 import markdown
-from conftest import CATALOG
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import METACHARACTERS
-from test_text_properties import EXTENSIONS, parse
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import Category, Cookie
 from cookie_catalog.render.escape import html_attr, md_text, url_part
 from cookie_catalog.render.pages import Renderer
+
+from support.paths import CATALOG
+from support.rendered import EXTENSIONS, parse
+from support.strategies import METACHARACTERS
 
 ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)

@@ -8,10 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import no_traceback, plugin_yaml, write_catalog
-from sitebuild import article, build, project_copy
 
 from cookie_catalog.changes.history import releases
+
+from support.catalogs import plugin_yaml, write_catalog
+from support.cli import no_traceback
+from support.sitebuild import article, build, project_copy
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",

@@ -7,10 +7,11 @@ import re
 
 import jsonschema
 import pytest
-from conftest import CATALOG, REPO
 
 from cookie_catalog.catalog.schema import schemas, serialise
 from cookie_catalog.catalog.yamlsource import load_yaml
+
+from support.paths import CATALOG, REPO
 
 SCHEMAS = REPO / "generator" / "cookie_catalog" / "catalog" / "schemas"
 

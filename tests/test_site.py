@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED_PLUGINS, seed_rows
 from markdown_it import MarkdownIt
-from sitebuild import article, build, cells, project_copy
 
 from cookie_catalog.cli.ci import in_ci
+
+from support.catalogs import SEED_PLUGINS, seed_rows
+from support.sitebuild import article, build, cells, project_copy
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +112,7 @@ def test_auto_nav_without_explicit_nav(tmp_path):
 
 
 def test_site_offers_the_four_downloads_complete(site):
-    from readback import read_csv, read_html
+    from support.readback import read_csv, read_html
 
     downloads = site / "downloads"
     assert sorted(p.name for p in downloads.iterdir()) == [

@@ -35,17 +35,18 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
-from strategies import category_texts, markup_catalogs, write
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.interop.exporters import cookieconsent, klaro
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.sinks.downloads import policy_files
 
-from .conftest import DESKTOP, HERE, unavailable
+from support.browsing import DESKTOP, unavailable
+from support.inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
+from support.paths import BROWSER
+from support.strategies import category_texts, markup_catalogs, write
 
-NODE_MODULES = HERE / "node_modules"
+NODE_MODULES = BROWSER / "node_modules"
 LIBRARIES = {
     "cookieconsent.esm.js": NODE_MODULES / "vanilla-cookieconsent" / "dist" / "cookieconsent.esm.js",
     "cookieconsent.css": NODE_MODULES / "vanilla-cookieconsent" / "dist" / "cookieconsent.css",
@@ -210,7 +211,7 @@ class _Files(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def served():
     """A directory served on localhost, with the libraries under lib/: (directory, base URL)."""
-    missing = [str(path.relative_to(HERE)) for path in LIBRARIES.values() if not path.is_file()]
+    missing = [str(path.relative_to(BROWSER)) for path in LIBRARIES.values() if not path.is_file()]
     if missing:
         unavailable(f"{', '.join(missing)} not installed: run `npm ci` in tests/browser")
     with tempfile.TemporaryDirectory() as tmp:
