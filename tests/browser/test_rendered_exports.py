@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cookie_catalog.catalog.loader import load_catalog
@@ -505,6 +505,8 @@ CONSENT_STORED_JS = "() => document.cookie.split('; ').some(c => /^(cc_cookie|kl
 @given(st.lists(literal_names, min_size=1, max_size=3, unique=True), st.lists(prefix_names, max_size=2, unique=True))
 @example(["a.b", "x(y)", "^c", "d$", "e*f", "<g>"], ["p.q_"])
 def test_declining_deletes_exactly_the_catalog_cookies(shared_page, served, literals, prefixes):
+    # A name listed as a literal and as a pattern is one cookie twice: the catalog refuses it.
+    assume(not set(literals) & set(prefixes))
     catalog = load(_deletion_catalog(literals, prefixes))
     names = {KEPT, *literals, *prefixes, *(p + "zz" for p in prefixes)}
     names |= {d for n in [*literals, *prefixes] for d in decoys(n)}
