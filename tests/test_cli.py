@@ -123,10 +123,16 @@ def test_schema_out_writes_the_committed_schemas(cli, tmp_path):
     code, stdout, err = cli("schema", "--out", out)
     assert code == 0, err
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["catalog-document.schema.json", "catalog.schema.json", "plugin.schema.json"]
+    assert written == [
+        "catalog-document.schema.json",
+        "catalog.schema.json",
+        "plugin.schema.json",
+        "policy.schema.json",
+    ]
     for name in written:
         assert (out / name).read_text(encoding="utf-8") == (SCHEMAS / name).read_text(encoding="utf-8"), name
-    assert stdout == f"{out}: catalog.schema.json, plugin.schema.json, catalog-document.schema.json\n"
+    names = "catalog.schema.json, plugin.schema.json, catalog-document.schema.json, policy.schema.json"
+    assert stdout == f"{out}: {names}\n"
 
 
 def test_policy_templates_override_the_bundled_ones(cli, tmp_path):

@@ -18,9 +18,11 @@ from pydantic import BaseModel, ValidationError
 from cookie_catalog.catalog import slugs
 from cookie_catalog.catalog.model import (
     BUILTIN_CATEGORIES,
+    IDENTITY_FIELDS,
     Catalog,
     Category,
     Cookie,
+    CookieEntry,
     Plugin,
     PluginFile,
     ProductFile,
@@ -303,16 +305,16 @@ def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | Non
         if keys is not None and isinstance(category, str) and category not in keys:
             expected = f"expected one of {_choices(keys, category)}, or declare it under `categories:` in catalog.yml"
             problems.append(doc.problem(("cookies", i, "category"), f"unknown category {quoted(category)}; {expected}"))
-        name, domain, storage = entry.get("name"), entry.get("domain"), entry.get("storage", "cookie")
+        identity = tuple(entry.get(f, CookieEntry.model_fields[f].default) for f in IDENTITY_FIELDS)
+        name, domain, storage = identity
         if not (isinstance(name, str) and isinstance(domain, (str, type(None))) and isinstance(storage, str)):
             continue  # the shape check reports it
-        identity = (name, domain, storage)
         if identity in seen:
             line, _ = doc.locate(("cookies", seen[identity]))
             where = f" on {domain if len(domain) <= 100 else quoted(domain)}" if domain else ""
             kind = storage if len(storage) <= 40 else quoted(storage)
             listed = f"{quoted(name)}{where} ({kind}) is already listed at line {line}"
-            once = "expected each (name, domain, storage) once per plugin"
+            once = f"expected each ({', '.join(IDENTITY_FIELDS)}) once per plugin"
             problems.append(doc.problem(("cookies", i, "name"), f"{listed}; {once}"))
         else:
             seen[identity] = i
@@ -326,9 +328,7 @@ def _plugins(parsed: list[tuple[Path, YamlDocument, PluginFile]]) -> tuple[Plugi
     for path, _, model in parsed:
         slug = slugs.page_slug(path.stem, taken_pages)
         cookies = tuple(
-            Cookie(
-                entry, slugs.anchor(slug, entry.name, f"{entry.name}\0{entry.domain}\0{entry.storage}", taken_anchors)
-            )
+            Cookie(entry, slugs.anchor(slug, entry.name, "\0".join(map(str, entry.identity)), taken_anchors))
             for entry in model.cookies
         )
         plugins.append(Plugin(model.plugin, path.name, slug, model.description, tuple(model.notes), cookies))

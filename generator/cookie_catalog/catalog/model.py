@@ -50,7 +50,11 @@ BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 
-_LINE_BREAK = re.compile("[\n\r\u2028\u2029\x0b\x0c\x85]")
+# The characters that end a line of catalog text (Unicode's mandatory breaks; CR LF is one break). Their one
+# home: a cookie name may hold none, the renderers show each as a line break (a space in a heading), and the
+# catalog writer quotes a value holding one so that YAML keeps it.
+LINE_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 # A category key becomes an HTML id (`category-<key>`) and a link target on the
 # site; this shape is safe in both without escaping, and is what the importers
 # derive from a source's category names ("Social media" -> social-media).
@@ -150,6 +154,12 @@ class ProductFile(_Strict):
     )
 
 
+# What tells two cookies of one plugin apart, and a cookie in one catalog from itself in another: the
+# loader refuses a repeat, ``diff`` matches cookies by it, anchors and exported IDs are derived from it.
+IDENTITY_FIELDS = ("name", "domain", "storage")
+Identity = tuple[str, str | None, str]
+
+
 class CookieEntry(_Strict):
     """One cookie (or storage key) as written in a plugin file."""
 
@@ -177,6 +187,11 @@ class CookieEntry(_Strict):
     privacy_url: str | None = Field(
         None, description="Where the data controller's privacy policy or data-subject rights portal is."
     )
+
+    @property
+    def identity(self) -> Identity:
+        """The values of ``IDENTITY_FIELDS``: the same cookie, wherever it is listed."""
+        return self.name, self.domain, self.storage
 
 
 class PluginFile(_Strict):

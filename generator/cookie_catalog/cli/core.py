@@ -18,6 +18,7 @@ from cookie_catalog.cli.common import (
     TEMPLATES_OPT,
     fail,
     load_or_exit,
+    out_dir_option,
     print_problems,
     render_or_exit,
     usage_fail,
@@ -38,12 +39,7 @@ def validate(catalog: Path) -> None:
 
 @click.command()
 @CATALOG_ARG
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Directory to write the pages into; replaced as a whole.",
-)
+@out_dir_option("Directory to write the pages into; replaced as a whole.")
 @click.option(
     "--format",
     "formats",
@@ -75,12 +71,7 @@ def generate(catalog: Path, out: Path, formats: str, templates: Path | None) -> 
 
 @click.command()
 @CATALOG_ARG
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Directory to write the policy files into; replaced as a whole.",
-)
+@out_dir_option("Directory to write the policy files into; replaced as a whole.")
 @click.option(
     "--format",
     "formats",
@@ -121,14 +112,9 @@ def policy_formats(value: str) -> list[str]:
 
 
 @click.command()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Write the schema files here instead of printing the plugin-file schema.",
-)
+@out_dir_option("Write the schema files here instead of printing the plugin-file schema.", required=False)
 def schema(out: Path | None) -> None:
-    """Print (or write) the JSON Schemas of catalog.yml and plugin files, for editors."""
+    """Print (or write) the JSON Schemas of catalog.yml, plugin files, the catalog document and the policy JSON."""
     if out is None:
         click.echo(serialise(schemas()["plugin.schema.json"]), nl=False)
         return

@@ -19,7 +19,7 @@ from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.catalog.source_date import SourceDateError
 from cookie_catalog.cli.ci import in_ci
-from cookie_catalog.cli.common import fail, load_or_exit, print_problems
+from cookie_catalog.cli.common import fail, load_or_exit, out_dir_option, print_problems
 from cookie_catalog.cli.terminal import one_line
 from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
@@ -28,12 +28,7 @@ from cookie_catalog.interop.importers.imported import Imported
 from cookie_catalog.interop.scan import Report, ScanError, compare, read_capture
 from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
 
-OUT_DIR = click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Directory to write the catalog into.",
-)
+OUT_DIR = out_dir_option("Directory to write the catalog into.")
 FORCE = click.option("--force", is_flag=True, help="Replace --out even when it is not empty.")
 CATALOG_OPT = click.option(
     "--catalog", default="catalog", show_default=True, type=click.Path(path_type=Path), help="The catalog directory."

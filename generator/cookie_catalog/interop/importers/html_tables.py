@@ -20,8 +20,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from cookie_catalog.catalog.inputfile import InputError, read_text
-from cookie_catalog.catalog.model import CategoryDef, CookieEntry, PluginFile, ProductFile
+from cookie_catalog.catalog.inputfile import read_located
+from cookie_catalog.catalog.model import CategoryDef, CookieEntry, Identity, PluginFile, ProductFile
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 from cookie_catalog.interop.importers import categories, retention
 from cookie_catalog.interop.importers.html_tokens import Attrs, tokenize
@@ -63,9 +63,9 @@ _PROVENANCE = {
     **{k: "first-party" for k in ("first party", "1st party", "first", "own")},
     **{k: "third-party" for k in ("third party", "3rd party", "third")},
 }
-# A plugin's cookies by (name, domain): a repeat is found in constant time, so a
+# A plugin's cookies by their identity: a repeat is found in constant time, so a
 # table of n rows is read in linear time (a scan of the list made it quadratic).
-_Cookies = dict[tuple[str, str | None], CookieEntry]
+_Cookies = dict[Identity, CookieEntry]
 MAX_HTML_BYTES = 64 * 1024 * 1024  # a table of 100,000 cookies is about 10 MB
 _HIDDEN = {"script", "style", "template"}
 _BLOCKS = {"p", "div", "li", "br", "tr", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -164,10 +164,7 @@ def import_html(
 ) -> Imported:
     """Read every cookie table of the page at ``path``; raises CatalogError when there is none to read."""
     shown = display_path(path)
-    try:
-        text = read_text(path, MAX_HTML_BYTES, "an HTML page")
-    except InputError as exc:
-        raise CatalogError([Problem(shown, exc.line, 0, "", exc.message)]) from None
+    text = read_located(path, MAX_HTML_BYTES, "an HTML page")
     reader = _TableReader()
     tokenize(text, reader)
     page_title = product or reader.title or (reader.headings[0] if reader.headings else "") or path.stem
@@ -266,7 +263,7 @@ def _read_table(
                 duration=kept.duration,
                 duration_note=kept.note,
                 provenance=party,
-                category=_category(cell.get("category"), category, custom),
+                category=categories.category_key(cell.get("category") or category or "Uncategorised", custom),
                 condition=cell.get("condition") or None,
                 domain=cell.get("domain") or None,
                 pattern="*" in cell["name"],
@@ -282,19 +279,8 @@ def _read_table(
             continue
         plugin = cell.get("provider") or title
         cookies = plugins.setdefault(plugin, {})
-        if (entry.name, entry.domain) in cookies:
+        if entry.identity in cookies:
             twice = f"table {number}: {entry.name!r} is listed twice for {plugin!r}"
             problems.append(Problem(shown, table.line, 0, "", twice))
             continue
-        cookies[entry.name, entry.domain] = entry
-
-
-def _category(text: str | None, fallback: str | None, custom: dict[str, CategoryDef]) -> str:
-    """A built-in key, or a custom one declared in ``custom`` (labelled with the page's text)."""
-    text = text or fallback or "Uncategorised"
-    known = categories.builtin_key(text)
-    if known:
-        return known
-    key = categories.custom_key(text)
-    custom.setdefault(key, CategoryDef(label=text))
-    return key
+        cookies[entry.identity] = entry

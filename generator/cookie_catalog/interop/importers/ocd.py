@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from cookie_catalog.catalog.inputfile import InputError, read_text
+from cookie_catalog.catalog.inputfile import read_located
 from cookie_catalog.catalog.model import CategoryDef, CookieEntry, Note, PluginFile, ProductFile
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 from cookie_catalog.interop.importers import categories, retention
@@ -64,10 +64,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The CSV's rows with the line each starts on; raises CatalogError naming the file
     and every row that does not have the header's fields."""
     shown = display_path(path)
-    try:
-        text = read_text(path, MAX_CSV_BYTES, "the Open Cookie Database CSV")
-    except InputError as exc:
-        raise CatalogError([Problem(shown, exc.line, 0, "", exc.message)]) from None
+    text = read_located(path, MAX_CSV_BYTES, "the Open Cookie Database CSV")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
@@ -117,7 +114,7 @@ def from_rows(
             problems.append(Problem(shown, line, 0, "", entry))
         else:
             platform = row["Platform"] or UNATTRIBUTED
-            identity = (platform, entry.name, entry.domain, entry.storage)
+            identity = (platform, *entry.identity)
             if identity in seen:
                 problems.append(
                     Problem(
@@ -178,9 +175,5 @@ def _entry(row: dict[str, str], custom: dict[str, CategoryDef], result: Imported
 
 
 def _category(text: str, custom: dict[str, CategoryDef]) -> str:
-    known = CATEGORIES.get(text) or categories.builtin_key(text)
-    if known:
-        return known
-    key = categories.custom_key(text)
-    custom.setdefault(key, CategoryDef(label=text.strip() or "Uncategorised"))
-    return key
+    """The database's own names first (they map one to one), then what any importer recognises."""
+    return CATEGORIES.get(text) or categories.category_key(text, custom)
