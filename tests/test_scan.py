@@ -53,9 +53,10 @@ def test_netscape_and_storage_state_with_patterns(runner, ocd_catalog):
     assert undocumented["cart_cache"]["storage"] == "local-storage"
     assert undocumented["session_id"]["seen"][0].endswith("cookies.txt:5: cookie for shop.example")
     ga_pattern = next(d for d in report["documented"] if d["name"] == "_ga_ABC123")
-    assert {
-        k: ga_pattern["entries"][0][k] for k in ("plugin", "name")
-    } == {"plugin": "Google Analytics", "name": "_ga_"}
+    assert {k: ga_pattern["entries"][0][k] for k in ("plugin", "name")} == {
+        "plugin": "Google Analytics",
+        "name": "_ga_",
+    }
     assert result.exit_code == 1
 
 

@@ -39,7 +39,6 @@ SETTLED_AFTER_LOAD_JS = """() => {
 }"""
 
 
-
 def unavailable(reason: str):
     """Skip on a developer's machine, fail in CI."""
     if in_ci():

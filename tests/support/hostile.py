@@ -97,5 +97,3 @@ def expected_rows(data: dict, plugin: dict) -> list[list[str]]:
             ]
         )
     return rows
-
-

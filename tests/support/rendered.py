@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import ClassVar
 
 from support.inert import seen
 
@@ -30,10 +31,11 @@ EXTENSIONS = [
     "pymdownx.escapeall",
 ]
 
+
 class Blocks(HTMLParser):
     """Text of every cell, heading and paragraph (``<br>`` read as a line break), and every tag."""
 
-    BLOCKS = {"td", "th", "h1", "h2", "h3", "p", "title"}
+    BLOCKS: ClassVar[set[str]] = {"td", "th", "h1", "h2", "h3", "p", "title"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -72,5 +74,3 @@ def expected_cells(data: dict, plugin: dict) -> list[list[str]]:
         duration = "2 years" + ("\n" + seen(c["duration_note"]) if c["duration_note"] else "")
         rows.append([name, seen(c["purpose"]), duration, "Third-party", "Analytics", seen(c["condition"] or "")])
     return rows
-
-
