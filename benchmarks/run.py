@@ -35,7 +35,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
-from serving import fetch, free_port  # noqa: E402  (the tests' helpers for a served site)
+from support.serving import fetch, free_port  # noqa: E402  (the tests' helpers for a served site)
 
 OCD_CSV = REPO / "tests" / "data" / "open-cookie-database.csv"
 ENV = {**{k: v for k, v in os.environ.items() if k != "COOKIE_CATALOG"}, "NO_MKDOCS_2_WARNING": "1"}

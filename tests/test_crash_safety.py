@@ -13,9 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, no_traceback, write_catalog
 
 from cookie_catalog.sinks import directory as sink
+
+from support.catalogs import write_catalog
+from support.cli import no_traceback
+from support.paths import CATALOG
 
 
 def big_catalog(root: Path, variant: str, plugins: int = 100, cookies: int = 40) -> Path:

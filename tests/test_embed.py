@@ -7,11 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, REPO, seed_rows
-from readback import read_html
-from sitebuild import build
 
 from cookie_catalog.render.directives import DirectiveError, find_directives
+
+from support.catalogs import seed_rows
+from support.paths import CATALOG, REPO
+from support.readback import read_html
+from support.sitebuild import build
 
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.S | re.M)
 

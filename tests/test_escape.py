@@ -9,18 +9,19 @@ from urllib.parse import quote, unquote
 import markdown
 import pytest
 import yaml
-from conftest import CATALOG
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from strategies import METACHARACTERS
-from test_text_properties import EXTENSIONS, parse
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import LINE_BREAKS, Category, Cookie, CookieEntry, PluginFile
 from cookie_catalog.interop.catalog_writer import dump_model
 from cookie_catalog.render.escape import html_attr, html_content, html_text, md_line, md_text, url_part
 from cookie_catalog.render.pages import Renderer
+
+from support.paths import CATALOG
+from support.rendered import EXTENSIONS, parse
+from support.strategies import METACHARACTERS
 
 ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import DATA, ROOT
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import CatalogDocument
@@ -21,37 +20,12 @@ from cookie_catalog.cli import main
 from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
 
+from support.jsparse import parse_js
+from support.paths import DATA, ROOT
+
 BUNDLED = ROOT / "catalog"
 NODE = shutil.which("node")
 NOW = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
-
-
-def parse_js(text: str, prefix: str) -> object:
-    """Our JavaScript output back to data: the literal after ``prefix``, regex literals as {"regex": source}."""
-    body = text[text.index(prefix) + len(prefix) :].rstrip().removesuffix(";")
-    out, i, in_string = [], 0, False
-    while i < len(body):
-        ch = body[i]
-        if in_string:
-            out.append(ch)
-            if ch == "\\":
-                out.append(body[i + 1])
-                i += 1
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-            out.append(ch)
-        elif ch == "/":
-            end = i + 1
-            while body[end] != "/":
-                end += 2 if body[end] == "\\" else 1
-            out.append(json.dumps({"regex": body[i + 1 : end]}))
-            i = end
-        else:
-            out.append(ch)
-        i += 1
-    return json.loads("".join(out))
 
 
 def node_json(script: str) -> object:

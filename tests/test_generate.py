@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
+
+from support.catalogs import plugin_yaml, write_catalog
+from support.cli import no_traceback
+from support.paths import CATALOG
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -9,13 +9,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import no_traceback, plugin_yaml, write_catalog
-from sitebuild import article, build, project_copy
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.slugs import page_slug
 from cookie_catalog.changes.history import CHANGES, releases
 from cookie_catalog.render.pages import OVERVIEW
+
+from support.catalogs import plugin_yaml, write_catalog
+from support.cli import no_traceback
+from support.sitebuild import article, build, project_copy
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",

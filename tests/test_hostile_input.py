@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import plugin_yaml, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.cli.ci import in_ci
+
+from support.catalogs import plugin_yaml, write_catalog
 
 FUZZ_EXAMPLES = 3000 if in_ci() else 500
 YAML_BITS = [

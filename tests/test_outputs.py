@@ -16,13 +16,15 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, OCD_CSV, no_traceback
 
 from cookie_catalog.catalog import source_date
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.render.policy import PolicyError
 from cookie_catalog.sinks import pdf as pdf_module
 from cookie_catalog.sinks.downloads import policy_files
+
+from support.cli import no_traceback
+from support.paths import CATALOG, OCD_CSV
 
 
 def contents(directory: Path) -> dict[str, bytes]:

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, OCD_CSV, ROOT, no_traceback
+
+from support.cli import no_traceback
+from support.paths import CATALOG, OCD_CSV, ROOT
 
 CLI = ROOT / ".venv" / "bin" / "cookie-catalog"
 TIMEOUT = 30  # seconds; every case takes about one on an idle machine

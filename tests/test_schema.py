@@ -7,12 +7,13 @@ import re
 
 import jsonschema
 import pytest
-from conftest import CATALOG, REPO
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.schema import schemas, serialise
 from cookie_catalog.catalog.yamlsource import load_yaml
 from cookie_catalog.render.policy import policy_data
+
+from support.paths import CATALOG, REPO
 
 SCHEMAS = REPO / "generator" / "cookie_catalog" / "catalog" / "schemas"
 

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from readback import read_html
-from serving import fetch, free_port
-from sitebuild import ENV, MKDOCS, project_copy
+
+from support.readback import read_html
+from support.serving import fetch, free_port
+from support.sitebuild import ENV, MKDOCS, project_copy
 
 PROBLEM = "catalog/plugins/console.yml:6:17: cookies[0].provenance: '<img src=x onerror=alert(1)>' is not allowed"
 BROKEN_CONSOLE = (

@@ -12,11 +12,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import SEED_PLUGINS, seed_rows
 from markdown_it import MarkdownIt
-from sitebuild import article, build, cells, project_copy
 
 from cookie_catalog.cli.ci import in_ci
+
+from support.catalogs import SEED_PLUGINS, seed_rows
+from support.sitebuild import article, build, cells, project_copy
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +115,7 @@ def test_auto_nav_without_explicit_nav(tmp_path):
 
 
 def test_site_offers_the_four_downloads_complete(site):
-    from readback import read_csv, read_html
+    from support.readback import read_csv, read_html
 
     downloads = site / "downloads"
     assert sorted(p.name for p in downloads.iterdir()) == [

@@ -7,7 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
+
+from support.catalogs import plugin_yaml, write_catalog
+from support.cli import no_traceback
+from support.paths import CATALOG
 
 GOOD_COOKIE = (
     "  - name: a\n    purpose: b\n    duration: session\n    provenance: first-party\n    category: functional\n"
