@@ -25,8 +25,12 @@ serve: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/cookie-catalog validate $(CATALOG)
 
-## Run the test suite
+## Run the checks (lint, format, types, the stages' import direction), then the test suite
 test: $(VENV)/.installed
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 ## Benchmarks: the OCD site three ways, generation alone, edit-to-page under serve

@@ -35,7 +35,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
-from serving import fetch, free_port  # noqa: E402  (the tests' helpers for a served site)
+from support.serving import fetch, free_port  # noqa: E402  (the tests' helpers for a served site)
 
 OCD_CSV = REPO / "tests" / "data" / "open-cookie-database.csv"
 ENV = {**{k: v for k, v in os.environ.items() if k != "COOKIE_CATALOG"}, "NO_MKDOCS_2_WARNING": "1"}
@@ -45,7 +45,7 @@ MIB = 1024 * 1024
 def project_settings() -> dict:
     """The theme and Markdown settings of the project's own mkdocs.yml, shared by every contender."""
     loader = type("EnvLoader", (yaml.SafeLoader,), {})
-    loader.add_constructor("!ENV", lambda l, node: None)
+    loader.add_constructor("!ENV", lambda _loader, node: None)
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)
     return {key: config[key] for key in ("theme", "markdown_extensions", "extra_css") if key in config}
 
@@ -188,7 +188,7 @@ def generate_once(catalog: str) -> None:
     from cookie_catalog.render.pages import Renderer
 
     start = time.perf_counter()
-    pages = Renderer(load_catalog(catalog)).pages()
+    Renderer(load_catalog(catalog)).pages()
     print(f"{time.perf_counter() - start:.4f}")
 
 
@@ -226,33 +226,33 @@ def bench_serve(work: Path, edits: int) -> dict[str, float]:
     for name in ("docs", "catalog"):
         shutil.copytree(REPO / name, project / name)
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    port = free_port()
-    log = open(work / "serve.log", "w+", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-v", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        env=ENV,
-    )
-    url = f"http://127.0.0.1:{port}/cookies/console/"
-    console = project / "catalog/plugins/console.yml"
-    latencies = []
-    try:
-        poll(url, "windowPosition")
-        for i in range(edits):
-            text = console.read_text(encoding="utf-8")
-            marker = f"place{i} of the Console plugin"
-            console.write_text(
-                re.sub(r"(position|place\d+) of the Console plugin", marker, text, count=1), encoding="utf-8"
-            )
-            latencies.append(poll(url, marker))
-            time.sleep(1.0)  # let the watcher settle before the next edit
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    log.seek(0)
-    rewritten = re.findall(r"cookie-catalog: rendered (\d+) of (\d+) pages", log.read())
-    last = rewritten[-1] if rewritten else ("?", "?")
+    address = f"127.0.0.1:{free_port()}"
+    with open(work / "serve.log", "w+", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-v", "-f", str(project / "mkdocs.yml"), "-a", address],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env=ENV,
+        )
+        url = f"http://{address}/cookies/console/"
+        console = project / "catalog/plugins/console.yml"
+        latencies = []
+        try:
+            poll(url, "windowPosition")
+            for i in range(edits):
+                text = console.read_text(encoding="utf-8")
+                marker = f"place{i} of the Console plugin"
+                console.write_text(
+                    re.sub(r"(position|place\d+) of the Console plugin", marker, text, count=1), encoding="utf-8"
+                )
+                latencies.append(poll(url, marker))
+                time.sleep(1.0)  # let the watcher settle before the next edit
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+        log.seek(0)
+        rewritten = re.findall(r"cookie-catalog: rendered (\d+) of (\d+) pages", log.read())
+        last = rewritten[-1] if rewritten else ("?", "?")
     return {"latency": statistics.median(latencies), "max": max(latencies), "rendered": last[0], "pages": last[1]}
 
 
@@ -269,14 +269,16 @@ def report(ocd: dict, gen: dict, serve: dict) -> str:
             "| contender | wall time | peak memory | site size | search index |",
             "| --- | ---: | ---: | ---: | ---: |",
             *(
-                f"| {name} | {m['time']:.2f} s | {m['peak'] / MIB:.0f} MiB | {m['size'] / MIB:.1f} MB | {m['search'] / MIB:.2f} MB |"
+                f"| {name} | {m['time']:.2f} s | {m['peak'] / MIB:.0f} MiB "
+                f"| {m['size'] / MIB:.1f} MB | {m['search'] / MIB:.2f} MB |"
                 for name, m in ocd.items()
             ),
             "",
             "| ratio | wall time | peak memory | site size |",
             "| --- | ---: | ---: | ---: |",
             *(
-                f"| plugin / {name} | {p['time'] / m['time']:.2f}x | {p['peak'] / m['peak']:.2f}x | {p['size'] / m['size']:.2f}x |"
+                f"| plugin / {name} | {p['time'] / m['time']:.2f}x "
+                f"| {p['peak'] / m['peak']:.2f}x | {p['size'] / m['size']:.2f}x |"
                 for name, m in (("flat", f), ("table-reader", t))
             ),
             "",
@@ -289,7 +291,8 @@ def report(ocd: dict, gen: dict, serve: dict) -> str:
             "| cookies | time | peak memory | time per 1,000 cookies |",
             "| ---: | ---: | ---: | ---: |",
             *(
-                f"| {s:,} | {gen[s]['time']:.2f} s | {gen[s]['peak'] / MIB:.0f} MiB | {gen[s]['time'] / s * 1000 * 1000:.1f} ms |"
+                f"| {s:,} | {gen[s]['time']:.2f} s | {gen[s]['peak'] / MIB:.0f} MiB "
+                f"| {gen[s]['time'] / s * 1000 * 1000:.1f} ms |"
                 for s in sizes
             ),
             "",
@@ -297,7 +300,8 @@ def report(ocd: dict, gen: dict, serve: dict) -> str:
         if len(sizes) >= 2:
             a, b = sizes[-2], sizes[-1]
             lines += [
-                f"Growth {a:,} -> {b:,} cookies: time x{gen[b]['time'] / gen[a]['time']:.1f} for x{b / a:.0f} the cookies.",
+                f"Growth {a:,} -> {b:,} cookies: "
+                f"time x{gen[b]['time'] / gen[a]['time']:.1f} for x{b / a:.0f} the cookies.",
                 "",
             ]
     if serve:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import REPO
 
 from cookie_catalog.cli import interop as cli_interop
 from cookie_catalog.cli.ci import in_ci
+
+from support.paths import REPO
 
 # The code, the tests and the benchmarks: every Python file of ours.
 SOURCES = [

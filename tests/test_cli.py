@@ -10,29 +10,38 @@ from pathlib import Path
 import click
 import pytest
 import tomllib
-from conftest import CATALOG, REPO, plugin_yaml, seed_rows, write_catalog
 
 from cookie_catalog.cli import main
+
+from support.catalogs import plugin_yaml, seed_rows, write_catalog
+from support.paths import CATALOG, REPO
 
 SCHEMAS = REPO / "generator" / "cookie_catalog" / "catalog" / "schemas"
 PROGRAM = Path(sys.executable).parent / "cookie-catalog"
 
 
-def documented_commands() -> dict[tuple[str, ...], set[str]]:
-    """README's command list: each command's words, with the flags shown for it."""
+def documented_usage() -> dict[tuple[str, ...], str]:
+    """README's command list: each command's words, with the text of its lines (comments left out).
+
+    ``cookie-catalog --version`` documents the options of the command group itself, under ``()``.
+    """
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = re.search(r"## Commands\n\n```sh\n(.*?)```", readme, re.S).group(1)
-    commands: dict[tuple[str, ...], set[str]] = {}
+    usage: dict[tuple[str, ...], str] = {}
     last: list[tuple[str, ...]] = []
     for line in block.splitlines():
         text = line.split(" # ")[0]
         if text.startswith("cookie-catalog "):
-            words = list(_words(text.split()[1:]))
-            last = [tuple(w) for w in words]
-            commands.update({path: set() for path in last})
+            last = [tuple(w) for w in _words(text.split()[1:])]
+            usage.update({path: "" for path in last})
         for path in last:
-            commands[path] |= set(re.findall(r"--[a-z][a-z-]*", text))
-    return commands
+            usage[path] += text + "\n"
+    return usage
+
+
+def documented_commands() -> dict[tuple[str, ...], set[str]]:
+    """README's command list: each command's words, with the flags shown for it."""
+    return {path: set(re.findall(r"--[a-z][a-z-]*", text)) for path, text in documented_usage().items()}
 
 
 def _words(tokens: list[str]):
@@ -60,7 +69,27 @@ def cli_commands(group: click.Group = main, path: tuple[str, ...] = ()):
 
 def test_readme_documents_every_command_and_no_other():
     leaves = {path for path, command in cli_commands() if not isinstance(command, click.Group)}
-    assert set(documented_commands()) == leaves
+    assert set(documented_commands()) - {()} == leaves
+
+
+def cli_flags(command: click.Command) -> set[str]:
+    """The long and short options ``--help`` lists for a command, ``--help`` itself aside."""
+    return {
+        opt
+        for param in command.params
+        for opt in (*param.opts, *param.secondary_opts)
+        if opt.startswith("-") and opt not in ("--help", "-h")
+    }
+
+
+@pytest.mark.parametrize("path", [path for path, _ in cli_commands()], ids=lambda p: " ".join(p) or "cookie-catalog")
+def test_readme_shows_every_flag_and_argument_of_a_command_and_no_other(path):
+    command = dict(cli_commands())[path]
+    assert documented_commands().get(path, set()) == cli_flags(command)
+    words = set(re.findall(r"\b[A-Z]+\b", documented_usage().get(path, "")))
+    context = click.Context(command, info_name=path[-1] if path else "cookie-catalog")
+    shown = {re.sub(r"[^A-Z_]", "", p.make_metavar(context)) for p in command.params if isinstance(p, click.Argument)}
+    assert shown <= words
 
 
 @pytest.mark.parametrize("path", [path for path, _ in cli_commands()], ids=lambda p: " ".join(p) or "cookie-catalog")
@@ -94,10 +123,16 @@ def test_schema_out_writes_the_committed_schemas(cli, tmp_path):
     code, stdout, err = cli("schema", "--out", out)
     assert code == 0, err
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["catalog-document.schema.json", "catalog.schema.json", "plugin.schema.json"]
+    assert written == [
+        "catalog-document.schema.json",
+        "catalog.schema.json",
+        "plugin.schema.json",
+        "policy.schema.json",
+    ]
     for name in written:
         assert (out / name).read_text(encoding="utf-8") == (SCHEMAS / name).read_text(encoding="utf-8"), name
-    assert stdout == f"{out}: catalog.schema.json, plugin.schema.json, catalog-document.schema.json\n"
+    names = "catalog.schema.json, plugin.schema.json, catalog-document.schema.json, policy.schema.json"
+    assert stdout == f"{out}: {names}\n"
 
 
 def test_policy_templates_override_the_bundled_ones(cli, tmp_path):

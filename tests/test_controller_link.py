@@ -18,12 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pydantic import ValidationError
-from readback import read_csv, unguard
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import CookieEntry
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.sinks.downloads import policy_files
+
+from support.readback import read_csv, unguard
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "smarty", "pymdownx.magiclink", "pymdownx.escapeall"]
 HOSTILE = "\"'<>&|*_[]()`{}#!:;=?/%\\ é"

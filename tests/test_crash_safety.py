@@ -13,9 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, no_traceback, write_catalog
 
 from cookie_catalog.sinks import directory as sink
+
+from support.catalogs import write_catalog
+from support.cli import no_traceback
+from support.paths import CATALOG
 
 
 def big_catalog(root: Path, variant: str, plugins: int = 100, cookies: int = 40) -> Path:
@@ -39,7 +42,8 @@ CLI = [sys.executable, "-m", "cookie_catalog.cli"]
 CLI_TWO_RENAMES = [
     sys.executable,
     "-c",
-    "from cookie_catalog.sinks import directory as sink; sink._exchange = lambda a, b: False; from cookie_catalog.cli import main; main()",
+    "from cookie_catalog.sinks import directory as sink; sink._exchange = lambda a, b: False; "
+    "from cookie_catalog.cli import main; main()",
 ]
 # Where each pause point is, what the output directory holds there, and after a kill there.
 POINTS = {  # point: (out at the pause, out after the kill) as "before" / "after" / None (missing)
@@ -253,9 +257,8 @@ def test_a_writer_that_waits_too_long_gives_up_with_one_line(cli, tmp_path, monk
         fcntl.flock(held, fcntl.LOCK_EX)  # another writer, alive
         code, _, err = cli("generate", CATALOG, "--out", out)
     assert code == 1 and no_traceback(err) and err.count("\n") == 1
-    assert (
-        err
-        == f"error: {out} is being written by another run (it holds .out.lock); gave up after 0.3 s, nothing was written\n"
+    assert err == (
+        f"error: {out} is being written by another run (it holds .out.lock); gave up after 0.3 s, nothing was written\n"
     )
     assert contents(out) == before
 

@@ -12,12 +12,14 @@ import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
-from pagecheck import site_problems, theme_baseline
-from sitebuild import build, project_copy
-from strategies import catalogs, write
-from test_text_properties import parse, seen
 
 from cookie_catalog.cli.ci import in_ci
+
+from support.inert import seen
+from support.pagecheck import site_problems, theme_baseline
+from support.rendered import parse
+from support.sitebuild import build, project_copy
+from support.strategies import catalogs, write
 
 
 def tree(site: Path) -> dict[str, bytes]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
-
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.changes.diff import diff_catalogs
+
+from support.catalogs import plugin_yaml, write_catalog
+from support.cli import no_traceback
+from support.paths import CATALOG
 
 
 def catalogs(

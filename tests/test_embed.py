@@ -7,11 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, REPO, seed_rows
-from readback import read_html
-from sitebuild import build
 
 from cookie_catalog.render.directives import DirectiveError, find_directives
+
+from support.catalogs import seed_rows
+from support.paths import CATALOG, REPO
+from support.readback import read_html
+from support.sitebuild import build
 
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.S | re.M)
 
@@ -82,7 +84,8 @@ def test_unknown_plugin_fails_with_page_line_and_valid_names(customer, tmp_path)
     result = build(project, project / "site")
     assert result.returncode == 1
     assert (
-        "docs/index.md:4: no plugin \"Webchat\" in the catalog; valid plugins (title or file name): 'App', 'ClickToCall', 'Console', 'KnowledgeCenter', 'WebChat'"
+        'docs/index.md:4: no plugin "Webchat" in the catalog; '
+        "valid plugins (title or file name): 'App', 'ClickToCall', 'Console', 'KnowledgeCenter', 'WebChat'"
         in result.stderr
     )
 
@@ -99,7 +102,11 @@ def test_unknown_category_fails(customer, tmp_path):
 
 
 def test_directives_in_code_blocks_are_left_alone():
-    text = '```\n<!-- cookie-catalog:table plugin="Nope" -->\n```\n~~~~md\n```\n<!-- cookie-catalog:notes plugin="X" -->\n~~~~\n<!-- cookie-catalog:table plugin="A" -->\n'
+    text = (
+        '```\n<!-- cookie-catalog:table plugin="Nope" -->\n```\n'
+        '~~~~md\n```\n<!-- cookie-catalog:notes plugin="X" -->\n~~~~\n'
+        '<!-- cookie-catalog:table plugin="A" -->\n'
+    )
     found = find_directives(text, "p.md")
     assert [(d.line, d.kind, d.attrs) for d in found] == [(8, "table", {"plugin": "A"})]
 

@@ -7,16 +7,21 @@ import re
 from urllib.parse import quote, unquote
 
 import markdown
-from conftest import CATALOG
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import METACHARACTERS
-from test_text_properties import EXTENSIONS, parse
+from pydantic import ValidationError
 
 from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.catalog.model import Category, Cookie
-from cookie_catalog.render.escape import html_attr, md_text, url_part
+from cookie_catalog.catalog.model import LINE_BREAKS, Category, Cookie, CookieEntry, PluginFile
+from cookie_catalog.interop.catalog_writer import dump_model
+from cookie_catalog.render.escape import html_attr, html_content, html_text, md_line, md_text, url_part
 from cookie_catalog.render.pages import Renderer
+
+from support.paths import CATALOG
+from support.rendered import EXTENSIONS, parse
+from support.strategies import METACHARACTERS
 
 ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
@@ -56,7 +61,7 @@ def reference(text: str) -> str:
 @settings(max_examples=2000)
 @given(
     st.lists(
-        st.sampled_from(METACHARACTERS + [".", "-", ":", "www", "WwW", "1", "١", " ", "x"]) | st.text(max_size=4),
+        st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x"]) | st.text(max_size=4),
         max_size=12,
     ).map("".join)
 )
@@ -107,3 +112,16 @@ def test_templates_escape_identifiers_the_validator_would_refuse():
     assert {"href": f"index.md#category-{quote(key, safe='')}"} in [attrs for tag, attrs in page.tags if tag == "a"]
     assert [t for tag, t in page.blocks if tag == "td"][4:] == ["Label"]  # the row kept its five cells
     assert {"class": "cookie-catalog__cookie", "id": anchor} in [attrs for tag, attrs in fragment.tags if tag == "tr"]
+
+
+@pytest.mark.parametrize("br", list(LINE_BREAKS))
+def test_every_reader_and_writer_agrees_on_line_breaks(br):
+    """One definition of a line break: text shows it as one, a heading as a space, a name refuses it,
+    and the catalog writer keeps it through YAML."""
+    assert md_text(f"a{br}b") == "a<br>b" and str(html_text(f"a{br}b")) == "a<br>b"
+    assert html_content(f"a{br}b") == "a<br>b" and md_line(f"a{br}b") == "a b"
+    assert BREAKS.fullmatch(br)  # the escapes' slow statement agrees
+    with pytest.raises(ValidationError, match="spans several lines"):
+        CookieEntry(name=f"a{br}b", purpose="p", duration="session", provenance="first-party", category="analytics")
+    written = dump_model(PluginFile(plugin=f"a{br}b", cookies=[]))
+    assert yaml.safe_load(written)["plugin"] == f"a{br}b" and '"' in written

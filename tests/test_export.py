@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import DATA, ROOT
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import CatalogDocument
@@ -21,37 +20,12 @@ from cookie_catalog.cli import main
 from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
 
+from support.jsparse import parse_js
+from support.paths import DATA, ROOT
+
 BUNDLED = ROOT / "catalog"
 NODE = shutil.which("node")
 NOW = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
-
-
-def parse_js(text: str, prefix: str) -> object:
-    """Our JavaScript output back to data: the literal after ``prefix``, regex literals as {"regex": source}."""
-    body = text[text.index(prefix) + len(prefix) :].rstrip().removesuffix(";")
-    out, i, in_string = [], 0, False
-    while i < len(body):
-        ch = body[i]
-        if in_string:
-            out.append(ch)
-            if ch == "\\":
-                out.append(body[i + 1])
-                i += 1
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-            out.append(ch)
-        elif ch == "/":
-            end = i + 1
-            while body[end] != "/":
-                end += 2 if body[end] == "\\" else 1
-            out.append(json.dumps({"regex": body[i + 1 : end]}))
-            i = end
-        else:
-            out.append(ch)
-        i += 1
-    return json.loads("".join(out))
 
 
 def node_json(script: str) -> object:
@@ -83,7 +57,7 @@ def test_json_validates_against_the_catalog_schema(which, ocd_catalog):
     document = CatalogDocument.model_validate(data)
     assert document.product == catalog.product
     assert list(document.plugins) == [p.source for p in catalog.plugins]
-    for plugin, (name, written) in zip(catalog.plugins, document.plugins.items(), strict=True):
+    for plugin, written in zip(catalog.plugins, document.plugins.values(), strict=True):
         assert written.plugin == plugin.title and written.cookies == [c.entry for c in plugin.cookies]
 
 
@@ -226,7 +200,9 @@ def test_cookieconsent_shape_and_patterns(tmp_path, runner):
             == config
         )
         matched = node_json(
-            f"import c from {json.dumps(path.as_uri())}; console.log(JSON.stringify(c.categories.analytics.autoClear.cookies.map(x => x.name instanceof RegExp ? x.name.test('_ga_XYZ') && !x.name.test('x_ga_') : x.name)))"
+            f"import c from {json.dumps(path.as_uri())}; "
+            "console.log(JSON.stringify(c.categories.analytics.autoClear.cookies.map("
+            "x => x.name instanceof RegExp ? x.name.test('_ga_XYZ') && !x.name.test('x_ga_') : x.name)))"
         )
         assert True in matched
 
@@ -302,7 +278,10 @@ def test_klaro_shape(tmp_path, runner, ocd_catalog):
     if NODE:
         path = tmp_path / "klaro.js"
         path.write_text(text, encoding="utf-8")
-        script = f"import fs from 'fs'; import vm from 'vm'; vm.runInThisContext(fs.readFileSync({json.dumps(str(path))}, 'utf8')); console.log(JSON.stringify(globalThis.klaroConfig, {REPLACER}))"
+        script = (
+            f"import fs from 'fs'; import vm from 'vm'; vm.runInThisContext(fs.readFileSync({json.dumps(str(path))}, "
+            f"'utf8')); console.log(JSON.stringify(globalThis.klaroConfig, {REPLACER}))"
+        )
         assert node_json(script) == config
     whole = parse_js(klaro.export(load_catalog(ocd_catalog)), "var klaroConfig = ")
     jsonschema.validate(whole, KLARO_SCHEMA)

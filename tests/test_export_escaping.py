@@ -23,15 +23,16 @@ import pytest
 import tinyhtml5
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from inert import seen
-from strategies import HTML_PAYLOADS, METACHARACTERS
-from test_export import parse_js
 
 from cookie_catalog.catalog.model import Catalog, Category, Cookie, CookieEntry, Plugin, ProductFile
 from cookie_catalog.catalog.patterns import covers, exact_regex, name_regex
 from cookie_catalog.interop.exporters import cookieconsent, klaro
 from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_literal
 from cookie_catalog.render.escape import html_content
+
+from support.inert import seen
+from support.jsparse import parse_js
+from support.strategies import HTML_PAYLOADS, METACHARACTERS
 
 NODE = shutil.which("node")
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
+
+from support.catalogs import plugin_yaml, write_catalog
+from support.cli import no_traceback
+from support.paths import CATALOG
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -21,7 +24,7 @@ def snapshot(directory: Path) -> dict[str, tuple[bytes, int, int]]:
 
 @pytest.mark.parametrize("page", ["webchat.md", "index.md"])
 def test_golden_pages(cli, tmp_path, page):
-    code, out, err = cli("generate", CATALOG, "--out", tmp_path / "out")
+    code, _, err = cli("generate", CATALOG, "--out", tmp_path / "out")
     assert code == 0, err
     produced = (tmp_path / "out" / page).read_text(encoding="utf-8")
     golden = GOLDEN / page

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import no_traceback, plugin_yaml, write_catalog
-from sitebuild import article, build, project_copy
 
-from cookie_catalog.changes.history import releases
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.slugs import page_slug
+from cookie_catalog.changes.history import CHANGES, releases
+from cookie_catalog.render.pages import OVERVIEW
+
+from support.catalogs import plugin_yaml, write_catalog
+from support.cli import no_traceback
+from support.sitebuild import article, build, project_copy
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -203,6 +209,42 @@ def test_no_changes_page_without_history(repo, tmp_path):
     plain = project_copy(tmp_path / "plain")  # not in a git repository (GIT_CEILING_DIRECTORIES)
     assert build(plain, tmp_path / "none").returncode == 0
     assert not (tmp_path / "none" / "cookies" / "changes").exists()
+
+
+@pytest.mark.parametrize("stem", ["changes", "Changes", "CHANGES", "changes-", "index", "Index", "INDEX.", "-index"])
+def test_no_plugin_page_takes_a_fixed_page_name(stem):
+    """The names the renderer and the history give their pages are never a plugin's page name."""
+    assert f"{page_slug(stem, set())}.md" not in (OVERVIEW, CHANGES)
+
+
+def test_a_plugin_named_like_a_fixed_page_keeps_its_own_page(repo):
+    """plugins/changes.yml (titled "Changes") beside a history: the Changes page and the plugin's page are two pages.
+
+    The plugin's page was silently replaced by the Changes page, and its cookies' search entries led there.
+    """
+    project = site_repo(repo)
+    plugins = project / "catalog" / "plugins"
+    (plugins / "changes.yml").write_text(plugin_yaml("Changes", [("changes_cookie", "Remembers the changes.")]))
+    (plugins / "index.yml").write_text(plugin_yaml("index", [("index_cookie", "Remembers the index.")]))
+    catalog_file = project / "catalog" / "catalog.yml"
+    catalog_file.write_text(catalog_file.read_text().replace('version: "2020-04-15"', 'version: "2.0"'))
+    commit(project, "version 2.0, with plugins named changes and index")
+
+    result = build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    changes = "".join(article(site / "cookies" / "changes" / "index.html").chunks)
+    assert "What each version of this policy added" in changes and "changes_cookie" in changes  # the added plugin
+    overview = "".join(article(site / "cookies" / "index.html").chunks)
+    assert "Consent categories" in overview
+    slugs = {p.title: p.slug for p in load_catalog(project / "catalog").plugins}
+    assert slugs["Changes"] not in ("changes", "index") and slugs["index"] not in ("changes", "index")
+    for title, cookie in (("Changes", "changes_cookie"), ("index", "index_cookie")):
+        own = "".join(article(site / "cookies" / slugs[title] / "index.html").chunks)
+        assert cookie in own and "What each version" not in own and "Consent categories" not in own
+        index = json.loads((site / "search" / "search_index.json").read_text())
+        [location] = [d["location"] for d in index["docs"] if d["title"] == cookie]
+        assert location.startswith(f"cookies/{slugs[title]}/#"), location
 
 
 def test_committed_catalog_files_over_the_size_limit_are_refused_unread(cli, repo, monkeypatch):

@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import plugin_yaml, write_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.cli.ci import in_ci
+
+from support.catalogs import plugin_yaml, write_catalog
 
 FUZZ_EXAMPLES = 3000 if in_ci() else 500
 YAML_BITS = [
@@ -94,7 +95,8 @@ def run_validate(catalog: Path) -> tuple[subprocess.CompletedProcess, float, int
     """Validate in a child process; returns its result, seconds and peak memory (KiB)."""
     script = (
         "import resource, subprocess, sys, time; t = time.perf_counter();"
-        f"r = subprocess.run([sys.executable, '-m', 'cookie_catalog.cli', 'validate', {str(catalog)!r}], capture_output=True, text=True);"
+        f"r = subprocess.run([sys.executable, '-m', 'cookie_catalog.cli', 'validate', {str(catalog)!r}],"
+        " capture_output=True, text=True);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);"
         "sys.stdout.write(r.stdout); sys.stderr.write(r.stderr); sys.exit(r.returncode)"
     )

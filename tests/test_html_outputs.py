@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 import tinyhtml5
 from hypothesis import HealthCheck, given, settings
-from inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
-from strategies import markup_catalogs, write
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.sinks.downloads import policy_files
+
+from support.inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
+from support.strategies import markup_catalogs, write
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 

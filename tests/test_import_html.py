@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,8 @@ from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.cli import main
 from cookie_catalog.interop.importers.html_tables import _TableReader, import_html
 from cookie_catalog.interop.importers.html_tokens import tokenize
+
+from support.paths import DATA, ROOT
 
 SEED = DATA / "genesys-cookie-usage.html"
 SHOP = DATA / "shop-cookie-table.html"

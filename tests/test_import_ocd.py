@@ -11,14 +11,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conftest import OCD_CSV
-from readback import read_html
-
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.cli import main
 from cookie_catalog.interop.exporters import ocd as ocd_export
 from cookie_catalog.interop.importers import ocd
 from cookie_catalog.interop.importers.retention import normalise
+
+from support.paths import OCD_CSV
+from support.readback import read_html
 
 
 def _source_rows() -> list[dict[str, str]]:

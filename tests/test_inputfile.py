@@ -1,4 +1,7 @@
-"""``cookie_catalog.catalog.inputfile`` reads any path as text within a limit, and ``cookie_catalog.cli.terminal`` prints any text."""
+"""``cookie_catalog.catalog.inputfile`` reads any path as text within a limit.
+
+``cookie_catalog.cli.terminal`` prints any text.
+"""
 
 from __future__ import annotations
 

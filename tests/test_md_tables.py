@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from conftest import CATALOG, DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from strategies import METACHARACTERS
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.render.md_tables import TOKEN, use_plain_tables
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.render.policy import policy_markdown
+
+from support.paths import CATALOG, DATA
+from support.strategies import METACHARACTERS
 
 
 def stock() -> MarkdownIt:

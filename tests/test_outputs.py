@@ -1,4 +1,4 @@
-"""Outputs are never surprising: what was asked for or nothing, readable as the umask says, the same bytes every time."""
+"""Outputs are never surprising: what was asked for or nothing, readable as the umask says, the same bytes each time."""
 
 from __future__ import annotations
 
@@ -16,13 +16,15 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, OCD_CSV, no_traceback
 
 from cookie_catalog.catalog import source_date
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.render.policy import PolicyError
 from cookie_catalog.sinks import pdf as pdf_module
 from cookie_catalog.sinks.downloads import policy_files
+
+from support.cli import no_traceback
+from support.paths import CATALOG, OCD_CSV
 
 
 def contents(directory: Path) -> dict[str, bytes]:
@@ -214,13 +216,14 @@ def test_weasyprint_pdf_is_dated_from_the_catalog(cli, tmp_path):
 def test_pin_dates_keeps_every_byte_offset(suffix):
     """The dates are rewritten in place: same length, nothing else touched."""
     info = (
-        b"<</Title (a \\(D:20990101000000Z\\) title)\n/CreationDate (D:20261125140901%s)\n/ModDate (D:20261125140901%s)>>"
-        % (suffix, suffix)
+        b"<</Title (a \\(D:20990101000000Z\\) title)\n"
+        b"/CreationDate (D:20261125140901%s)\n/ModDate (D:20261125140901%s)>>" % (suffix, suffix)
     )
     pdf = (
         b"%PDF-1.4\n1 0 obj\n"
         + info
-        + b"\nendobj\n2 0 obj\n<</CreationDate (D:20261125140901Z)>>\nendobj\ntrailer\n<</Size 3\n/Info 1 0 R>>\n%%EOF\n"
+        + b"\nendobj\n2 0 obj\n<</CreationDate (D:20261125140901Z)>>\nendobj\n"
+        + b"trailer\n<</Size 3\n/Info 1 0 R>>\n%%EOF\n"
     )
     pinned = pdf_module.pin_dates(pdf, dt.datetime(2020, 4, 15, tzinfo=dt.timezone.utc))
     assert len(pinned) == len(pdf)
@@ -228,6 +231,16 @@ def test_pin_dates_keeps_every_byte_offset(suffix):
         b"D:20261125140901"
     ]
     assert b"/Title (a \\(D:20990101000000Z\\) title)" in pinned
+
+
+def test_pin_node_ids_numbers_structure_ids_by_rank_in_place():
+    """Chromium names structure elements after DOM node ids, shifted under load: ranked, same width, same order."""
+    pdf = b"<</ID (node00000034)>> <</ID (node00000035)>> <</K (node00000034)>> /IDTree [(node00000034) 1 0 R]"
+    shifted = pdf.replace(b"00000035", b"00000036").replace(b"00000034", b"00000035")
+    pinned = pdf_module.pin_node_ids(pdf)
+    assert pinned == pdf_module.pin_node_ids(shifted)
+    assert len(pinned) == len(pdf)
+    assert pinned == pdf.replace(b"00000034", b"00000001").replace(b"00000035", b"00000002")
 
 
 # -- no process outlives the build ---------------------------------------------------------------

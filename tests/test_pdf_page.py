@@ -6,11 +6,12 @@ import re
 import shutil
 
 import pytest
-from conftest import CATALOG
 
 from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.render.pages import bundled_templates
 from cookie_catalog.render.policy import pdf_source
+
+from support.paths import CATALOG
 
 A4 = (595.28, 841.89)  # 210 x 297 mm in points
 LETTER = (612.0, 792.0)  # 8.5 x 11 in

@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, SEED_PLUGINS, seed_rows
-from sitebuild import build
+
+from support.catalogs import SEED_PLUGINS, seed_rows
+from support.paths import CATALOG
+from support.sitebuild import build
 
 DOWNLOADS = ["cookie-policy.csv", "cookie-policy.html", "cookie-policy.json", "cookie-policy.md"]
 

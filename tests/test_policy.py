@@ -7,13 +7,16 @@ import shutil
 
 import jsonschema
 import pytest
-from conftest import CATALOG, REPO, no_traceback, seed_rows
 from markdown_it import MarkdownIt
-from readback import read_csv, read_html, unguard
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.sinks.downloads import policy_files
+
+from support.catalogs import seed_rows
+from support.cli import no_traceback
+from support.paths import CATALOG, REPO
+from support.readback import read_csv, read_html, unguard
 
 POLICY_SCHEMA = json.loads((REPO / "generator/cookie_catalog/catalog/schemas/policy.schema.json").read_text())
 
@@ -97,7 +100,7 @@ def test_dates_come_from_the_catalog_and_output_is_byte_identical(catalog_copy):
 
 
 def test_formula_cells_are_neutralised(tmp_path):
-    from conftest import plugin_yaml, write_catalog
+    from support.catalogs import plugin_yaml, write_catalog
 
     cat = write_catalog(
         tmp_path / "cat",
@@ -113,7 +116,7 @@ def test_formula_cells_are_neutralised(tmp_path):
 
 
 def test_cli_policy_writes_the_files(cli, tmp_path):
-    code, out, err = cli("policy", CATALOG, "--out", tmp_path / "out")
+    code, _, err = cli("policy", CATALOG, "--out", tmp_path / "out")
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         ".cookie-catalog",
@@ -122,7 +125,7 @@ def test_cli_policy_writes_the_files(cli, tmp_path):
         "cookie-policy.json",
         "cookie-policy.md",
     ]
-    code, out, err = cli("policy", CATALOG, "--out", tmp_path / "csv-only", "--format", "csv")
+    code, _, err = cli("policy", CATALOG, "--out", tmp_path / "csv-only", "--format", "csv")
     assert code == 0 and sorted(p.name for p in (tmp_path / "csv-only").iterdir()) == [
         ".cookie-catalog",
         "cookie-policy.csv",

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, OCD_CSV, ROOT, no_traceback
+
+from support.cli import no_traceback
+from support.paths import CATALOG, OCD_CSV, ROOT
 
 CLI = ROOT / ".venv" / "bin" / "cookie-catalog"
 TIMEOUT = 30  # seconds; every case takes about one on an idle machine
@@ -26,7 +28,10 @@ USAGE = 2
 # A line of standard error: a problem ("file[:line:col]: [field: ]message"), the count of problems,
 # or an "error:" / "warning:" line. Never indented (a traceback's frames are), never empty.
 LINE = re.compile(r"^(?:\d+ problems? in .+|(?:error|warning): .+|[^\s].*?: .+)$")
-PLUGIN = "plugin: X\ncookies:\n  - name: {name}\n    purpose: p\n    duration: session\n    provenance: first-party\n    category: functional\n"
+PLUGIN = (
+    "plugin: X\ncookies:\n  - name: {name}\n    purpose: p\n    duration: session\n"
+    "    provenance: first-party\n    category: functional\n"
+)
 OCD_HEADER = OCD_CSV.read_text(encoding="utf-8").splitlines()[0]
 
 
@@ -53,8 +58,9 @@ def write(path: Path, data: str | bytes) -> Path:
 
 def har(cookie_name_json: str) -> str:
     return (
-        '{"log": {"entries": [{"request": {"url": "https://a.example/", "cookies": [{"name": %s}]}}]}}'
-        % cookie_name_json
+        '{"log": {"entries": [{"request": {"url": "https://a.example/", "cookies": [{"name": '
+        + cookie_name_json
+        + "}]}}]}}"
     )
 
 

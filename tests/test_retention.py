@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import OCD_CSV
 
 from cookie_catalog.catalog.duration import Duration
 from cookie_catalog.interop.importers.retention import normalise, source_text
+
+from support.paths import OCD_CSV
 
 
 @pytest.mark.parametrize(

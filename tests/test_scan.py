@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.cli import main
 from cookie_catalog.interop.scan import ScanError, compare, read_capture
+
+from support.paths import DATA
 
 CAPTURES = DATA / "captures"
 
@@ -61,7 +62,7 @@ def test_netscape_and_storage_state_with_patterns(runner, ocd_catalog):
 
 
 def test_bundled_catalog_documents_nothing_of_google(runner):
-    from conftest import ROOT
+    from support.paths import ROOT
 
     result = _scan(runner, ROOT / "catalog", CAPTURES / "ga-only.har")
     assert result.exit_code == 1 and "undocumented: _ga (cookie)" in result.output
@@ -93,7 +94,7 @@ def test_missing_file_and_broken_catalog_exit_2(runner, ocd_catalog, tmp_path):
 
 
 def test_library_compare():
-    from conftest import ROOT
+    from support.paths import ROOT
 
     catalog = load_catalog(ROOT / "catalog")
     sightings = read_capture(CAPTURES / "storage-state.json")

@@ -7,18 +7,23 @@ import re
 
 import jsonschema
 import pytest
-from conftest import CATALOG, REPO
 
+from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.schema import schemas, serialise
 from cookie_catalog.catalog.yamlsource import load_yaml
+from cookie_catalog.render.policy import policy_data
+
+from support.paths import CATALOG, REPO
 
 SCHEMAS = REPO / "generator" / "cookie_catalog" / "catalog" / "schemas"
 
 
-@pytest.mark.parametrize("name", ["catalog.schema.json", "plugin.schema.json"])
+@pytest.mark.parametrize(
+    "name", ["catalog.schema.json", "plugin.schema.json", "catalog-document.schema.json", "policy.schema.json"]
+)
 def test_committed_schema_matches_the_model(name):
     assert (SCHEMAS / name).read_text(encoding="utf-8") == serialise(schemas()[name]), (
-        "run `cookie-catalog schema --out generator/schemas`"
+        "run `cookie-catalog schema --out generator/cookie_catalog/catalog/schemas`"
     )
 
 
@@ -55,3 +60,23 @@ def test_schema_rejects_category_keys_the_validator_rejects():
             jsonschema.validate({"product": "P", "categories": {key: {}}}, catalog)
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate({"plugin": "P", "cookies": [{**cookie, "category": key}]}, plugin)
+
+
+def test_policy_schema_holds_the_policy_json_and_nothing_else():
+    """policy.schema.json comes from the types policy_data is built with: its output fits, and only it."""
+    schema = schemas()["policy.schema.json"]
+    data = policy_data(load_catalog(CATALOG))
+    jsonschema.validate(data, schema)
+    cookie = data["plugins"][0]["cookies"][0]
+    for bad in (
+        {**data, "extra": 1},
+        {k: v for k, v in data.items() if k != "intro"},
+        {**data, "cookie_count": -1},
+        {**data, "updated": 20200415},
+        {**data, "plugins": [{**data["plugins"][0], "slug": "Not A Slug"}]},
+        {**data, "plugins": [{**data["plugins"][0], "cookies": [{**cookie, "duration": "forever"}]}]},
+        {**data, "plugins": [{**data["plugins"][0], "cookies": [{**cookie, "storage": "cookies"}]}]},
+        {**data, "notes": [{"kind": "aside", "text": "x"}]},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from conftest import CATALOG, SEED_PLUGINS, seed_rows
-
 from cookie_catalog.catalog.loader import load_catalog
+
+from support.catalogs import SEED_PLUGINS, seed_rows
+from support.paths import CATALOG
 
 
 def test_seed_page_has_37_rows():

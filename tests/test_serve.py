@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from readback import read_html
-from serving import fetch, free_port
-from sitebuild import ENV, MKDOCS, project_copy
+
+from support.readback import read_html
+from support.serving import fetch, free_port
+from support.sitebuild import ENV, MKDOCS, project_copy
 
 PROBLEM = "catalog/plugins/console.yml:6:17: cookies[0].provenance: '<img src=x onerror=alert(1)>' is not allowed"
 BROKEN_CONSOLE = (
@@ -169,7 +170,7 @@ def test_a_broken_policy_template_under_serve(tmp_path):
         wait_for(base + "downloads/cookie-policy.md", lambda b: "windowPosition" in b)
         for broken, needle in (("{% for x in %}", "end of statement block"), ("{{ catalog.nope }}", "'nope'")):
             template.write_text(f"# {{{{ catalog.title | md }}}}\n{broken}\n")
-            body = wait_for(base + "cookies/console/", lambda b: needle in "".join(problems_shown(b)))
+            body = wait_for(base + "cookies/console/", lambda b, needle=needle: needle in "".join(problems_shown(b)))
             [problem] = problems_shown(body)
             assert problem.startswith("the policy downloads: overrides/policy.md.j2:2: "), problem
             assert "windowPosition" in body  # the page itself is still there

@@ -8,10 +8,11 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils import CountHandler
-from sitebuild import build, project_copy
-from strategies import METACHARACTERS
 
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken, problems_html, report, shown
+
+from support.sitebuild import build, project_copy
+from support.strategies import METACHARACTERS
 
 # Any text, lone surrogates included: a problem quotes whatever the catalog holds.
 _hostile = st.sampled_from(METACHARACTERS) | st.sampled_from(["\ud800", "\x1b[2J", "</code>", "</div>"])

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
-from conftest import SEED_PLUGINS, seed_rows
 from markdown_it import MarkdownIt
-from sitebuild import article, build, cells, project_copy
 
 from cookie_catalog.cli.ci import in_ci
+
+from support.catalogs import SEED_PLUGINS, seed_rows
+from support.sitebuild import article, build, cells, project_copy
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,8 @@ def test_notes_are_admonitions_titled_important(site):
     assert "Genesys Widgets never stores Personally Identifiable Information (PII) in its cookies." in text
     webchat = (site / "cookies" / "webchat" / "index.html").read_text()
     assert re.search(
-        r'<div class="admonition info">\s*<p class="admonition-title">Important</p>\s*<p>An active WebChat session cookie',
+        r'<div class="admonition info">\s*<p class="admonition-title">Important</p>'
+        r"\s*<p>An active WebChat session cookie",
         webchat,
     )
 
@@ -111,7 +115,7 @@ def test_auto_nav_without_explicit_nav(tmp_path):
 
 
 def test_site_offers_the_four_downloads_complete(site):
-    from readback import read_csv, read_html
+    from support.readback import read_csv, read_html
 
     downloads = site / "downloads"
     assert sorted(p.name for p in downloads.iterdir()) == [
@@ -131,9 +135,10 @@ def test_site_offers_the_four_downloads_complete(site):
 
 
 def test_home_page_and_plugin_footers_link_the_downloads(site):
-    home = (site / "index.html").read_text()
+    # As a browser requests it: the home page spells the Markdown one cookie-policy.%6D&#100;, for Zensical.
+    home = {unquote(html.unescape(href)) for href in re.findall(r'href="([^"]*)"', (site / "index.html").read_text())}
     for ext in ("md", "html", "csv", "json"):
-        assert f'href="downloads/cookie-policy.{ext}"' in home
+        assert f"downloads/cookie-policy.{ext}" in home
     for plugin in SEED_PLUGINS:
         page = (site / "cookies" / plugin.lower() / "index.html").read_text()
         for ext in ("md", "html", "csv", "json"):
@@ -184,7 +189,7 @@ def test_many_plugins_are_grouped_by_initial_and_pruned(tmp_path):
     assert result.returncode == 0, result.stderr
     console = (project / "site" / "cookies" / "console" / "index.html").read_text()
     labels = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', console)
-    assert [l for l in labels if len(l) == 1] == ["A", "C", "K", "W"]
+    assert [label for label in labels if len(label) == 1] == ["A", "C", "K", "W"]
     links = re.findall(r'href="\.\./([a-z]+)/"', console)
     assert "clicktocall" in links and "knowledgecenter" in links  # its own section, and a pruned one's first page
     assert "webchat" in links and "app" in links

@@ -12,43 +12,22 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 from hypothesis import HealthCheck, example, given, settings
-from inert import seen, seen_line
 from markdown_it import MarkdownIt
-from readback import read_csv, unguard
-from strategies import catalogs, title, write
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.sinks.downloads import policy_files
 
-EXTENSIONS = [
-    "admonition",
-    "attr_list",
-    "tables",
-    "toc",
-    "smarty",
-    "abbr",
-    "def_list",
-    "footnotes",
-    "md_in_html",
-    "pymdownx.magiclink",
-    "pymdownx.emoji",
-    "pymdownx.tilde",
-    "pymdownx.caret",
-    "pymdownx.mark",
-    "pymdownx.keys",
-    "pymdownx.betterem",
-    "pymdownx.superfences",
-    "pymdownx.inlinehilite",
-    "pymdownx.arithmatex",
-    "pymdownx.escapeall",
-]
+from support.inert import seen, seen_line
+from support.readback import read_csv, unguard
+from support.rendered import EXTENSIONS, Blocks, expected_cells, parse
+from support.strategies import catalogs, title, write
+
 ALLOWED_TAGS = {
     "h1",
     "h2",
@@ -83,40 +62,6 @@ ALLOWED_TAGS = {
 }
 
 
-class Blocks(HTMLParser):
-    """Text of every cell, heading and paragraph (``<br>`` read as a line break), and every tag."""
-
-    BLOCKS = {"td", "th", "h1", "h2", "h3", "p", "title"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str]] = []
-        self.open: list[list] = []
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if tag == "br":
-            self.handle_data("\n")
-        elif tag in self.BLOCKS:
-            self.open.append([tag, ""])
-
-    def handle_endtag(self, tag):
-        if tag in self.BLOCKS and self.open:
-            self.blocks.append(tuple(self.open.pop()))
-
-    def handle_data(self, data):
-        if self.open:
-            self.open[-1][1] += data
-
-
-def parse(html: str) -> Blocks:
-    parser = Blocks()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
 def assert_inert(parsed: Blocks, allowed_hrefs: re.Pattern) -> None:
     for tag, attrs in parsed.tags:
         assert tag in ALLOWED_TAGS, f"injected <{tag}>"
@@ -126,15 +71,6 @@ def assert_inert(parsed: Blocks, allowed_hrefs: re.Pattern) -> None:
         if tag == "span":
             assert attrs.get("class") == "cc-anchor" or re.fullmatch(r"category-[a-z-]+", attrs.get("id", "")), attrs
             assert set(attrs) <= {"class", "id"}, attrs
-
-
-def expected_cells(data: dict, plugin: dict) -> list[list[str]]:
-    rows = []
-    for c in plugin["cookies"]:
-        name = seen(c["name"]) + ("\n" + seen(c["domain"]) if c["domain"] else "")
-        duration = "2 years" + ("\n" + seen(c["duration_note"]) if c["duration_note"] else "")
-        rows.append([name, seen(c["purpose"]), duration, "Third-party", "Analytics", seen(c["condition"] or "")])
-    return rows
 
 
 def check_facts(data: dict, parsed: Blocks) -> None:

@@ -7,7 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG, no_traceback, plugin_yaml, write_catalog
+
+from support.catalogs import plugin_yaml, write_catalog
+from support.cli import no_traceback
+from support.paths import CATALOG
 
 GOOD_COOKIE = (
     "  - name: a\n    purpose: b\n    duration: session\n    provenance: first-party\n    category: functional\n"
@@ -41,7 +44,9 @@ CASES = [
     ("plugin: P\nplugin: Q\ncookies: []\n", "cat/plugins/web.yml:2:1: plugin: duplicate key (first at line 1)"),
     (
         "plugin: P\ncookies:\n" + GOOD_COOKIE + "    purpos: x\n",
-        "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of category, condition, controller, domain, duration, duration_note, id, name, pattern, privacy_url, provenance, purpose, storage (did you mean 'purpose'?)",
+        "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of category, condition, controller, "
+        "domain, duration, duration_note, id, name, pattern, privacy_url, provenance, purpose, storage "
+        "(did you mean 'purpose'?)",
     ),
     (
         "plugin: P\ncookies:\n" + GOOD_COOKIE.replace("    purpose: b\n", ""),
@@ -128,7 +133,7 @@ def test_custom_category_declared_in_catalog_yml(cli, tmp_path, monkeypatch):
         "product: T\ncategories:\n  chat:\n    label: Chat\n",
         {"web.yml": plugin_yaml().replace("functional", "chat")},
     )
-    code, out, err = cli("validate", tmp_path / "cat")
+    code, _, err = cli("validate", tmp_path / "cat")
     assert code == 0, err
 
 
@@ -176,7 +181,13 @@ def test_alias_bomb_refused_fast(cli, tmp_path, monkeypatch):
 
 
 def test_modest_alias_reuse_is_fine(cli, tmp_path, monkeypatch):
-    text = "plugin: P\ncookies:\n  - name: a\n    purpose: &p Shared purpose\n    duration: session\n    provenance: first-party\n    category: functional\n  - name: b\n    purpose: *p\n    duration: session\n    provenance: first-party\n    category: functional\n"
+    text = (
+        "plugin: P\ncookies:\n"
+        "  - name: a\n    purpose: &p Shared purpose\n    duration: session\n"
+        "    provenance: first-party\n    category: functional\n"
+        "  - name: b\n    purpose: *p\n    duration: session\n"
+        "    provenance: first-party\n    category: functional\n"
+    )
     write_catalog(tmp_path / "cat", plugins={"web.yml": text})
     code, _, err = cli("validate", tmp_path / "cat")
     assert code == 0, err

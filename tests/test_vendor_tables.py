@@ -13,10 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
 from cookie_catalog.cli import main
 from cookie_catalog.interop.importers.html_tables import NO_PURPOSE, import_html
+
+from support.paths import DATA
 
 TABLES = DATA / "vendor-tables"
 # The importer writes a vendor's placeholder for a name's variable part (Cookiebot "#", OneTrust

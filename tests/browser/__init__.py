@@ -1,1 +1,4 @@
-"""Browser tests: the built site in real Chromium (a package, so its conftest and modules do not shadow the top-level ones)."""
+"""Browser tests: the built site in real Chromium.
+
+A package, so its conftest and modules do not shadow the top-level ones.
+"""

@@ -21,12 +21,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cookie_catalog.cli.ci import in_ci
+from support.browsing import DESKTOP, unavailable
+from support.paths import BROWSER, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+AXE = BROWSER / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -38,21 +37,13 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 800}
-
-
-def unavailable(reason: str):
-    """Skip on a developer's machine, fail in CI."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true: browser tests must run; .ci/run installs it)", pytrace=False)
-    pytest.skip(reason)
 
 
 def pytest_collection_modifyitems(items):
     # One worker runs them all under `pytest -n auto --dist loadgroup`, so the
     # site is built and Chromium started once.
     for item in items:
-        if HERE in Path(item.fspath).parents:
+        if BROWSER in Path(item.fspath).parents:
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
@@ -104,7 +95,7 @@ def browser():
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE.is_file():
-        unavailable(f"axe-core not installed: run `npm ci` in {HERE.relative_to(ROOT)}")
+        unavailable(f"axe-core not installed: run `npm ci` in {BROWSER.relative_to(ROOT)}")
     return AXE.read_text(encoding="utf-8")
 
 

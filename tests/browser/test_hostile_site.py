@@ -17,12 +17,12 @@ import threading
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
-from sitebuild import build
-from strategies import PAYLOADS, catalogs, title, write
-from test_hostile import SITE_NAME, build_hostile_site, collapsed, expected, expected_rows
-from test_text_properties import expected_cells
 
-from browser.test_browser import search
+from support.browsing import search
+from support.hostile import SITE_NAME, build_hostile_site, collapsed, expected, expected_rows
+from support.rendered import expected_cells
+from support.sitebuild import build
+from support.strategies import PAYLOADS, catalogs, title, write
 
 # Defined before any page script: payloads call __cc_ran(n); dialogs are recorded by the handler.
 RECORDER_JS = "window.__ccRan = []; window.__cc_ran = n => window.__ccRan.push(n);"

@@ -16,6 +16,8 @@ import os
 import stat
 from pathlib import Path
 
+from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
+
 CHUNK = 1 << 20
 
 
@@ -41,6 +43,18 @@ def read_text(path: Path, limit: int, expected: str = "a text file") -> str:
         raise InputError(f"cannot be read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def read_located(path: Path, limit: int, expected: str) -> str:
+    """:func:`read_text` for readers that report :class:`CatalogError`: a failure is one problem naming the file.
+
+    The importers report every problem of a source at once, as ``file:line:col``;
+    a file that cannot be read at all is the first and only such problem.
+    """
+    try:
+        return read_text(path, limit, expected)
+    except InputError as exc:
+        raise CatalogError([Problem(display_path(path), exc.line, 0, "", exc.message)]) from None
 
 
 def _open(path: Path, expected: str) -> int:

@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from cookie_catalog.catalog import slugs
 from cookie_catalog.catalog.model import (
     BUILTIN_CATEGORIES,
+    IDENTITY_FIELDS,
     Catalog,
     Category,
     Cookie,
+    CookieEntry,
     Plugin,
     PluginFile,
     ProductFile,
@@ -185,7 +188,8 @@ def _validate(doc: YamlDocument, model: type[M], problems: list[Problem]) -> M |
                 1,
                 1,
                 "",
-                f"holds {_describe(doc.data)}; expected a mapping of keys such as {', '.join(list(model.model_fields)[:3])}",
+                f"holds {_describe(doc.data)}; "
+                f"expected a mapping of keys such as {', '.join(list(model.model_fields)[:3])}",
             )
         )
         return None
@@ -217,7 +221,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else model
 
 
-def _problem(doc: YamlDocument, model: type[BaseModel], error: dict) -> Problem:
+def _problem(doc: YamlDocument, model: type[BaseModel], error: ErrorDetails) -> Problem:
     loc = tuple(error["loc"])
     kind = error["type"]
     given = error.get("input")
@@ -303,16 +307,16 @@ def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | Non
         if keys is not None and isinstance(category, str) and category not in keys:
             expected = f"expected one of {_choices(keys, category)}, or declare it under `categories:` in catalog.yml"
             problems.append(doc.problem(("cookies", i, "category"), f"unknown category {quoted(category)}; {expected}"))
-        name, domain, storage = entry.get("name"), entry.get("domain"), entry.get("storage", "cookie")
+        identity = tuple(entry.get(f, CookieEntry.model_fields[f].default) for f in IDENTITY_FIELDS)
+        name, domain, storage = identity
         if not (isinstance(name, str) and isinstance(domain, (str, type(None))) and isinstance(storage, str)):
             continue  # the shape check reports it
-        identity = (name, domain, storage)
         if identity in seen:
             line, _ = doc.locate(("cookies", seen[identity]))
             where = f" on {domain if len(domain) <= 100 else quoted(domain)}" if domain else ""
             kind = storage if len(storage) <= 40 else quoted(storage)
             listed = f"{quoted(name)}{where} ({kind}) is already listed at line {line}"
-            once = "expected each (name, domain, storage) once per plugin"
+            once = f"expected each ({', '.join(IDENTITY_FIELDS)}) once per plugin"
             problems.append(doc.problem(("cookies", i, "name"), f"{listed}; {once}"))
         else:
             seen[identity] = i
@@ -326,9 +330,7 @@ def _plugins(parsed: list[tuple[Path, YamlDocument, PluginFile]]) -> tuple[Plugi
     for path, _, model in parsed:
         slug = slugs.page_slug(path.stem, taken_pages)
         cookies = tuple(
-            Cookie(
-                entry, slugs.anchor(slug, entry.name, f"{entry.name}\0{entry.domain}\0{entry.storage}", taken_anchors)
-            )
+            Cookie(entry, slugs.anchor(slug, entry.name, "\0".join(map(str, entry.identity)), taken_anchors))
             for entry in model.cookies
         )
         plugins.append(Plugin(model.plugin, path.name, slug, model.description, tuple(model.notes), cookies))

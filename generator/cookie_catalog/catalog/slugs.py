@@ -13,7 +13,11 @@ import re
 import unicodedata
 
 MAX_SLUG = 60
-RESERVED_PAGES = {"index"}  # the overview page
+# The pages the tool writes beside the plugin pages, without ".md". Their one home: the
+# renderer and the history name their pages from here, and no plugin page is given one.
+OVERVIEW_PAGE = "index"
+CHANGES_PAGE = "changes"  # the version history, computed from git
+RESERVED_PAGES = frozenset({OVERVIEW_PAGE, CHANGES_PAGE})
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -24,6 +28,8 @@ def _digest(text: str) -> str:
 def page_slug(stem: str, taken: set[str]) -> str:
     """A lower-case ASCII ``[a-z0-9-]`` name for a plugin's page, unique among ``taken``.
 
+    Never one of ``RESERVED_PAGES``: a plugin file ``changes.yml`` would
+    otherwise share its page with the Changes page, and lose it.
     ``taken`` is updated. Clashes get a suffix derived from the original text, so
     a page keeps its name when other plugins come and go.
     """

@@ -64,7 +64,9 @@ class YamlDocument:
         Keeping every file's tree (two marks per node) would cost several KiB
         per cookie: most of a large catalog's peak memory.
         """
-        return yaml.compose(self.text, Loader=_Loader)
+        node = yaml.compose(self.text, Loader=_Loader)
+        assert node is not None, "load_yaml builds a YamlDocument only from text holding one document"
+        return node
 
     @property
     def display(self) -> str:
@@ -127,7 +129,7 @@ def load_yaml(path: Path) -> YamlDocument | Problem:
         text = read_text(path, MAX_FILE_BYTES, "a YAML file")
     except InputError as exc:
         return Problem(shown, exc.line, 0, "", exc.message)
-    if not text.strip() or all(l.strip() == "" or l.lstrip().startswith("#") for l in text.splitlines()):
+    if not text.strip() or all(line.strip() == "" or line.lstrip().startswith("#") for line in text.splitlines()):
         return Problem(shown, 0, 0, "", "is empty; expected a YAML mapping")
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))

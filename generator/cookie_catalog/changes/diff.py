@@ -84,8 +84,8 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
 
 
 def _plugin_diff(old: Plugin, new: Plugin) -> PluginDiff:
-    before = {_identity(e): e for e in _entries(old)}
-    after = {_identity(e): e for e in _entries(new)}
+    before = {e.identity: e for e in _entries(old)}
+    after = {e.identity: e for e in _entries(new)}
     changed = tuple(
         CookieChange(entry, fields)
         for key, entry in after.items()
@@ -103,10 +103,6 @@ def _plugin_diff(old: Plugin, new: Plugin) -> PluginDiff:
 
 def _entries(plugin: Plugin) -> tuple[CookieEntry, ...]:
     return tuple(c.entry for c in plugin.cookies)
-
-
-def _identity(entry: CookieEntry) -> tuple:
-    return entry.name, entry.domain, entry.storage
 
 
 def _fields(old: object, new: object, names: tuple[str, ...]) -> tuple[FieldChange, ...]:

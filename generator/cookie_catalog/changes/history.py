@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import os
 import posixpath
 import subprocess
@@ -24,13 +25,14 @@ from pathlib import Path, PurePosixPath
 from cookie_catalog.catalog.loader import PLUGINS_DIR, PRODUCT_FILE, load_catalog
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError, display_path
+from cookie_catalog.catalog.slugs import CHANGES_PAGE
 from cookie_catalog.catalog.yamlsource import MAX_FILE_BYTES
 from cookie_catalog.changes.diff import CatalogDiff, diff_catalogs
 from cookie_catalog.render.pages import Renderer
 
 GIT_PREFIX = "git:"
 DEFAULT_PATH = "catalog"  # the CLI's default catalog, relative to the repository root
-CHANGES = "changes.md"
+CHANGES = f"{CHANGES_PAGE}.md"
 
 
 class GitError(Exception):
@@ -116,7 +118,7 @@ def releases(catalog_dir: Path) -> list[Release]:
             versions.append(catalog)
     return [
         Release(new.product.version, new.product.updated, diff_catalogs(old, new))
-        for old, new in reversed(list(zip(versions, versions[1:])))
+        for old, new in reversed(list(itertools.pairwise(versions)))
     ]
 
 

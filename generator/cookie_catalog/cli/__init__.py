@@ -13,10 +13,11 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from cookie_catalog.cli import core, interop, terminal
+from cookie_catalog.cli import build, core, interop, terminal
 from cookie_catalog.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
 DEBUG_ENV = "COOKIE_CATALOG_DEBUG"  # set to show the traceback of an internal error
@@ -29,11 +30,11 @@ def main() -> None:
     """Turn a YAML cookie catalog into a cookie-policy site and downloads."""
 
 
-for _command in (*core.COMMANDS, *interop.COMMANDS):
+for _command in (*core.COMMANDS, build.build, *interop.COMMANDS):
     main.add_command(_command)
 
 
-def run() -> None:
+def run() -> NoReturn:
     """The ``cookie-catalog`` command: :func:`main` with its process-wide guarantees.
 
     Kept out of ``main`` so that tests invoking ``main`` in-process still see
@@ -63,7 +64,7 @@ def run() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _internal_error(exc: Exception) -> None:
+def _internal_error(exc: Exception) -> NoReturn:
     if os.environ.get(DEBUG_ENV):
         traceback.print_exc()
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None

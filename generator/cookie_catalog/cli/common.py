@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 import jinja2
@@ -18,12 +18,19 @@ from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError
 
+FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)
 CATALOG_ARG = click.argument("catalog", default="catalog", type=click.Path(path_type=Path))
 TEMPLATES_OPT = click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="A directory of templates that override the bundled ones by file name.",
 )
+
+
+def out_dir_option(help: str, *, required: bool = True) -> Callable[[FC], FC]:
+    """``--out``, a directory (never a file), as every command that writes files takes it."""
+    return click.option("--out", required=required, type=click.Path(path_type=Path, file_okay=False), help=help)
+
 
 EXIT_USAGE = 2  # as click's own: an unknown option, a missing argument, a value of the wrong kind
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in cookie-catalog, never the input's fault

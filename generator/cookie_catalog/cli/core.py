@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -18,14 +19,19 @@ from cookie_catalog.cli.common import (
     TEMPLATES_OPT,
     fail,
     load_or_exit,
+    out_dir_option,
     print_problems,
     render_or_exit,
     usage_fail,
 )
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.render.policy import DEFAULT_FORMATS, FORMATS, PolicyError
-from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
+from cookie_catalog.sinks.directory import SinkError, check_tree, write_file, write_tree
 from cookie_catalog.sinks.downloads import policy_files
+
+CHECK_OPT = click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 naming each file that is missing, stale or extra (for CI)."
+)
 
 
 @click.command()
@@ -38,12 +44,7 @@ def validate(catalog: Path) -> None:
 
 @click.command()
 @CATALOG_ARG
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Directory to write the pages into; replaced as a whole.",
-)
+@out_dir_option("Directory to write the pages into; replaced as a whole.")
 @click.option(
     "--format",
     "formats",
@@ -53,7 +54,8 @@ def validate(catalog: Path) -> None:
     help="md: Markdown pages; html: also one HTML <section> fragment per plugin (<slug>.html).",
 )
 @TEMPLATES_OPT
-def generate(catalog: Path, out: Path, formats: str, templates: Path | None) -> None:
+@CHECK_OPT
+def generate(catalog: Path, out: Path, formats: str, templates: Path | None, check: bool) -> None:
     """Write the Markdown pages of CATALOG (an overview and one page per plugin) into --out.
 
     With --format html, also one self-contained HTML fragment per plugin, for a
@@ -66,8 +68,11 @@ def generate(catalog: Path, out: Path, formats: str, templates: Path | None) -> 
         return {**renderer.pages(), **(renderer.fragments() if "html" in formats else {})}
 
     pages = render_or_exit(build)
+    files = {name: text.encode("utf-8") for name, text in pages.items()}
+    if check:
+        check_or_exit(out, files, catalog)
     try:
-        changed = write_tree(out, {name: text.encode("utf-8") for name, text in pages.items()})
+        changed = write_tree(out, files)
     except SinkError as exc:
         fail(str(exc))
     click.echo(f"{out}: {len(pages)} files, {len(changed)} changed")
@@ -75,12 +80,7 @@ def generate(catalog: Path, out: Path, formats: str, templates: Path | None) -> 
 
 @click.command()
 @CATALOG_ARG
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Directory to write the policy files into; replaced as a whole.",
-)
+@out_dir_option("Directory to write the policy files into; replaced as a whole.")
 @click.option(
     "--format",
     "formats",
@@ -89,7 +89,8 @@ def generate(catalog: Path, out: Path, formats: str, templates: Path | None) -> 
     help=f"Comma-separated formats among {', '.join(FORMATS)}.",
 )
 @TEMPLATES_OPT
-def policy(catalog: Path, out: Path, formats: str, templates: Path | None) -> None:
+@CHECK_OPT
+def policy(catalog: Path, out: Path, formats: str, templates: Path | None, check: bool) -> None:
     """Write the downloadable cookie policy of CATALOG (cookie-policy.md, .html, .csv, .json, .pdf) into --out.
 
     The same files the MkDocs plugin offers under downloads/. On any error
@@ -99,10 +100,26 @@ def policy(catalog: Path, out: Path, formats: str, templates: Path | None) -> No
     model = load_or_exit(catalog)
     try:
         files = render_or_exit(lambda: policy_files(model, wanted, templates))
+        if check:
+            check_or_exit(out, files, catalog)
         changed = write_tree(out, files)
     except (PolicyError, SinkError) as exc:
         fail(str(exc))
     click.echo(f"{out}: {', '.join(files)} ({len(changed)} changed)")
+
+
+def check_or_exit(out: Path, files: dict[str, bytes], catalog: Path) -> None:
+    """``--check``: exit 0 when ``out`` holds exactly ``files``, else 1 naming each file that differs."""
+    problems = check_tree(out, files)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        click.echo(
+            f"{len(problems)} file(s) differ from {catalog}; run the command without --check to update", err=True
+        )
+        sys.exit(1)
+    click.echo(f"{out}: up to date with {catalog}")
+    sys.exit(0)
 
 
 def policy_formats(value: str) -> list[str]:
@@ -121,14 +138,9 @@ def policy_formats(value: str) -> list[str]:
 
 
 @click.command()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="Write the schema files here instead of printing the plugin-file schema.",
-)
+@out_dir_option("Write the schema files here instead of printing the plugin-file schema.", required=False)
 def schema(out: Path | None) -> None:
-    """Print (or write) the JSON Schemas of catalog.yml and plugin files, for editors."""
+    """Print (or write) the JSON Schemas of catalog.yml, plugin files, the catalog document and the policy JSON."""
     if out is None:
         click.echo(serialise(schemas()["plugin.schema.json"]), nl=False)
         return
@@ -151,7 +163,7 @@ def schema(out: Path | None) -> None:
     show_default=True,
     help="Markdown for people, JSON for scripts.",
 )
-def diff_command(old: str, new: str, output: str) -> None:
+def diff_command(old: str, new: str, output: str) -> NoReturn:
     """Compare catalog OLD with NEW: cookies and plugins added, removed and changed.
 
     Each is a catalog directory, or git:REV (or git:REV:path) for the catalog

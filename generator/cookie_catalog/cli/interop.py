@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -19,7 +20,7 @@ from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, Catalog
 from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.catalog.source_date import SourceDateError
 from cookie_catalog.cli.ci import in_ci
-from cookie_catalog.cli.common import fail, load_or_exit, print_problems, usage_fail
+from cookie_catalog.cli.common import fail, load_or_exit, out_dir_option, print_problems, usage_fail
 from cookie_catalog.cli.terminal import one_line
 from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
@@ -28,12 +29,7 @@ from cookie_catalog.interop.importers.imported import Imported
 from cookie_catalog.interop.scan import Report, ScanError, Sighting, compare, read_capture
 from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
 
-OUT_DIR = click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Directory to write the catalog into.",
-)
+OUT_DIR = out_dir_option("Directory to write the catalog into.")
 FORCE = click.option("--force", is_flag=True, help="Replace --out even when it is not empty.")
 CATALOG_OPT = click.option(
     "--catalog", default="catalog", show_default=True, type=click.Path(path_type=Path), help="The catalog directory."
@@ -170,7 +166,7 @@ _exporter("json", json_catalog.export, "The catalog as one JSON document (schema
 @click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @CATALOG_OPT
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> None:
+def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> NoReturn:
     """Compare captures (HAR, cookies.txt, Playwright storage state) with the catalog.
 
     Exit 0 when every name seen is documented, 1 when one is not, 2 when a

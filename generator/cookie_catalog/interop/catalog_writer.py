@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from cookie_catalog.catalog import slugs
 from cookie_catalog.catalog.loader import PLUGINS_DIR, PRODUCT_FILE, collector_paused
-from cookie_catalog.catalog.model import PluginFile, ProductFile
+from cookie_catalog.catalog.model import LINE_BREAKS, PluginFile, ProductFile
 
 
 class _Dumper(yaml.CSafeDumper):
@@ -33,12 +33,13 @@ class _Dumper(yaml.CSafeDumper):
     """
 
 
-_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+_BREAKS = frozenset(LINE_BREAKS)
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
     # PyYAML writes line breaks raw in plain and single-quoted scalars, and
-    # libyaml folds NEL, U+2028 and U+2029 there; double quotes escape them all.
+    # libyaml folds NEL, U+2028 and U+2029 there; double quotes escape them all
+    # (VT and FF it would double-quote anyway, as non-printable).
     style = None if _BREAKS.isdisjoint(value) else '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

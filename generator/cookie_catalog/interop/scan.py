@@ -176,7 +176,8 @@ def _netscape(text: str, shown: str) -> Iterator[Sighting]:
         fields = line.split("\t")
         if len(fields) < 7:
             raise ScanError(
-                f"{shown}:{number}: has {len(fields)} tab-separated fields; expected 7 (a Netscape cookies.txt line: domain, flag, path, secure, expiry, name, value)"
+                f"{shown}:{number}: has {len(fields)} tab-separated fields; expected 7 "
+                "(a Netscape cookies.txt line: domain, flag, path, secure, expiry, name, value)"
             )
         yield Sighting(fields[5], "cookie", f"{shown}:{number}: cookie for {fields[0]}")
 

@@ -54,7 +54,8 @@ def find_directives(markdown: str, page: str) -> list[Directive]:
         if not match:
             if line.lstrip().startswith("<!--"):
                 raise DirectiveError(
-                    f'{page}:{number}: malformed directive; expected e.g. <!-- cookie-catalog:table plugin="WebChat" -->'
+                    f"{page}:{number}: malformed directive; "
+                    'expected e.g. <!-- cookie-catalog:table plugin="WebChat" -->'
                 )
             continue
         kind, attrs = match.group("kind"), dict(_ATTR.findall(match.group("attrs")))
@@ -65,7 +66,8 @@ def find_directives(markdown: str, page: str) -> list[Directive]:
         allowed = KINDS[kind]
         if len(attrs) != 1 or not set(attrs) <= set(allowed):
             raise DirectiveError(
-                f"{page}:{number}: cookie-catalog:{kind} takes exactly one of {', '.join(a + '=' for a in allowed)}; got {', '.join(attrs) or 'none'}"
+                f"{page}:{number}: cookie-catalog:{kind} takes exactly one of "
+                f"{', '.join(a + '=' for a in allowed)}; got {', '.join(attrs) or 'none'}"
             )
         found.append(Directive(number, kind, attrs))
     return found

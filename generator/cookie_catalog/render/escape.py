@@ -23,14 +23,15 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+from cookie_catalog.catalog.model import LINE_BREAKS
+
 _ALWAYS = "\\`*_[]<>&|{}#!=~^$+'\"@\t"
-_LINE_BREAK_CHARS = "\n\r\u2028\u2029\x0b\x0c\x85"
 # One translation does most of the work, in C: characters that are always
 # markup become references, line breaks <br>, and control characters (invalid
 # in HTML) U+FFFD, as browsers show them.
 _TRANSLATION = str.maketrans(
     {ch: f"&#{ord(ch)};" for ch in _ALWAYS}
-    | {ch: "<br>" for ch in _LINE_BREAK_CHARS}
+    | {ch: "<br>" for ch in LINE_BREAKS}
     | {chr(c): "\ufffd" for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]}
 )
 # Then, in one pass: ".", "-" and ":" where the context makes them markup, and
@@ -39,7 +40,7 @@ _TRANSLATION = str.maketrans(
 # references ending in ";" and "<br>", so the lookarounds still see what the
 # original neighbours were.
 _IN_CONTEXT = re.compile(r"^\s+|\s+$|^[.:-]|(?<=[\d.])\.|\.(?=\.)|(?i:(?<=www))\.|(?<=-)-|-(?=-)|:(?=[^ ])")
-_LINE_BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+_LINE_BREAKS = re.compile(f"\r\n|[{LINE_BREAKS}]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _NOT_ATTR_SAFE = re.compile(r"[^\w.:-]")
 

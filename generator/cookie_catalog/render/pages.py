@@ -19,9 +19,10 @@ from jinja2.loaders import split_template_path
 from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
 from cookie_catalog.catalog.problems import display_path
+from cookie_catalog.catalog.slugs import OVERVIEW_PAGE
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_line, md_text, url_part
 
-OVERVIEW = "index.md"
+OVERVIEW = f"{OVERVIEW_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
@@ -30,6 +31,11 @@ def bundled_templates() -> Path:
     package = Path(__file__).resolve().parent.parent
     packaged = package / "templates"
     return packaged if packaged.is_dir() else package.parent.parent / "templates"
+
+
+def category_anchor(key: str) -> str:
+    """The id of a consent category's row on the overview: written there, and linked to from every cookie table."""
+    return f"category-{key}"
 
 
 def _breakable(markdown: str) -> str:
@@ -100,8 +106,9 @@ class Renderer:
     ):
         self.catalog = catalog
         search = [str(templates)] if templates else []
+        self._loader = _ContainedLoader([*search, str(bundled_templates())])
         self.env = jinja2.Environment(
-            loader=_ContainedLoader([*search, str(bundled_templates())]),
+            loader=self._loader,
             # Markdown templates: catalog text goes through the `md` filter;
             # HTML templates (*.html.j2): Jinja's own HTML escaping.
             autoescape=lambda name: bool(name and name.endswith(".html.j2")),
@@ -120,22 +127,25 @@ class Renderer:
             catalog=catalog,
             product=catalog.product,
             category_link=self._category_link(overview_href),
+            category_anchor=category_anchor,
             downloads_href=downloads_href,
             download_formats=download_formats,
+            # A sink for engines that index only headings sets this: each cookie's name becomes a heading.
+            name_headings=False,
         )
         self._links = (overview_href, downloads_href, download_formats)
 
     @cached_property
     def fingerprint(self) -> Hashable:
         """What every page depends on besides its own plugin: templates, product file, categories, links."""
-        templates = tuple((name, self.env.loader.get_source(self.env, name)[0]) for name in self.env.list_templates())
+        templates = tuple((name, self._loader.get_source(self.env, name)[0]) for name in self.env.list_templates())
         return templates, self.catalog.product.model_dump_json(), self.catalog.categories, self._links
 
     def _category_link(self, overview_href: str | None) -> Callable[[str], str]:
         labels = {c.key: md_text(c.label) for c in self.catalog.categories}
         if overview_href is None:
             return lambda key: labels[key]
-        return lambda key: f"[{labels[key]}]({overview_href}#category-{url_part(key)})"
+        return lambda key: f"[{labels[key]}]({overview_href}#{url_part(category_anchor(key))})"
 
     def pages(self) -> dict[str, str]:
         """Every page of the catalog: the overview, then one page per plugin."""

@@ -11,11 +11,11 @@ import csv
 import io
 import json
 import re
-from typing import Any
 
 from markdown_it import MarkdownIt
 
-from cookie_catalog.catalog.model import Catalog, Cookie
+from cookie_catalog.catalog.model import Catalog, Cookie, Note
+from cookie_catalog.catalog.schema import PolicyCookie, PolicyData, PolicyNote
 from cookie_catalog.render.md_tables import use_plain_tables
 from cookie_catalog.render.pages import Renderer
 
@@ -111,7 +111,7 @@ def policy_csv(catalog: Catalog) -> str:
     return out.getvalue()
 
 
-def _cookie_data(cookie: Cookie) -> dict[str, Any]:
+def _cookie_data(cookie: Cookie) -> PolicyCookie:
     return {
         "name": cookie.name,
         "purpose": cookie.purpose,
@@ -131,10 +131,13 @@ def _cookie_data(cookie: Cookie) -> dict[str, Any]:
     }
 
 
-def policy_data(catalog: Catalog) -> dict[str, Any]:
-    """The whole policy as plain data; its shape is generator/cookie_catalog/catalog/schemas/policy.schema.json."""
+def _notes(notes: tuple[Note, ...] | list[Note]) -> list[PolicyNote]:
+    return [{"kind": n.kind, "text": n.text} for n in notes]
+
+
+def policy_data(catalog: Catalog) -> PolicyData:
+    """The whole policy as plain data, typed by ``PolicyData``: the source of ``policy.schema.json``."""
     product = catalog.product
-    notes = lambda items: [{"kind": n.kind, "text": n.text} for n in items]
     return {
         "product": product.product,
         "title": catalog.title,
@@ -143,14 +146,14 @@ def policy_data(catalog: Catalog) -> dict[str, Any]:
         "effective": product.effective.isoformat() if product.effective else None,
         "contact": product.contact,
         "intro": product.intro,
-        "notes": notes(product.notes),
+        "notes": _notes(product.notes),
         "categories": [{"key": c.key, "label": c.label, "description": c.description} for c in catalog.categories],
         "plugins": [
             {
                 "title": p.title,
                 "slug": p.slug,
                 "description": p.description,
-                "notes": notes(p.notes),
+                "notes": _notes(p.notes),
                 "cookies": [_cookie_data(c) for c in p.cookies],
             }
             for p in catalog.plugins

@@ -280,3 +280,71 @@ def write_file(out: Path, data: bytes) -> None:
         with suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise SinkError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+
+def ensure_ours(out: Path, *, owner: str = "cookie-catalog") -> None:
+    """SinkError unless :func:`write_tree` may replace ``out``: checked for every folder before writing any."""
+    _refuse_foreign(Path(out), str(out), owner, force=False)
+
+
+def check_tree(out: Path, files: dict[str, bytes], *, owner: str = "cookie-catalog") -> list[str]:
+    """What ``write_tree(out, files)`` would change, writing nothing: one line per file.
+
+    Each line names the file (under ``out``) and whether it is missing, stale
+    (other bytes) or extra (written before, no longer wanted). A directory that
+    ``write_tree`` would refuse is one line too, so ``--check`` fails where a build would.
+    """
+    shown = str(out)
+    try:
+        _refuse_foreign(Path(out), shown, owner, force=False)
+    except SinkError as exc:
+        return [str(exc)]
+    problems = []
+    for name, data in sorted(files.items()):
+        rel = _safe_relative(name)
+        path = Path(out).joinpath(*rel.parts)
+        if not path.is_file() or path.is_symlink():
+            problems.append(f"{path}: missing")
+        elif path.read_bytes() != data:
+            problems.append(f"{path}: stale")
+    if Path(out).is_dir():
+        present = {p.relative_to(out).as_posix() for p in Path(out).rglob("*") if p.is_file() or p.is_symlink()}
+        problems += [f"{Path(out) / name}: extra" for name in sorted(present - set(files) - {MARKER})]
+    return problems
+
+
+def update_tree(out: Path, files: dict[str, bytes], *, owner: str = "cookie-catalog") -> list[str]:
+    """Make ``out`` hold exactly ``files`` file by file; returns the names changed.
+
+    For a server watching ``out`` (``zensical serve`` does not follow a
+    directory replaced by a rename, as :func:`write_tree` does): each changed
+    file is replaced in one step (:func:`write_file`), files no longer wanted
+    are removed, unchanged ones are not touched. The same lock and the same
+    refusal of a directory we did not write as :func:`write_tree`.
+    """
+    shown, out = str(out), Path(os.path.abspath(out))
+    if not out.exists():
+        return write_tree(out, files, owner=owner)
+    changed: list[str] = []
+    try:
+        with _locked(out, shown):
+            _recover(out)
+            _refuse_foreign(out, shown, owner, force=False)
+            wanted = {**files, MARKER: f"written by {owner}; replaced on every run\n".encode()}
+            for name, data in sorted(wanted.items()):
+                target = out.joinpath(*_safe_relative(name).parts)
+                if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+                    continue
+                write_file(target, data)
+                if name != MARKER:
+                    changed.append(name)
+            for path in sorted(out.rglob("*"), reverse=True):
+                name = path.relative_to(out).as_posix()
+                if (path.is_file() or path.is_symlink()) and name not in wanted:
+                    path.unlink()
+                    changed.append(name)
+                elif path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
+                    path.rmdir()
+    except OSError as exc:
+        raise SinkError(f"cannot write {shown}: {_reason(exc, out)}") from exc
+    return changed

@@ -8,7 +8,8 @@ from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cookie_catalog.catalog.model import Catalog
@@ -44,21 +45,26 @@ def policy_files(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise PolicyError(f"unknown format {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
-    engine, created = None, None
-    if "pdf" in formats:
-        engine = find_engine()
-        try:
-            created = source_date(catalog)
-        except SourceDateError as exc:
-            raise PolicyError(str(exc)) from None
+    printer = _pdf_printer(catalog) if "pdf" in formats else None
     renderer = Renderer(catalog, templates)
     markdown = policy_markdown(renderer)
     html = policy_html(renderer, markdown) if {"html", "pdf"} & set(formats) else ""
-    produce = {
+    produce: dict[str, Callable[[], bytes]] = {
         "md": lambda: markdown.encode("utf-8"),
         "html": lambda: html.encode("utf-8"),
         "csv": lambda: policy_csv(catalog).encode("utf-8"),
         "json": lambda: policy_json(catalog).encode("utf-8"),
-        "pdf": lambda: engine(pdf_source(html), created),  # type: ignore[misc]
     }
+    if printer is not None:
+        produce["pdf"] = lambda: printer(pdf_source(html))
     return {f"{BASENAME}.{fmt}": produce[fmt]() for fmt in formats}
+
+
+def _pdf_printer(catalog: Catalog) -> Callable[[str], bytes]:
+    """The PDF engine, dated by the catalog: found (or refused) before any file is produced."""
+    engine = find_engine()
+    try:
+        created: dt.datetime = source_date(catalog)
+    except SourceDateError as exc:
+        raise PolicyError(str(exc)) from None
+    return lambda html: engine(html, created)

@@ -23,12 +23,14 @@ Engine = Callable[[str, dt.datetime], bytes]
 # The document information dictionary's number, in the (last) trailer.
 _INFO = re.compile(rb"trailer\s*<<.*?/Info\s+(\d+)\s+0\s+R", re.S)
 _DATE = re.compile(rb"/(?:CreationDate|ModDate)\s*(\(D:\d{4,14}[^()\\]*\))")
+# The structure elements of Chromium's tagged PDF are named by DOM node ids.
+_NODE_ID = re.compile(rb"\(node(\d{8})\)")
 
 
 def find_engine() -> Engine:
     """The first available engine; PolicyError naming how to get one otherwise."""
     try:
-        import weasyprint  # type: ignore[import-not-found]  # noqa: F401  (is it installed?)
+        import weasyprint  # noqa: F401  (is it installed?)
     except ImportError:
         pass
     else:
@@ -36,7 +38,7 @@ def find_engine() -> Engine:
     for name in CHROMIUM_NAMES:
         binary = shutil.which(name)
         if binary:
-            return lambda html, created: pin_dates(_chromium_pdf(binary, html), created)
+            return lambda html, created: pin_node_ids(pin_dates(_chromium_pdf(binary, html), created))
     raise PolicyError(
         "a PDF was asked for but no PDF engine is installed; install WeasyPrint "
         "(pip install weasyprint) or Chromium (apt-get install chromium), or drop pdf from the formats"
@@ -44,7 +46,7 @@ def find_engine() -> Engine:
 
 
 def _weasyprint_pdf(html: str, created: dt.datetime) -> bytes:
-    import weasyprint  # type: ignore[import-not-found]
+    import weasyprint
 
     document = weasyprint.HTML(string=html).render()
     stamp = created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -74,6 +76,20 @@ def pin_dates(pdf: bytes, created: dt.datetime) -> bytes:
         return match.group(0)[: match.start(1) - match.start(0)] + new.ljust(len(old))
 
     return pdf[:start] + _DATE.sub(pinned, pdf[start:end]) + pdf[end:]
+
+
+def pin_node_ids(pdf: bytes) -> bytes:
+    """``pdf`` with its structure elements' ids numbered from 1, in their order.
+
+    Chromium names each element of the tagged PDF's structure tree after the
+    DOM node it came from (``/ID (node00000034)``), and the renderer's node
+    counter depends on what else it created first: under load, two prints of
+    the same page differ by a shifted counter. Numbering the ids by rank keeps
+    their order (the ``/IDTree`` is sorted by them) and their width (the byte
+    offsets of the cross-reference table stay right).
+    """
+    rank = {old: b"%08d" % i for i, old in enumerate(sorted(set(_NODE_ID.findall(pdf))), 1)}
+    return _NODE_ID.sub(lambda m: b"(node%s)" % rank[m.group(1)], pdf)
 
 
 def _dies_with_us() -> list[str]:

@@ -31,7 +31,7 @@ def rows(catalog: Catalog) -> list[dict[str, str]]:
     for plugin in catalog.plugins:
         platform = "" if plugin.title == UNATTRIBUTED else plugin.title
         for cookie in plugin.cookies:
-            identity = f"{plugin.title}\0{cookie.name}\0{cookie.domain or ''}\0{cookie.storage}"
+            identity = "\0".join([plugin.title, *(part or "" for part in cookie.entry.identity)])
             out.append(
                 dict(
                     zip(

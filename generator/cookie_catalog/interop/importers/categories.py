@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from cookie_catalog.catalog.model import BUILTIN_CATEGORIES
+from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, CategoryDef
 
 _SYNONYMS: dict[str, str] = {
     "necessary": "strictly-necessary",
@@ -52,3 +52,13 @@ def builtin_key(text: str) -> str | None:
 def custom_key(text: str) -> str:
     """A catalog key for a category we do not know: ``Social media`` -> ``social-media``."""
     return re.sub(r"[^a-z0-9]+", "-", _plain(text)).strip("-") or "uncategorised"
+
+
+def category_key(text: str, custom: dict[str, CategoryDef]) -> str:
+    """A built-in key, or a custom one declared in ``custom``, labelled with the source's text."""
+    known = builtin_key(text)
+    if known:
+        return known
+    key = custom_key(text)
+    custom.setdefault(key, CategoryDef(label=text.strip() or "Uncategorised"))
+    return key

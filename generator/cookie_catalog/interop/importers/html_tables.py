@@ -34,8 +34,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cookie_catalog.catalog import patterns
-from cookie_catalog.catalog.inputfile import InputError, read_text
-from cookie_catalog.catalog.model import CategoryDef, CookieEntry, PluginFile, ProductFile
+from cookie_catalog.catalog.inputfile import read_located
+from cookie_catalog.catalog.model import CategoryDef, CookieEntry, Identity, PluginFile, ProductFile
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 from cookie_catalog.interop.importers import categories, retention
 from cookie_catalog.interop.importers.html_tokens import Attrs, tokenize
@@ -129,9 +129,9 @@ _STORAGE = {
 }
 # What a row says when it lists no purpose, so the cookie is kept and the gap is plain to see.
 NO_PURPOSE = "TODO: the imported page states no purpose for this cookie."
-# A plugin's cookies by (name, domain, storage): a repeat is found in constant time, so a
+# A plugin's cookies by their identity: a repeat is found in constant time, so a
 # table of n rows is read in linear time (a scan of the list made it quadratic).
-_Cookies = dict[tuple[str, str | None, str], CookieEntry]
+_Cookies = dict[Identity, CookieEntry]
 MAX_HTML_BYTES = 64 * 1024 * 1024  # a table of 100,000 cookies is about 10 MB
 _HIDDEN = {"script", "style", "template"}
 _BLOCKS = {"p", "div", "li", "tr", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -397,10 +397,7 @@ def import_html(
         if key is None:
             raise ValueError(f"category {category!r} is not a built-in category or a synonym of one")
         category = key
-    try:
-        text = read_text(path, MAX_HTML_BYTES, "an HTML page")
-    except InputError as exc:
-        raise CatalogError([Problem(shown, exc.line, 0, "", exc.message)]) from None
+    text = read_located(path, MAX_HTML_BYTES, "an HTML page")
     reader = _TableReader()
     tokenize(text, reader)
     first_heading = next((t.headings[0][1] for t in reader.tables if t.headings), "")
@@ -545,12 +542,11 @@ def _add(fields: Mapping[str, object], plugin: str, number: int, row: Row, ctx: 
         )
         return
     cookies = ctx.plugins.setdefault(plugin, {})
-    key = (entry.name, entry.domain, entry.storage)
-    if key in cookies:
+    if entry.identity in cookies:
         twice = f"table {number}: {entry.name!r} is listed twice for {plugin!r}"
         ctx.problems.append(Problem(ctx.shown, row.line, 0, "", twice))
         return
-    cookies[key] = entry
+    cookies[entry.identity] = entry
 
 
 def _category(text: str | None, fallback: str | None, custom: dict[str, CategoryDef], result: Imported, at: str) -> str:
@@ -559,9 +555,9 @@ def _category(text: str | None, fallback: str | None, custom: dict[str, Category
     known = categories.builtin_key(text) or heading_category(text)
     if known:
         return known
-    key = categories.custom_key(text)
-    if key not in custom:
-        custom[key] = CategoryDef(label=text)
+    declared = len(custom)
+    key = categories.category_key(text, custom)
+    if len(custom) > declared:
         result.warnings.append(
             f"{at}: category {text!r} is none of the built-in ones; declared as {key!r} in catalog.yml, "
             "to be described there or mapped onto a built-in one"

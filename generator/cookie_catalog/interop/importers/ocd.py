@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cookie_catalog.catalog import patterns
-from cookie_catalog.catalog.inputfile import InputError, read_text
+from cookie_catalog.catalog.inputfile import read_located
 from cookie_catalog.catalog.model import CategoryDef, CookieEntry, Note, PluginFile, ProductFile
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 from cookie_catalog.interop.importers import categories, retention
@@ -65,10 +65,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The CSV's rows with the line each starts on; raises CatalogError naming the file
     and every row that does not have the header's fields."""
     shown = display_path(path)
-    try:
-        text = read_text(path, MAX_CSV_BYTES, "the Open Cookie Database CSV")
-    except InputError as exc:
-        raise CatalogError([Problem(shown, exc.line, 0, "", exc.message)]) from None
+    text = read_located(path, MAX_CSV_BYTES, "the Open Cookie Database CSV")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
@@ -118,7 +115,7 @@ def from_rows(
             problems.append(Problem(shown, line, 0, "", entry))
         else:
             platform = row["Platform"] or UNATTRIBUTED
-            identity = (platform, entry.name, entry.domain, entry.storage)
+            identity = (platform, *entry.identity)
             if identity in seen:
                 problems.append(
                     Problem(
@@ -126,7 +123,8 @@ def from_rows(
                         line,
                         0,
                         "",
-                        f"{entry.name!r} of {platform!r} on {entry.domain or 'no domain'} repeats line {seen[identity]}; expected each (platform, name, domain) once",
+                        f"{entry.name!r} of {platform!r} on {entry.domain or 'no domain'} repeats line "
+                        f"{seen[identity]}; expected each (platform, name, domain) once",
                     )
                 )
             seen.setdefault(identity, line)
@@ -136,7 +134,8 @@ def from_rows(
         raise CatalogError(problems)
     result.product = ProductFile(
         product=PRODUCT,
-        intro=f"The cookies and storage keys of {len(platforms)} platforms, as the Open Cookie Database describes them.",
+        intro=f"The cookies and storage keys of {len(platforms)} platforms, "
+        "as the Open Cookie Database describes them.",
         notes=[Note(kind="note", text=LICENCE_NOTE)],
         categories=custom,
     )
@@ -179,9 +178,5 @@ def _entry(row: dict[str, str], custom: dict[str, CategoryDef], result: Imported
 
 
 def _category(text: str, custom: dict[str, CategoryDef]) -> str:
-    known = CATEGORIES.get(text) or categories.builtin_key(text)
-    if known:
-        return known
-    key = categories.custom_key(text)
-    custom.setdefault(key, CategoryDef(label=text.strip() or "Uncategorised"))
-    return key
+    """The database's own names first (they map one to one), then what any importer recognises."""
+    return CATEGORIES.get(text) or categories.category_key(text, custom)

@@ -75,7 +75,7 @@ def report(broken: Broken) -> None:
     if not log.isEnabledFor(logging.ERROR):
         return
     message = shown(f"{broken}\nServing pages that list the problems until they are fixed.")
-    record = log.makeRecord(log.name, logging.ERROR, __file__, 0, message, None, None)
+    record = log.makeRecord(log.name, logging.ERROR, __file__, 0, message, (), None)
     for handler in logging.getLogger("mkdocs").handlers:
         if not isinstance(handler, CountHandler) and record.levelno >= handler.level:
             handler.handle(record)

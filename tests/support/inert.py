@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Union
 
-Rule = Union[frozenset, re.Pattern]
+Rule = frozenset | re.Pattern
 ANY = re.compile(r".*", re.S)  # a text attribute (a category description as a tooltip)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import CATALOG
-from sitebuild import build
+from support.paths import CATALOG
+from support.sitebuild import build
 
 ELEMENTS = {
     # document and theme chrome

@@ -1,0 +1,159 @@
+"""The files the plugin adds to a MkDocs build: the catalog's pages and the policy downloads.
+
+Loading, rendering (through the page cache kept across ``mkdocs serve``
+rebuilds) and the Changes page happen here, as library calls; the plugin only
+hands the result to MkDocs. A problem in the catalog or a template is raised
+as :class:`Broken`, which the plugin turns into a failed build or, under
+serve, into pages listing the problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.model import Catalog
+from cookie_catalog.catalog.problems import CatalogError
+from cookie_catalog.changes.history import changes_pages
+from cookie_catalog.render.pages import PageCache, Renderer
+from cookie_catalog.render.placement import DOWNLOADS, Placement
+from cookie_catalog.render.policy import BASENAME, DEFAULT_FORMATS, PolicyError
+from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.sinks.embed import template_problem
+from cookie_catalog.sinks.mkdocs.serve_errors import Broken
+from cookie_catalog.sinks.pdf import find_engine
+
+log = get_plugin_logger(__name__)
+# The pages of the previous build, kept in the serving process for the next rebuild.
+_page_cache = PageCache()
+
+
+class Download(File):
+    """A generated file MkDocs copies as it is, even when its name ends in .md."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Options:
+    """The plugin options these files depend on, paths already resolved against mkdocs.yml."""
+
+    catalog: Path
+    templates: Path | None
+    placement: Placement
+    pages: bool
+    history: bool
+    downloads: bool
+    pdf: bool
+
+
+@dataclass
+class Generated:
+    """What one good build adds: the catalog, its renderer, our pages (overview first) and the downloads.
+
+    The downloads are made in ``on_env`` (``make_downloads``), in this process,
+    so that no child outlives a killed build; their files are empty until then.
+    """
+
+    catalog: Catalog
+    renderer: Renderer
+    files: list[File] = field(default_factory=list)
+    pages: list[File] = field(default_factory=list)
+    downloads: dict[str, File] = field(default_factory=dict)
+    make_downloads: Callable[[], dict[str, bytes]] | None = None
+
+    def plugin_pages(self, placement: Placement) -> dict[str, str]:
+        """Plugin slug -> src_uri of its page, for the plugins that have one."""
+        ours = {f.src_uri for f in self.pages}
+        found = {p.slug: placement.page(f"{p.slug}.md") for p in self.catalog.plugins}
+        return {slug: src_uri for slug, src_uri in found.items() if src_uri in ours}
+
+    def page_urls(self, placement: Placement) -> dict[str, str]:
+        """Plugin slug -> URL of its page: where each cookie's search result leads."""
+        urls = {f.src_uri: f.url for f in self.pages}
+        return {slug: urls[src_uri] for slug, src_uri in self.plugin_pages(placement).items()}
+
+    def plugin_titles(self, placement: Placement) -> dict[str, str]:
+        """src_uri of a plugin's page -> the plugin's title: what the nav files it under."""
+        titles = {p.slug: p.title for p in self.catalog.plugins}
+        return {src_uri: titles[slug] for slug, src_uri in self.plugin_pages(placement).items()}
+
+    def fill_downloads(self) -> None:
+        """Render the downloads into their files; jinja2.TemplateError or PolicyError when they cannot be."""
+        if self.make_downloads is None:
+            return
+        produced = self.make_downloads()
+        for name, file in self.downloads.items():
+            file.content_bytes = produced[name]
+        self.make_downloads = None
+
+
+def generate(config: MkDocsConfig, options: Options) -> Generated:
+    """Every file a good build adds; :class:`Broken` when the catalog or a template is not good."""
+    try:
+        catalog = load_catalog(options.catalog)
+    except CatalogError as exc:
+        raise Broken(f"the catalog has {len(exc.problems)} problem(s):", [str(p) for p in exc.problems]) from None
+    formats = (*DEFAULT_FORMATS, "pdf") if options.pdf else DEFAULT_FORMATS
+    href = options.placement.downloads_href() if options.downloads else None
+    renderer = Renderer(catalog, options.templates, downloads_href=href, download_formats=formats)
+    out = Generated(catalog, renderer)
+    try:
+        if options.downloads:
+            _add_downloads(config, options, out, formats)
+        if options.pages:
+            _add_pages(config, options, out)
+    except jinja2.TemplateError as exc:
+        raise Broken("a template cannot be rendered:", [template_problem(exc)]) from None
+    except PolicyError as exc:
+        raise Broken(str(exc), []) from None
+    return out
+
+
+def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, formats: tuple[str, ...]) -> None:
+    """Empty download files now, failing now on what can be checked now (e.g. no PDF engine)."""
+    if "pdf" in formats:
+        find_engine()
+    catalog, templates = out.catalog, options.templates
+    out.make_downloads = lambda: policy_files(catalog, formats, templates)
+    for fmt in formats:
+        name = f"{BASENAME}.{fmt}"
+        out.downloads[name] = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
+        out.files.append(out.downloads[name])
+
+
+def _add_pages(config: MkDocsConfig, options: Options, out: Generated) -> None:
+    pages = _page_cache.pages(out.renderer)
+    log.debug(f"rendered {_page_cache.rendered} of {len(pages)} pages")
+    if options.history:
+        pages.update(changes_pages(options.catalog, out.renderer))
+    for name, text in pages.items():
+        out.pages.append(page_file(config, options.placement.page(name), text))
+    out.files += out.pages
+
+
+def page_file(config: MkDocsConfig, src_uri: str, text: str) -> File:
+    """A generated page, NOT_IN_NAV: MkDocs would warn that it is missing from an explicit nav
+    before on_nav gets to place it."""
+    return File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+
+
+def add(files: Files, added: list[File]) -> None:
+    """Add generated files; a hand-written one at the same path is an error, never replaced."""
+    for file in added:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            raise PluginError(
+                f"cookie-catalog: the generated {file.src_uri} would replace the hand-written "
+                f"{existing.abs_src_path or existing.src_uri}; rename one of them or set `dir:` in the plugin config"
+            )
+        files.append(file)

@@ -1,0 +1,14 @@
+"""Where the repository, its bundled catalog and the test data are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = ROOT = Path(__file__).resolve().parents[2]
+TESTS = REPO / "tests"
+CATALOG = REPO / "catalog"
+DATA = TESTS / "data"
+OCD_CSV = DATA / "open-cookie-database.csv"
+SEED_PAGE = DATA / "seed-page.txt"
+HOSTILE = DATA / "hostile-catalog"
+BROWSER = TESTS / "browser"

@@ -1,0 +1,76 @@
+"""Rendered pages read back: the Markdown extensions customers enable, and what a reader sees of a page."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import ClassVar
+
+from support.inert import seen
+
+# Every Markdown extension a customer might enable: the pages must stay inert under all of them.
+EXTENSIONS = [
+    "admonition",
+    "attr_list",
+    "tables",
+    "toc",
+    "smarty",
+    "abbr",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "pymdownx.magiclink",
+    "pymdownx.emoji",
+    "pymdownx.tilde",
+    "pymdownx.caret",
+    "pymdownx.mark",
+    "pymdownx.keys",
+    "pymdownx.betterem",
+    "pymdownx.superfences",
+    "pymdownx.inlinehilite",
+    "pymdownx.arithmatex",
+    "pymdownx.escapeall",
+]
+
+
+class Blocks(HTMLParser):
+    """Text of every cell, heading and paragraph (``<br>`` read as a line break), and every tag."""
+
+    BLOCKS: ClassVar[set[str]] = {"td", "th", "h1", "h2", "h3", "p", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self.open: list[list] = []
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "br":
+            self.handle_data("\n")
+        elif tag in self.BLOCKS:
+            self.open.append([tag, ""])
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS and self.open:
+            self.blocks.append(tuple(self.open.pop()))
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1][1] += data
+
+
+def parse(html: str) -> Blocks:
+    parser = Blocks()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def expected_cells(data: dict, plugin: dict) -> list[list[str]]:
+    """The cells of a random catalog's cookie table as a reader sees them (every cookie lasts 2 years)."""
+    rows = []
+    for c in plugin["cookies"]:
+        name = seen(c["name"]) + ("\n" + seen(c["domain"]) if c["domain"] else "")
+        duration = "2 years" + ("\n" + seen(c["duration_note"]) if c["duration_note"] else "")
+        rows.append([name, seen(c["purpose"]), duration, "Third-party", "Analytics", seen(c["condition"] or "")])
+    return rows
