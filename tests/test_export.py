@@ -104,7 +104,7 @@ def test_ocd_export_of_another_catalog(tmp_path, runner):
     rows = list(csv.DictReader(io.StringIO(ocd_export.export(catalog))))
     assert list(rows[0]) == list(__import__("cookie_catalog.interop.importers.ocd", fromlist=["COLUMNS"]).COLUMNS)
     by_name = {r["Cookie / Data Key name"]: r for r in rows}
-    assert by_name["basket_id"]["Category"] == "Necessary" and by_name["lang"]["Category"] == "Functional"
+    assert by_name["basket_id"]["Category"] == "Functional" and by_name["lang"]["Category"] == "Functional"
     assert by_name["trk"]["Category"] == "Social media"  # a category the database lacks goes by its label
     assert by_name["_ga_*"]["Wildcard match"] == "1" and by_name["basket_id"]["Retention period"] == "30 days"
     assert len({r["ID"] for r in rows}) == len(rows)

@@ -153,6 +153,11 @@ def _exporter(name: str, render: Callable[[Catalog], str], summary: str) -> None
 
 
 _exporter("open-cookie-database", ocd_export.export, "The Open Cookie Database's CSV columns, one row per cookie.")
+_exporter(
+    "open-cookie-database-json",
+    ocd_export.export_json,
+    "The Open Cookie Database's JSON edition: its rows grouped by platform.",
+)
 _exporter("cookieconsent", cookieconsent.export, "An ES module with a cookieconsent v3 configuration.")
 _exporter("klaro", klaro.export, "A script defining a Klaro! `klaroConfig`.")
 _exporter("edpb", edpb.export, "Knowledge bases for the EDPB Website Auditing Tool (JSON).")
