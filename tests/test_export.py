@@ -379,7 +379,9 @@ def test_edpb_matches_the_published_file(ocd_catalog):
     assert all(k["kind"] == base["category"] for base in bases for k in base["knowledges"])
     assert sum(len(b["knowledges"]) for b in bases) == 2264
     ga = next(k for k in kinds["cookie"]["knowledges"] if k["reference"] == PUBLISHED_GA["reference"])
-    assert {k: v for k, v in ga.items() if k not in ("updated_at", "created_at", "wildcard_match")} == PUBLISHED_GA
+    same = {k: v for k, v in ga.items() if k not in ("updated_at", "created_at", "wildcard_match", "domain")}
+    assert same == {k: v for k, v in PUBLISHED_GA.items() if k != "domain"}
+    assert ga["domain"] == "*"  # the published "" is found by no lookup of the tool's (below)
     assert ga["created_at"] == "2024-05-01T12:00:00.000Z"
     assert {k["category"] for k in kinds["cookie"]["knowledges"]} <= {
         "necessary",
@@ -389,6 +391,67 @@ def test_edpb_matches_the_published_file(ocd_catalog):
         "security",
         "personalization",
     }
+
+
+# The tool's lookup, re-implemented from its source (src/app/services/knowledge-base.service.ts `search` and
+# knowledges/cookie-knowledges.service.ts `getCookieEntries`, localstorage-knowledges.service.ts
+# `getLocalStorageEntries`, in https://code.europa.eu/edpb/website-auditing-tool, mirrored at
+# https://github.com/patmmccann/edpb-website-auditing-tool): only bases with `used == true` are searched; a cookie
+# is found by its name among knowledges whose domain is "*", or by name and the exact domain the browser reports
+# (IndexedDB `IDBKeyRange.only`: exact, case-sensitive); a storage key by its exact key.
+
+
+def _tool_finds_cookie(bases: list[dict], name: str, domain: str) -> bool:
+    knowledges = [k for b in bases if b.get("used") is True and b["category"] == "cookie" for k in b["knowledges"]]
+    by_name = [k for k in knowledges if k["name"] == name]
+    name_only = [k for k in by_name if k["domain"] == "*"]
+    name_and_domain = [k for k in by_name if k["domain"] == domain]
+    return bool(name_only or name_and_domain)
+
+
+def _tool_finds_key(bases: list[dict], key: str) -> bool:
+    used = [b for b in bases if b.get("used") is True and b["category"] == "localstorage"]
+    return any(k["key"] == key for b in used for k in b["knowledges"])
+
+
+@pytest.mark.parametrize("site", ["customer.example", ".customer.example", "www.shop.example"])
+def test_edpb_tool_recognises_every_seed_cookie_on_any_site(site):
+    """The seed's 37 first-party cookies, set on whatever site embeds the widgets, are each found."""
+    catalog = load_catalog(BUNDLED)
+    bases = json.loads(edpb.export(catalog))
+    cookies = [c for p in catalog.plugins for c in p.cookies]
+    assert len(cookies) == 37
+    for cookie in cookies:
+        assert _tool_finds_cookie(bases, cookie.name, site), cookie.name
+
+
+def test_edpb_tool_recognises_the_databases_cookies(ocd_catalog):
+    """First-party ones on any site, third-party ones on their domain, storage keys by key; no platform is ""."""
+    catalog = load_catalog(ocd_catalog)
+    bases = json.loads(edpb.export(catalog))
+    for plugin in catalog.plugins:
+        for cookie in plugin.cookies:
+            if cookie.pattern:
+                continue  # the tool compares names exactly: a pattern cannot match there
+            if cookie.storage == "local-storage":
+                assert _tool_finds_key(bases, cookie.name), cookie.name
+            elif cookie.provenance == "first-party":
+                assert _tool_finds_cookie(bases, cookie.name, "any-site.example"), cookie.name
+            else:
+                assert _tool_finds_cookie(bases, cookie.name, cookie.domain or "any-site.example"), cookie.name
+    sources = {k["source"] for b in bases for k in b["knowledges"]}
+    ocd_platforms = {r["Platform"] for r in csv.DictReader(io.StringIO(ocd_export.export(catalog)))}
+    assert "" in sources and sources == ocd_platforms
+
+
+def test_edpb_dates_are_the_catalogs():
+    catalog = load_catalog(BUNDLED)
+    text = edpb.export(catalog)
+    assert text == edpb.export(catalog)
+    stamps = {b["created_at"] for b in json.loads(text)} | {
+        k[f] for b in json.loads(text) for k in b["knowledges"] for f in ("created_at", "updated_at")
+    }
+    assert stamps == {"2020-04-15T00:00:00.000Z"}  # catalog.yml's `updated`
 
 
 # -- command line ----------------------------------------------------------------------------------
