@@ -461,7 +461,9 @@ def test_klaro_shows_catalog_text_verbatim_and_runs_none(shared_page, served, da
 
 
 KLARO_PURPOSES_JS = (
-    """() => {%s
+    "() => {"
+    + TEXT_OF_JS
+    + """
   return [...document.querySelectorAll('#klaro .cm-purpose:not(.cm-toggle-all)')].map(li => {
     const input = li.querySelector(':scope > input.cm-list-input');
     const description = li.querySelector(':scope > div > p.cm-list-description');
@@ -475,7 +477,6 @@ KLARO_PURPOSES_JS = (
     };
   });
 }"""
-    % TEXT_OF_JS
 )
 
 
