@@ -18,7 +18,7 @@ from conftest import DATA, ROOT
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import CatalogDocument
 from cookie_catalog.cli import main
-from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
+from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro, tcf
 from cookie_catalog.interop.exporters import ocd as ocd_export
 
 BUNDLED = ROOT / "catalog"
@@ -454,10 +454,96 @@ def test_edpb_dates_are_the_catalogs():
     assert stamps == {"2020-04-15T00:00:00.000Z"}  # catalog.yml's `updated`
 
 
+# -- IAB TCF device storage disclosure --------------------------------------------------------------
+
+TCF_SCHEMA = json.loads((DATA / "tcf-device-storage-disclosure.schema.json").read_text(encoding="utf-8"))
+TCF = jsonschema.Draft202012Validator(TCF_SCHEMA)
+# The specification's Example 1, its "..." parts left out.
+TCF_SPEC_EXAMPLE = {
+    "disclosures": [
+        {
+            "identifier": "retarget-adtech123",
+            "type": "cookie",
+            "maxAgeSeconds": 2592000000,
+            "cookieRefresh": False,
+            "domains": ["retarget.adtech123.com"],
+            "purposes": [1, 3, 4, 5, 6],
+            "specialPurposes": [1],
+        },
+        {
+            "identifier": "id",
+            "type": "web",
+            "maxAgeSeconds": None,
+            "cookieRefresh": False,
+            "domains": ["tracking.adtech123.com"],
+            "purposes": [1, 3, 4, 5, 6, 7, 8, 9, 10],
+        },
+    ],
+    "domains": [{"domain": "retarget.adtech123.com", "purposes": [1, 3, 4, 5, 6], "specialPurposes": [1]}],
+}
+
+
+def test_tcf_schema_accepts_the_specs_example_and_refuses_what_the_spec_forbids():
+    jsonschema.Draft202012Validator.check_schema(TCF_SCHEMA)
+    TCF.validate(TCF_SPEC_EXAMPLE)
+    cookie = TCF_SPEC_EXAMPLE["disclosures"][0]
+    for bad in (
+        {**cookie, "identifier": "*"},  # a wildcard alone
+        {**cookie, "maxAgeSeconds": None},  # a cookie without a duration
+        {k: v for k, v in cookie.items() if k != "cookieRefresh"},
+        {k: v for k, v in cookie.items() if k != "domains"},
+        {**cookie, "domains": ["https://adtech123.com"]},
+        {**cookie, "domains": ["google-analytics.com (3rd party)"]},
+        {**cookie, "type": "web"},  # web storage has no max age
+    ):
+        assert not TCF.is_valid({"disclosures": [bad], "domains": []}), bad
+
+
+@pytest.mark.parametrize("which", ["bundled", "shop", "ocd"])
+def test_tcf_disclosure_validates_against_the_published_structure(which, tmp_path, runner, ocd_catalog):
+    path = {"bundled": BUNDLED, "shop": None, "ocd": ocd_catalog}[which] or _shop_catalog(tmp_path, runner)
+    catalog = load_catalog(path)
+    data = json.loads(tcf.export(catalog))
+    TCF.validate(data)
+    disclosed = [c for p in catalog.plugins for c in p.cookies if c.storage != "pixel"]
+    assert len(data["disclosures"]) == len(disclosed)
+
+
+def test_tcf_disclosure_maps_categories_durations_and_patterns(tmp_path, runner):
+    data = json.loads(tcf.export(load_catalog(_shop_catalog(tmp_path, runner))))
+    by_name = {d["identifier"]: d for d in data["disclosures"]}
+    basket = by_name["basket_id"]  # strictly necessary, 30 days, first party
+    assert basket["purposes"] == [] and basket["maxAgeSeconds"] == 30 * 86400 and basket["domains"] == ["*"]
+    assert 1 not in basket["purposes"]  # exempt from the ePrivacy consent requirement
+    ga = by_name["_ga_*"]
+    assert ga["purposes"] == [1, 8, 9, 10] and ga["type"] == "cookie"
+    assert all(1 in d["purposes"] for d in data["disclosures"] if d["identifier"] != "basket_id")
+    assert by_name["_ga"]["maxAgeSeconds"] == 2 * 365 * 86400 and by_name["trk"]["purposes"] == [1]  # own category
+
+
+def test_tcf_disclosure_of_patterns_storage_and_unknown_durations(ocd_catalog):
+    catalog = load_catalog(ocd_catalog)
+    data = json.loads(tcf.export(catalog))
+    cookies = [c for p in catalog.plugins for c in p.cookies]
+    for cookie, item in zip(cookies, data["disclosures"], strict=True):
+        if cookie.pattern and "*" not in cookie.name:
+            assert item["identifier"] == cookie.name + "*"
+        if cookie.storage == "local-storage":
+            assert item["type"] == "web" and item["maxAgeSeconds"] is None and "cookieRefresh" not in item
+        elif cookie.duration.kind in ("persistent", "unknown"):
+            assert item["maxAgeSeconds"] == 400 * 86400
+        elif cookie.duration.kind == "session":
+            assert item["maxAgeSeconds"] == 0  # as Set-Cookie says
+    assert {d["domain"] for d in data["domains"]} >= {"doubleclick.net"}
+
+
 # -- command line ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", ["open-cookie-database", "cookieconsent", "klaro", "edpb", "json"])
+@pytest.mark.parametrize(
+    "target",
+    ["open-cookie-database", "open-cookie-database-json", "cookieconsent", "klaro", "edpb", "tcf-disclosure", "json"],
+)
 def test_cli_exports_to_a_file_and_to_stdout(runner, tmp_path, target):
     out = tmp_path / "export.out"
     result = runner.invoke(main, ["export", target, "--catalog", str(BUNDLED), "--out", str(out)])
