@@ -52,7 +52,7 @@ PURPOSES: dict[str, tuple[list[int], list[int]]] = {
     "analytics": ([1, 8, 9, 10], []),
     "marketing": ([1, 2, 3, 4, 7], []),
 }
-OWN_CATEGORY = ([1], [])
+OWN_CATEGORY: tuple[list[int], list[int]] = ([1], [])
 TYPES = {"cookie": "cookie", "local-storage": "web", "session-storage": "web", "indexeddb": "web"}
 LONGEST_COOKIE_SECONDS = 400 * 86400  # RFC 6265bis: no cookie outlives 400 days
 ANY_DOMAIN = "*"
