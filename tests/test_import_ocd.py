@@ -13,6 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from conftest import OCD_CSV
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from readback import read_html
 
 from cookie_catalog.catalog.loader import load_catalog
@@ -166,6 +168,23 @@ def test_export_passes_upstreams_rules(ocd_catalog):
     assert clarity["Description"].startswith(" This cookie is installed by Microsoft Clarity")
     empty = [r for r in _source_rows() if not r["Retention period"]]
     assert empty and all(next(x for x in plain if x["ID"] == r["ID"])["Retention period"] == "" for r in empty)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {c: st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00")) for c in ocd.COLUMNS}
+        ),
+        max_size=4,
+    )
+)
+def test_the_csv_writer_reads_back_every_text(table):
+    """Any text in any field (quotes, commas, line breaks, leading spaces) reads back the same, with and
+    without upstream's ``skipinitialspace``."""
+    text = ocd_export.write_csv(table)
+    for skip in (False, True):
+        assert list(csv.DictReader(io.StringIO(text, newline=""), skipinitialspace=skip)) == table
 
 
 def test_json_edition_is_upstreams_shape(ocd_catalog):

@@ -103,10 +103,15 @@ def _field(column: str, value: str) -> str:
     return value
 
 
-def export(catalog: Catalog) -> str:
+def write_csv(table: list[dict[str, str]]) -> str:
+    """The header and ``table``'s rows, each field quoted as ``_field`` decides, lines ended by "\\n"."""
     lines = [",".join(COLUMNS)]
-    lines += [",".join(_field(column, row[column]) for column in COLUMNS) for row in rows(catalog)]
+    lines += [",".join(_field(column, row[column]) for column in COLUMNS) for row in table]
     return "\n".join(lines) + "\n"
+
+
+def export(catalog: Catalog) -> str:
+    return write_csv(rows(catalog))
 
 
 def export_json(catalog: Catalog) -> str:
