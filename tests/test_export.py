@@ -309,6 +309,21 @@ def test_klaro_shape(tmp_path, runner, ocd_catalog):
     assert len({s["name"] for s in whole["services"]}) == len(whole["services"])
 
 
+def test_klaro_service_descriptions_count_cookies_and_storage_keys(ocd_catalog):
+    """ "1 cookies: marketing." read wrong; storage keys are not cookies either."""
+    catalog = load_catalog(ocd_catalog)
+    services = {s["title"]: s for s in klaro.config(catalog)["services"]}
+    for plugin in catalog.plugins:
+        if plugin.description or len({c.category for c in plugin.cookies}) > 1:
+            continue
+        cookies = sum(c.storage == "cookie" for c in plugin.cookies)
+        keys = len(plugin.cookies) - cookies
+        words = [f"{cookies} cookie{'s' * (cookies != 1)}"] * bool(cookies)
+        words += [f"{keys} storage key{'s' * (keys != 1)}"] * bool(keys)
+        label = catalog.category(plugin.cookies[0].category).label.lower()
+        assert services[plugin.title]["translations"]["en"]["description"] == f"{' and '.join(words)}: {label}."
+
+
 # -- EDPB Website Auditing Tool --------------------------------------------------------------------
 
 # knowledgeBase.model.ts, knowledge.model.ts and knowledges/*-knowledge.model.ts of the tool.

@@ -64,8 +64,17 @@ def purpose_keys(keys: list[str]) -> dict[str, str]:
     return {key: out[key] for key in keys}
 
 
-def _count(n: int) -> str:
-    return f"{n} cookie" if n == 1 else f"{n} cookies"
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _count(cookies: list[Cookie]) -> str:
+    """ "1 cookie", "2 cookies", "1 cookie and 2 storage keys": what a service without a description holds."""
+    browser = sum(c.storage == "cookie" for c in cookies)
+    parts = [_counted(browser, "cookie")] if browser else []
+    if len(cookies) > browser:
+        parts.append(_counted(len(cookies) - browser, "storage key"))
+    return " and ".join(parts)
 
 
 def _cookie(cookie: Cookie) -> Any:
@@ -86,7 +95,7 @@ def config(catalog: Catalog) -> dict[str, Any]:
         for key, cookies in groups.items():
             category = catalog.category(key)
             split = len(groups) > 1
-            description = plugin.description or f"{_count(len(cookies))}: {category.label.lower()}."
+            description = plugin.description or f"{_count(cookies)}: {category.label.lower()}."
             names: list[Any] = []
             for cookie in cookies:  # Klaro deletes cookies only, not storage keys
                 if cookie.storage == "cookie" and _cookie(cookie) not in names:
