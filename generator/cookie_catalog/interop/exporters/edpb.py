@@ -20,7 +20,8 @@ mirror https://github.com/patmmccann/edpb-website-auditing-tool):
   knowledges whose ``domain`` is ``"*"``, otherwise by name *and* the exact domain
   the browser reports. A first-party cookie is set on whatever site embeds the
   product, so its domain is ``"*"``, as is that of any cookie the catalog gives no
-  domain; a third-party cookie keeps its domain;
+  domain or a domain field that is no domain name; a third-party cookie keeps its
+  domain;
 - names are looked up exactly (an IndexedDB index), so a pattern such as ``_ga_``
   cannot match ``_ga_XYZ`` there; ``wildcard_match`` says which ones are patterns;
 - local-storage knowledges are found by exact ``key``.
@@ -38,6 +39,7 @@ from typing import Any
 from cookie_catalog.catalog.model import Catalog, Cookie
 from cookie_catalog.catalog.source_date import source_date
 from cookie_catalog.interop.exporters.ocd import NECESSARY, category_name, platform_name
+from cookie_catalog.interop.exporters.tcf import domain_name
 
 KINDS = {"cookie": "cookie", "local-storage": "localstorage"}  # our storage -> the tool's kind
 ANY_DOMAIN = "*"  # the tool's domain for a knowledge it may find by name alone
@@ -48,8 +50,10 @@ def _category(catalog: Catalog, key: str) -> str:
 
 
 def _domain(cookie: Cookie) -> str:
-    """``"*"`` unless the cookie belongs to one known third-party domain (see the module docstring)."""
-    return cookie.domain if cookie.domain and cookie.provenance == "third-party" else ANY_DOMAIN
+    """``"*"`` unless the cookie belongs to one third-party domain, written as the catalog spells it (a browser
+    reports ``.example.com`` for a cookie of the domain and its subdomains). A domain field that is no domain
+    name ("x.com (3rd party) or ...") could never equal what a browser reports, so it is ``"*"`` too."""
+    return cookie.domain.strip() if cookie.domain and domain_name(cookie) else ANY_DOMAIN
 
 
 def knowledge_bases(catalog: Catalog, when: dt.datetime) -> list[dict[str, Any]]:

@@ -74,11 +74,17 @@ def _max_age(cookie: Cookie) -> int | None:
     return LONGEST_COOKIE_SECONDS
 
 
-def _domain(cookie: Cookie) -> str:
+def domain_name(cookie: Cookie) -> str | None:
+    """The third-party domain a cookie names, lower-cased without a leading dot; None for a first-party cookie
+    or one whose domain field is not a plain domain name (free text such as "x.com (3rd party) or ...")."""
     if cookie.provenance != "third-party" or not cookie.domain:
-        return ANY_DOMAIN
+        return None
     domain = cookie.domain.strip().lower().removeprefix(".")
-    return domain if _DOMAIN.fullmatch(domain) else ANY_DOMAIN
+    return domain if _DOMAIN.fullmatch(domain) else None
+
+
+def _domain(cookie: Cookie) -> str:
+    return domain_name(cookie) or ANY_DOMAIN
 
 
 def disclosure(cookie: Cookie) -> dict[str, Any]:
