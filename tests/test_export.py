@@ -538,6 +538,22 @@ def test_tcf_disclosure_maps_categories_durations_and_patterns(tmp_path, runner)
     assert by_name["_ga"]["maxAgeSeconds"] == 2 * 365 * 86400 and by_name["trk"]["purposes"] == [1]  # own category
 
 
+@pytest.mark.parametrize("name", ["*", "**"])
+def test_tcf_refuses_a_wildcard_alone(runner, tmp_path, name):
+    """The spec: "A wildcard alone is invalid"; such a pattern would disclose every identifier."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(BUNDLED, catalog)
+    (catalog / "plugins" / "all.yml").write_text(
+        f"plugin: All\ncookies:\n  - name: '{name}'\n    purpose: Everything.\n    duration: 1 day\n"
+        "    provenance: first-party\n    category: marketing\n    pattern: true\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "tcf.json"
+    result = runner.invoke(main, ["export", "tcf-disclosure", "--catalog", str(catalog), "--out", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output and not out.exists()
+    assert result.output.count("\n") == 1 and "plugins/all.yml" in result.output and "wildcard alone" in result.output
+
+
 def test_tcf_disclosure_of_patterns_storage_and_unknown_durations(ocd_catalog):
     catalog = load_catalog(ocd_catalog)
     data = json.loads(tcf.export(catalog))

@@ -41,7 +41,7 @@ import re
 from typing import Any
 
 from cookie_catalog.catalog.duration import UNITS
-from cookie_catalog.catalog.model import Catalog, Cookie
+from cookie_catalog.catalog.model import Catalog, Cookie, Plugin
 
 # category -> (purposes, special purposes)
 PURPOSES: dict[str, tuple[list[int], list[int]]] = {
@@ -59,8 +59,20 @@ ANY_DOMAIN = "*"
 _DOMAIN = re.compile(r"(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
 
 
-def _identifier(cookie: Cookie) -> str:
-    return cookie.name if not cookie.pattern or "*" in cookie.name else cookie.name + "*"
+class DisclosureError(ValueError):
+    """The catalog holds something the disclosure format cannot say; the message names it."""
+
+
+def _identifier(cookie: Cookie, plugin: Plugin) -> str:
+    """The name, a pattern with the spec's wildcard; the spec forbids a wildcard alone ("A wildcard alone is
+    invalid"), which would claim every name."""
+    identifier = cookie.name if not cookie.pattern or "*" in cookie.name else cookie.name + "*"
+    if not identifier.strip("*"):
+        raise DisclosureError(
+            f"plugins/{plugin.source}: cookie {cookie.name!r}: a TCF disclosure cannot name every identifier "
+            "(a wildcard alone); expected the names or prefixes it stands for"
+        )
+    return identifier
 
 
 def _max_age(cookie: Cookie) -> int | None:
@@ -87,10 +99,10 @@ def _domain(cookie: Cookie) -> str:
     return domain_name(cookie) or ANY_DOMAIN
 
 
-def disclosure(cookie: Cookie) -> dict[str, Any]:
+def disclosure(cookie: Cookie, plugin: Plugin) -> dict[str, Any]:
     kind = TYPES[cookie.storage]
     purposes, special = PURPOSES.get(cookie.category, OWN_CATEGORY)
-    item: dict[str, Any] = {"identifier": _identifier(cookie), "type": kind, "maxAgeSeconds": _max_age(cookie)}
+    item: dict[str, Any] = {"identifier": _identifier(cookie, plugin), "type": kind, "maxAgeSeconds": _max_age(cookie)}
     if kind == "cookie":
         item["cookieRefresh"] = False
     item["domains"] = [_domain(cookie)]
@@ -108,7 +120,7 @@ def document(catalog: Catalog) -> dict[str, Any]:
         for cookie in plugin.cookies:
             if cookie.storage not in TYPES:
                 continue
-            item = disclosure(cookie)
+            item = disclosure(cookie, plugin)
             disclosures.append(item)
             domain = item["domains"][0]
             if domain != ANY_DOMAIN:
