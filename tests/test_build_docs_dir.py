@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import CATALOG
-
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.cli import main
+
+from support.paths import CATALOG
 
 PROGRAM = Path(sys.executable).parent / "cookie-catalog"
 FOLDERS = ["cookies", "downloads", ".cookie-catalog-theme", "assets/cookie-catalog"]

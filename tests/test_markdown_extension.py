@@ -17,16 +17,19 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import CATALOG, COOKIE, REPO, no_traceback, write_catalog
 from hypothesis import HealthCheck, given, settings
-from inert import seen
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from sitebuild import build as build_subprocess
-from strategies import catalogs, write
 
 from cookie_catalog.render.directives import DirectiveError
+
+from support.catalogs import COOKIE, write_catalog
+from support.cli import no_traceback
+from support.inert import seen
+from support.paths import CATALOG, REPO
+from support.sitebuild import build as build_subprocess
+from support.strategies import catalogs, write
 
 EXTENSIONS = ["tables", "admonition", "cookie_catalog.markdown"]
 PAGE = 'Intro\n\n<!-- cookie-catalog:table plugin="WebChat" -->\n\nAfter.\n'

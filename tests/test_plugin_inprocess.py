@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import COOKIE, write_catalog
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
@@ -22,6 +21,8 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from cookie_catalog.sinks.mkdocs.plugin import CookieCatalogPlugin
+
+from support.catalogs import COOKIE, write_catalog
 
 Outline = list[object]
 

@@ -22,9 +22,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import CATALOG, REPO, SEED_PLUGINS, seed_rows
 
 from cookie_catalog.catalog.loader import load_catalog
+
+from support.catalogs import SEED_PLUGINS, seed_rows
+from support.paths import CATALOG, REPO
 
 pytest.importorskip("zensical", reason="zensical needs Python 3.11 or later")
 

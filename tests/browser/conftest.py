@@ -21,22 +21,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support.browsing import DESKTOP, unavailable
+from support.browsing import CHROMIUM, DESKTOP, LAUNCH_ARGS, unavailable
 from support.paths import BROWSER, ROOT
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = BROWSER / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Without these Chromium itself calls Google (and fails: no internet here).
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def pytest_collection_modifyitems(items):

@@ -30,7 +30,6 @@ import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -38,21 +37,17 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.model import BUILTIN_CATEGORIES
 from cookie_catalog.interop.exporters import cookieconsent, klaro
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.sinks.downloads import policy_files
 
 from support.browsing import DESKTOP, unavailable
+from support.consumers import LIBRARIES, Files
 from support.inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
 from support.paths import BROWSER
 from support.strategies import category_texts, markup_catalogs, write
 
-NODE_MODULES = BROWSER / "node_modules"
-LIBRARIES = {
-    "cookieconsent.esm.js": NODE_MODULES / "vanilla-cookieconsent" / "dist" / "cookieconsent.esm.js",
-    "cookieconsent.css": NODE_MODULES / "vanilla-cookieconsent" / "dist" / "cookieconsent.css",
-    "klaro.js": NODE_MODULES / "klaro" / "dist" / "klaro.js",  # its translations and CSS included
-}
 EXAMPLES = 12
 
 # What each library creates itself (from their sources: cookieconsent's
@@ -196,22 +191,6 @@ FRAGMENTS_PAGE = """<!DOCTYPE html>
 # -- serving and the browser -----------------------------------------------------------------------
 
 
-class _Files(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-    }
-
-    def end_headers(self):
-        # Every example rewrites the same files, often within the second Last-Modified resolves.
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served():
     """A directory served on localhost, with the libraries under lib/: (directory, base URL)."""
@@ -223,7 +202,7 @@ def served():
         (root / "lib").mkdir()
         for name, path in LIBRARIES.items():
             shutil.copyfile(path, root / "lib" / name)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Files, directory=tmp))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Files, directory=tmp))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         yield root, f"http://127.0.0.1:{server.server_port}/"
@@ -423,7 +402,9 @@ def expected_klaro(data: dict) -> dict:
         groups = Counter(c["category"] for c in plugin["cookies"])
         for key, count in groups.items():
             titles.append(f"{plugin['plugin']} ({texts[key][0]})" if len(groups) > 1 else plugin["plugin"])
-            description = plugin["description"] or f"{count} cookies: {texts[key][0].lower()}."
+            description = (
+                plugin["description"] or f"{count} {'cookie' if count == 1 else 'cookies'}: {texts[key][0].lower()}."
+            )
             descriptions.append(seen(description))
     return {"titles": sorted(titles), "descriptions": sorted(descriptions)}
 
@@ -446,7 +427,7 @@ def test_klaro_shows_catalog_text_verbatim_and_runs_none(shared_page, served, da
         notice = shared_page.evaluate(KLARO_NOTICE_JS)
         texts = category_texts(data)
         for key in used:
-            if key != "functional":  # Klaro leaves functional purposes out of the notice
+            if key != "strictly-necessary":  # Klaro asks no consent for its always-required purpose
                 assert texts[key][0] in notice
     shared_page.evaluate("() => klaro.show(undefined, true)")
     shared_page.wait_for_selector("#klaro .cookie-modal")
@@ -460,6 +441,63 @@ def test_klaro_shows_catalog_text_verbatim_and_runs_none(shared_page, served, da
         extra = Counter(shown[kind]) - Counter(expected[kind])
         assert Counter(expected[kind]) - Counter(shown[kind]) == Counter(), f"{kind} not shown verbatim: {shown[kind]}"
         assert set(extra) <= set(KLARO_OWN[kind]), f"unexpected {kind}: {extra}"
+
+
+KLARO_PURPOSES_JS = (
+    "() => {"
+    + TEXT_OF_JS
+    + """
+  return [...document.querySelectorAll('#klaro .cm-purpose:not(.cm-toggle-all)')].map(li => {
+    const input = li.querySelector(':scope > input.cm-list-input');
+    const description = li.querySelector(':scope > div > p.cm-list-description');
+    const services = [...li.querySelectorAll('.cm-services input.cm-list-input')];
+    return {
+      title: textOf(li.querySelector(':scope > label .cm-list-title')),
+      description: description && textOf(description),
+      required: input.disabled, checked: input.checked,
+      services: services.map(i => [i.disabled, i.checked]),
+      serviceDescriptions: [...li.querySelectorAll('.cm-services .cm-list-description')].map(textOf),
+    };
+  });
+}"""
+)
+
+
+def _builtin_texts() -> dict[str, tuple[str, str]]:
+    """Label and description of the categories the test catalog uses."""
+    return {key: BUILTIN_CATEGORIES[key] for key in ("strictly-necessary", "functional", "marketing")}
+
+
+@pytest.mark.parametrize("page_lang", ["en", "de"])
+def test_klaro_shows_the_catalogs_purposes_and_switches(shared_page, served, page_lang):
+    """Klaro's own meaning of the purpose "functional" (always required, "Service Provision", left out of the
+    notice) must be the catalog's strictly necessary, not its optional functional; the catalog's texts win
+    whatever the page's language; one cookie is "1 cookie"."""
+    data = _catalog(
+        _plugin("Chat", _cookie("chat_session", "Keeps the chat open.", "strictly-necessary")),
+        _plugin("Prefs", _cookie("lang", "Remembers the language.", "functional")),
+        _plugin("Ads", _cookie("ad_id", "Counts ad views.", "marketing")),
+    )
+    export = klaro.export(load(data))
+    html = KLARO_PAGE.replace('lang="en"', f'lang="{page_lang}"').replace("@EXPORT@", export)
+    open_page(shared_page, served, "klaro-purposes.html", html)
+    shared_page.wait_for_selector("#klaro .cookie-notice")
+    notice = shared_page.evaluate(KLARO_NOTICE_JS)
+    texts = _builtin_texts()
+    assert texts["functional"][0] in notice and texts["marketing"][0] in notice
+    assert texts["strictly-necessary"][0] not in notice, notice  # no consent asked for what is required
+    shared_page.evaluate("() => klaro.show(undefined, true)")
+    shared_page.wait_for_selector("#klaro .cookie-modal")
+    assert_nothing_ran(shared_page)
+    shown = {p["title"]: p for p in shared_page.evaluate(KLARO_PURPOSES_JS)}
+    assert set(shown) == {label for label, _ in texts.values()}, shown
+    for key, (label, description) in texts.items():
+        purpose = shown[label]
+        assert purpose["description"] == description, (key, purpose["description"])
+        required = key == "strictly-necessary"
+        assert purpose["required"] is required and purpose["checked"] is required, (key, purpose)
+        assert purpose["services"] == [[required, required]], (key, purpose)
+        assert purpose["serviceDescriptions"] == [f"1 cookie: {label.lower()}."], purpose
 
 
 # -- declining deletes exactly the catalog's cookies -----------------------------------------------

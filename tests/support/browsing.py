@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from cookie_catalog.cli.ci import in_ci
 
 DESKTOP = {"width": 1280, "height": 800}
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium itself calls Google (and fails: no internet here).
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # The links of the first search result (one page and its matching sections), as
 # Material's Enter key sees them: it opens the one with the highest score.

@@ -22,7 +22,7 @@ from cookie_catalog.catalog.source_date import SourceDateError
 from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.cli.common import fail, load_or_exit, out_dir_option, print_problems, usage_fail
 from cookie_catalog.cli.terminal import one_line
-from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
+from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro, tcf
 from cookie_catalog.interop.exporters import ocd as ocd_export
 from cookie_catalog.interop.importers import html_tables, ocd
 from cookie_catalog.interop.importers.imported import Imported
@@ -150,15 +150,21 @@ def _exporter(name: str, render: Callable[[Catalog], str], summary: str) -> None
         model = load_or_exit(catalog)
         try:
             text = render(model)
-        except SourceDateError as exc:
+        except (SourceDateError, tcf.DisclosureError) as exc:
             fail(str(exc))
         _write_text(out, text)
 
 
 _exporter("open-cookie-database", ocd_export.export, "The Open Cookie Database's CSV columns, one row per cookie.")
+_exporter(
+    "open-cookie-database-json",
+    ocd_export.export_json,
+    "The Open Cookie Database's JSON edition: its rows grouped by platform.",
+)
 _exporter("cookieconsent", cookieconsent.export, "An ES module with a cookieconsent v3 configuration.")
 _exporter("klaro", klaro.export, "A script defining a Klaro! `klaroConfig`.")
 _exporter("edpb", edpb.export, "Knowledge bases for the EDPB Website Auditing Tool (JSON).")
+_exporter("tcf-disclosure", tcf.export, "An IAB TCF device storage disclosure (deviceStorageDisclosureUrl JSON).")
 _exporter("json", json_catalog.export, "The catalog as one JSON document (schemas/catalog-document.schema.json).")
 
 

@@ -7,7 +7,27 @@ the tool models it (``src/app/models/knowledgeBase.model.ts`` and
 https://code.europa.eu/edpb/website-auditing-tool): a list of knowledge bases,
 each ``{name, author, category, knowledges, created_at}`` where ``category`` is
 ``cookie`` or ``localstorage`` and every knowledge of a base has that ``kind``.
-Categories are written as the database writes them, lower-cased ("necessary").
+Categories are written as the database's names, lower-cased, but for strictly
+necessary, which stays "necessary" here (the tool's category is free text, and an
+auditor looks for exactly that difference).
+
+What the tool does with a base (``src/app/services/knowledge-base.service.ts``
+and ``knowledges/cookie-knowledges.service.ts`` of the tool; the same files in the
+mirror https://github.com/patmmccann/edpb-website-auditing-tool):
+
+- ``search`` looks only in bases with ``used == true``, so every base says so;
+- a cookie is found by ``getCookieEntries(domain, name)``: by name only among
+  knowledges whose ``domain`` is ``"*"``, otherwise by name *and* the exact domain
+  the browser reports. A first-party cookie is set on whatever site embeds the
+  product, so its domain is ``"*"``, as is that of any cookie the catalog gives no
+  domain or a domain field that is no domain name; a third-party cookie keeps its
+  domain;
+- names are looked up exactly (an IndexedDB index), so a pattern such as ``_ga_``
+  cannot match ``_ga_XYZ`` there; ``wildcard_match`` says which ones are patterns;
+- local-storage knowledges are found by exact ``key``.
+
+``source`` is the plugin's title, or "" for the plugin the OCD importer makes of
+rows without a platform, as in ``export open-cookie-database``.
 """
 
 from __future__ import annotations
@@ -16,11 +36,24 @@ import datetime as dt
 import json
 from typing import Any
 
-from cookie_catalog.catalog.model import Catalog
+from cookie_catalog.catalog.model import Catalog, Cookie
 from cookie_catalog.catalog.source_date import source_date
-from cookie_catalog.interop.exporters.ocd import category_name
+from cookie_catalog.interop.exporters.ocd import NECESSARY, category_name, platform_name
+from cookie_catalog.interop.exporters.tcf import domain_name
 
 KINDS = {"cookie": "cookie", "local-storage": "localstorage"}  # our storage -> the tool's kind
+ANY_DOMAIN = "*"  # the tool's domain for a knowledge it may find by name alone
+
+
+def _category(catalog: Catalog, key: str) -> str:
+    return "necessary" if key == NECESSARY else category_name(catalog, key).lower()
+
+
+def _domain(cookie: Cookie) -> str:
+    """``"*"`` unless the cookie belongs to one third-party domain, written as the catalog spells it (a browser
+    reports ``.example.com`` for a cookie of the domain and its subdomains). A domain field that is no domain
+    name ("x.com (3rd party) or ...") could never equal what a browser reports, so it is ``"*"`` too."""
+    return cookie.domain.strip() if cookie.domain and domain_name(cookie) else ANY_DOMAIN
 
 
 def knowledge_bases(catalog: Catalog, when: dt.datetime) -> list[dict[str, Any]]:
@@ -32,8 +65,8 @@ def knowledge_bases(catalog: Catalog, when: dt.datetime) -> list[dict[str, Any]]
             if kind is None:  # session storage, IndexedDB, pixels: the tool has no kind for them
                 continue
             common = {
-                "category": category_name(catalog, cookie.category).lower(),
-                "source": plugin.title,
+                "category": _category(catalog, cookie.category),
+                "source": platform_name(plugin.title),
                 "controller": cookie.controller or "",
                 "date": "",
                 "policy": cookie.privacy_url or "",
@@ -43,7 +76,7 @@ def knowledge_bases(catalog: Catalog, when: dt.datetime) -> list[dict[str, Any]]
             if kind == "cookie":
                 knowledge = {
                     "kind": kind,
-                    "domain": cookie.domain or "",
+                    "domain": _domain(cookie),
                     "name": cookie.name,
                     **common,
                     "wildcard_match": int(cookie.pattern),
@@ -59,6 +92,7 @@ def knowledge_bases(catalog: Catalog, when: dt.datetime) -> list[dict[str, Any]]
             "category": kind,
             "knowledges": items,
             "created_at": stamp,
+            "used": True,
         }
         for kind, items in bases.items()
         if items

@@ -18,9 +18,21 @@ description through ``cookie_catalog.render.escape.html_content``. A cookie name
 string Klaro escapes into a regex, unless it starts with ``^``: then Klaro
 takes it for a regex source, so such a name is written as an escaped regex.
 Service names become ``id`` attributes and part of a CSS selector
-(``[data-name='...']``), so they are slugs. Purpose texts are written for
-English, which overrides Klaro's own English texts for the same purpose keys,
-and for the fallback ``zz``.
+(``[data-name='...']``), so they are slugs.
+
+Language: the catalog's texts are English, so the configuration sets ``lang:
+"en"`` (Klaro otherwise follows the page's ``lang`` and would show, say, its
+German purpose texts beside English service texts) and writes the texts under
+``en``, where they replace Klaro's own English texts for the same keys, and under
+the fallback ``zz``.
+
+Purpose keys: Klaro gives the key ``functional`` a meaning of its own. Its
+English texts call it "Service Provision ... You cannot disable them here", and
+its notice leaves it out when asking for consent ("Could we please enable some
+additional services for {purposes}?", ``consent-notice.jsx``), as for services
+that are always required. That is the catalog's ``strictly-necessary``, so it
+becomes Klaro's ``functional``; the catalog's own ``functional`` (optional, off
+until accepted) gets another key. Other keys stay as they are.
 """
 
 from __future__ import annotations
@@ -35,6 +47,34 @@ from cookie_catalog.interop.exporters.javascript import Regex, js_comment, js_li
 from cookie_catalog.render.escape import html_content
 
 DOCS = "https://klaro.org/docs/integration/annotated-configuration"
+LANGUAGE = "en"  # the language of the catalog's texts
+KLARO_REQUIRED_PURPOSE = "functional"  # the key Klaro treats as always required
+
+
+def purpose_keys(keys: list[str]) -> dict[str, str]:
+    """Each catalog category key -> Klaro's purpose key: strictly necessary is Klaro's ``functional``; a catalog
+    ``functional`` is renamed to a key no other category uses."""
+    out = {key: key for key in keys if key not in (NECESSARY, KLARO_REQUIRED_PURPOSE)}
+    out[NECESSARY] = KLARO_REQUIRED_PURPOSE
+    candidate, n = "functional-optional", 1
+    while candidate in keys:
+        n += 1
+        candidate = f"functional-optional-{n}"
+    out[KLARO_REQUIRED_PURPOSE] = candidate
+    return {key: out[key] for key in keys}
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _count(cookies: list[Cookie]) -> str:
+    """ "1 cookie", "2 cookies", "1 cookie and 2 storage keys": what a service without a description holds."""
+    browser = sum(c.storage == "cookie" for c in cookies)
+    parts = [_counted(browser, "cookie")] if browser else []
+    if len(cookies) > browser:
+        parts.append(_counted(len(cookies) - browser, "storage key"))
+    return " and ".join(parts)
 
 
 def _cookie(cookie: Cookie) -> Any:
@@ -46,6 +86,7 @@ def _cookie(cookie: Cookie) -> Any:
 def config(catalog: Catalog) -> dict[str, Any]:
     services = []
     used: list[str] = []
+    klaro_key = purpose_keys([c.key for c in catalog.categories])
     taken = {plugin.slug for plugin in catalog.plugins}
     for plugin in catalog.plugins:
         groups: dict[str, list[Cookie]] = {}
@@ -54,7 +95,7 @@ def config(catalog: Catalog) -> dict[str, Any]:
         for key, cookies in groups.items():
             category = catalog.category(key)
             split = len(groups) > 1
-            description = plugin.description or f"{len(cookies)} cookies: {category.label.lower()}."
+            description = plugin.description or f"{_count(cookies)}: {category.label.lower()}."
             names: list[Any] = []
             for cookie in cookies:  # Klaro deletes cookies only, not storage keys
                 if cookie.storage == "cookie" and _cookie(cookie) not in names:
@@ -63,27 +104,30 @@ def config(catalog: Catalog) -> dict[str, Any]:
                 {
                     "name": page_slug(f"{plugin.slug}-{key}", taken) if split else plugin.slug,
                     "title": f"{plugin.title} ({category.label})" if split else plugin.title,
-                    "purposes": [key],
+                    "purposes": [klaro_key[key]],
                     "cookies": names,
                     "required": key == NECESSARY,
                     "default": key == NECESSARY,
-                    "translations": {"zz": {"description": html_content(description)}},
+                    "translations": {
+                        language: {"description": html_content(description)} for language in (LANGUAGE, "zz")
+                    },
                 }
             )
             if key not in used:
                 used.append(key)
     purposes = {
-        c.key: {"title": c.label, "description": html_content(c.description)}
+        klaro_key[c.key]: {"title": c.label, "description": html_content(c.description)}
         for c in catalog.categories
         if c.key in used
     }
     return {
         "version": 1,
+        "lang": LANGUAGE,
         "elementID": "klaro",
         "storageMethod": "cookie",
         "groupByPurpose": True,
         "htmlTexts": True,
-        "translations": {"zz": {"purposes": purposes}, "en": {"purposes": purposes}},
+        "translations": {LANGUAGE: {"purposes": purposes}, "zz": {"purposes": purposes}},
         "services": services,
     }
 

@@ -6,6 +6,8 @@ for is kept in optional keys so that ``cookie_catalog.interop.exporters.ocd`` ca
 same rows back: the row's ``ID`` as ``id``, ``Data Controller`` as
 ``controller``, the privacy portal as ``privacy_url``. Retention periods go
 through ``retention.normalise``; categories map one to one (``CATEGORIES``).
+Platforms become plugins in the order they first appear (the plugin's ``order``),
+so that the exporter writes the rows back in the database's order.
 
 Rows without a platform go into the plugin titled ``UNATTRIBUTED``. The
 database has no provenance column. A row naming a ``Domain`` is set by
@@ -139,7 +141,10 @@ def from_rows(
         notes=[Note(kind="note", text=LICENCE_NOTE)],
         categories=custom,
     )
-    result.plugins = [PluginFile(plugin=name, cookies=cookies) for name, cookies in platforms.items()]
+    result.plugins = [
+        PluginFile(plugin=name, order=position, cookies=cookies)
+        for position, (name, cookies) in enumerate(platforms.items(), start=1)
+    ]
     return result
 
 
