@@ -17,8 +17,9 @@ import pytest
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import CatalogDocument
 from cookie_catalog.cli import main
-from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro, tcf
+from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
+from cookie_catalog.render import tcf
 
 from support.jsparse import parse_js
 from support.paths import DATA, ROOT

@@ -248,9 +248,11 @@ def test_site_shows_every_name_verbatim(tmp_path, ocd_catalog):
         for cookie in plugin.cookies:
             assert cookie.name in page, (plugin.title, cookie.name)
     # the downloads of a large catalog are the same bytes as the library makes
-    from cookie_catalog.sinks.downloads import policy_files
+    from cookie_catalog.render.policy import DEFAULT_FORMATS
+    from cookie_catalog.sinks.downloads import site_downloads
 
-    assert {p.name: p.read_bytes() for p in (site / "downloads").iterdir()} == policy_files(catalog)
+    downloads = {p.name: p.read_bytes() for p in (site / "downloads").iterdir()}
+    assert downloads == site_downloads(catalog, DEFAULT_FORMATS)
 
 
 def test_cli_reports_counts_and_refuses_a_non_empty_directory(runner, tmp_path):

@@ -139,6 +139,7 @@ def test_files_added_under_dir_with_downloads(site, tmp_path):
         "cookie-policy.html",
         "cookie-policy.json",
         "cookie-policy.md",
+        "tcf-disclosure.json",
     ]
     assert 'href="../../../downloads/cookie-policy.csv"' in (built / "policy/cookies/bravo/index.html").read_text()
 

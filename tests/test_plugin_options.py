@@ -11,7 +11,7 @@ from support.catalogs import SEED_PLUGINS, seed_rows
 from support.paths import CATALOG
 from support.sitebuild import build
 
-DOWNLOADS = ["cookie-policy.csv", "cookie-policy.html", "cookie-policy.json", "cookie-policy.md"]
+DOWNLOADS = ["cookie-policy.csv", "cookie-policy.html", "cookie-policy.json", "cookie-policy.md", "tcf-disclosure.json"]
 
 
 def site_with(tmp: Path, options: str) -> Path:

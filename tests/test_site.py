@@ -114,7 +114,7 @@ def test_auto_nav_without_explicit_nav(tmp_path):
     assert links == [f"cookies/{p.lower()}/" for p in SEED_PLUGINS]
 
 
-def test_site_offers_the_four_downloads_complete(site):
+def test_site_offers_the_policy_downloads_and_the_tcf_disclosure_complete(site):
     from support.readback import read_csv, read_html
 
     downloads = site / "downloads"
@@ -123,9 +123,12 @@ def test_site_offers_the_four_downloads_complete(site):
         "cookie-policy.html",
         "cookie-policy.json",
         "cookie-policy.md",
+        "tcf-disclosure.json",
     ]
     assert len(read_csv((downloads / "cookie-policy.csv").read_bytes())) == 37
     assert json.loads((downloads / "cookie-policy.json").read_text())["cookie_count"] == 37
+    tcf = json.loads((downloads / "tcf-disclosure.json").read_text())
+    assert sorted(d["identifier"] for d in tcf["disclosures"]) == sorted(name for _, name, _ in seed_rows())
     html_text = read_html((downloads / "cookie-policy.html").read_text()).visible
     markdown = (downloads / "cookie-policy.md").read_text()
     markdown_text = read_html(MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)).visible

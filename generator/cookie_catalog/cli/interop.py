@@ -22,11 +22,12 @@ from cookie_catalog.catalog.source_date import SourceDateError
 from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.cli.common import fail, load_or_exit, out_dir_option, print_problems, usage_fail
 from cookie_catalog.cli.terminal import one_line
-from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro, tcf
+from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
 from cookie_catalog.interop.importers import html_tables, ocd
 from cookie_catalog.interop.importers.imported import Imported
 from cookie_catalog.interop.scan import Report, ScanError, Sighting, compare, read_capture
+from cookie_catalog.render import tcf
 from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
 
 OUT_DIR = out_dir_option("Directory to write the catalog into.")

@@ -37,7 +37,7 @@ from cookie_catalog.render.escape import md_line
 from cookie_catalog.render.pages import OVERVIEW, Renderer
 from cookie_catalog.render.policy import BASENAME, DEFAULT_FORMATS
 from cookie_catalog.sinks.directory import SinkError
-from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.sinks.downloads import site_downloads
 
 DOWNLOADS = "downloads"
 THEME = ".cookie-catalog-theme"
@@ -69,7 +69,7 @@ def docs_folders(
     pages.update(changes_pages(catalog_dir, renderer))
     pages = {name: _markdown_links(text, href) for name, text in pages.items()}
     pages[NAV_FILE] = _nav(catalog, pages)
-    downloads = policy_files(catalog, DEFAULT_FORMATS, templates)
+    downloads = site_downloads(catalog, DEFAULT_FORMATS, templates)
     markdown = downloads.pop(f"{BASENAME}.md")
     assets = {p.name: p.read_bytes() for p in sorted(bundled_assets().iterdir()) if p.is_file()}
     return {

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.source_date import SourceDateError, source_date
+from cookie_catalog.render import tcf
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.render.policy import (
     BASENAME,
@@ -68,3 +69,27 @@ def _pdf_printer(catalog: Catalog) -> Callable[[str], bytes]:
     except SourceDateError as exc:
         raise PolicyError(str(exc)) from None
     return lambda html: engine(html, created)
+
+
+# The IAB TCF device storage disclosure, at the stable address vendors declare as
+# their deviceStorageDisclosureUrl (docs/interop.md has the category mapping).
+TCF_DISCLOSURE = "tcf-disclosure.json"
+
+
+def site_download_names(formats: Iterable[str]) -> list[str]:
+    """The names of the files a site offers under downloads/, known before they are made."""
+    return [*(f"{BASENAME}.{fmt}" for fmt in dict.fromkeys(formats)), TCF_DISCLOSURE]
+
+
+def site_downloads(catalog: Catalog, formats: Iterable[str], templates: Path | None = None) -> dict[str, bytes]:
+    """Everything a site offers under downloads/: the policy in ``formats`` and the TCF disclosure.
+
+    Raises PolicyError when a file cannot be made, e.g. a disclosure of a
+    wildcard alone, which the TCF format forbids.
+    """
+    files = policy_files(catalog, formats, templates)
+    try:
+        files[TCF_DISCLOSURE] = tcf.export(catalog).encode("utf-8")
+    except tcf.DisclosureError as exc:
+        raise PolicyError(f"downloads/{TCF_DISCLOSURE}: {exc}") from None
+    return files

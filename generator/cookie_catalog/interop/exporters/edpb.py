@@ -39,7 +39,7 @@ from typing import Any
 from cookie_catalog.catalog.model import Catalog, Cookie
 from cookie_catalog.catalog.source_date import source_date
 from cookie_catalog.interop.exporters.ocd import NECESSARY, category_name, platform_name
-from cookie_catalog.interop.exporters.tcf import domain_name
+from cookie_catalog.render.tcf import domain_name
 
 KINDS = {"cookie": "cookie", "local-storage": "localstorage"}  # our storage -> the tool's kind
 ANY_DOMAIN = "*"  # the tool's domain for a knowledge it may find by name alone

@@ -25,8 +25,8 @@ from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.changes.history import changes_pages
 from cookie_catalog.render.pages import PageCache, Renderer
 from cookie_catalog.render.placement import DOWNLOADS, Placement
-from cookie_catalog.render.policy import BASENAME, DEFAULT_FORMATS, PolicyError
-from cookie_catalog.sinks.downloads import policy_files
+from cookie_catalog.render.policy import DEFAULT_FORMATS, PolicyError
+from cookie_catalog.sinks.downloads import site_download_names, site_downloads
 from cookie_catalog.sinks.embed import template_problem
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken
 from cookie_catalog.sinks.pdf import find_engine
@@ -124,9 +124,8 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
     if "pdf" in formats:
         find_engine()
     catalog, templates = out.catalog, options.templates
-    out.make_downloads = lambda: policy_files(catalog, formats, templates)
-    for fmt in formats:
-        name = f"{BASENAME}.{fmt}"
+    out.make_downloads = lambda: site_downloads(catalog, formats, templates)
+    for name in site_download_names(formats):
         out.downloads[name] = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
         out.files.append(out.downloads[name])
 
