@@ -160,7 +160,7 @@ def test_random_catalogs_run_nothing_and_show_their_text_verbatim(watched, serve
     base = f"{url}{name}/"
 
     visit(watched, f"{base}cookies/")
-    assert " ".join(watched.title().split()) == f"{collapsed(title(data))} - Test"
+    assert " ".join(watched.title().split()) == collapsed(f"{title(data)} - Test")
     nav = watched.eval_on_selector_all(
         ".md-nav--primary a.md-nav__link", "links => links.map(a => [a.getAttribute('href'), a.textContent])"
     )
@@ -168,7 +168,7 @@ def test_random_catalogs_run_nothing_and_show_their_text_verbatim(watched, serve
         # write() names the files p0.yml, p1.yml, ...: those are the pages' names.
         assert [" ".join(text.split()) for href, text in nav if href == f"p{i}/"] == [collapsed(plugin["plugin"])]
         visit(watched, f"{base}cookies/p{i}/")
-        assert " ".join(watched.title().split()) == f"{collapsed(plugin['plugin'])} - Test"
+        assert " ".join(watched.title().split()) == collapsed(f"{plugin['plugin']} - Test")
         rows = watched.evaluate(ROWS_JS)
         expected_rows = expected_cells(data, plugin)
         assert rows == [r[: len(rows[0])] for r in expected_rows] if rows else not plugin["cookies"]
