@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import cmarkgfm
 import markdown
+from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, example, given, settings
 from markdown_it import MarkdownIt
 
@@ -118,6 +121,43 @@ def check_site_pages(data: dict, catalog) -> None:
         assert rows == expected
 
 
+def commonmark_renderers() -> list[Callable[[str], str]]:
+    """GitHub's own renderer (raw HTML kept, as GitHub does before sanitising) and markdown-it with tables."""
+    return [
+        lambda text: cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE),
+        MarkdownIt("commonmark", {"html": True}).enable("table").render,
+    ]
+
+
+def check_gfm_pages(data: dict, catalog) -> None:
+    """``generate --flavour gfm``: in GitHub's renderer and markdown-it, every text verbatim, every note a note.
+
+    Neither renderer knows admonitions; a note must be a blockquote (GitHub shows it as an alert), its first
+    line the alert's marker, never a paragraph and a code block.
+    """
+    pages = Renderer(catalog, flavour="gfm").pages()
+    for render in commonmark_renderers():
+        overview = parse(render(pages["index.md"]))
+        assert_inert(overview, re.compile(r"[a-z0-9-]+\.md"))
+        assert ("h1", seen_line(title(data))) in overview.blocks
+        assert not [tag for tag, _ in overview.tags if tag == "pre"]
+        if data["note"] is not None:
+            assert ("p", f"[!IMPORTANT]\n{seen(data['note'])}") in overview.blocks
+            assert ("blockquote", {}) in overview.tags
+        for plugin_data, plugin in zip(data["plugins"], catalog.plugins, strict=True):
+            parsed = parse(render(pages[f"{plugin.slug}.md"]))
+            assert_inert(parsed, re.compile(r"index\.md#category-analytics"))
+            assert not [tag for tag, _ in parsed.tags if tag == "pre"]
+            texts = [t for tag, t in parsed.blocks]
+            assert seen_line(plugin_data["plugin"]) in texts
+            if plugin_data["note"] is not None:
+                assert ("p", f"[!WARNING]\n{seen(plugin_data['note'])}") in parsed.blocks
+            cells = [t for tag, t in parsed.blocks if tag == "td"]
+            width = 6 if any(c["condition"] for c in plugin_data["cookies"]) else 5
+            rows = [cells[i : i + width] for i in range(0, len(cells), width)]
+            assert rows == [r[:width] for r in expected_cells(data, plugin_data)]
+
+
 def check_fragments(data: dict, catalog) -> None:
     fragments = Renderer(catalog).fragments()
     for plugin_data, plugin in zip(data["plugins"], catalog.plugins, strict=True):
@@ -204,5 +244,6 @@ def test_any_text_verbatim_and_inert_in_every_output(data):
     with tempfile.TemporaryDirectory() as tmp:
         catalog = load_catalog(write(data, Path(tmp) / "cat"))
     check_site_pages(data, catalog)
+    check_gfm_pages(data, catalog)
     check_fragments(data, catalog)
     check_policy(data, catalog)
