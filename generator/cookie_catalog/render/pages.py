@@ -20,7 +20,7 @@ from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
 from cookie_catalog.catalog.problems import display_path
 from cookie_catalog.catalog.slugs import OVERVIEW_PAGE
-from cookie_catalog.render.escape import html_attr, html_text, md_code, md_line, md_text, url_part
+from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
 
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -126,6 +126,7 @@ class Renderer:
         )
         self.env.filters["md"] = md_text
         self.env.filters["md_code"] = md_code
+        self.env.filters["md_code_html"] = md_code_html
         self.env.filters["md_line"] = md_line
         self.env.filters["breakable"] = _breakable
         self.env.filters["html_text"] = html_text
@@ -141,6 +142,7 @@ class Renderer:
             # A sink for engines that index only headings sets this: each cookie's name becomes a heading.
             name_headings=False,
             note_style=NOTE_STYLES[flavour],
+            markdown_flavour=flavour,
         )
         self._links = (overview_href, downloads_href, download_formats, flavour)
 
