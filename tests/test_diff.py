@@ -44,7 +44,7 @@ def test_changed_purpose_reported_with_old_and_new_text(cli, tmp_path):
 
     code, out, err = cli("diff", old, new)
     assert code == 1, err
-    assert "| <code>a</code> | purpose | Keeps the chat open. | Keeps the chat open and remembers its size. |" in out
+    assert "| `a` | purpose | Keeps the chat open. | Keeps the chat open and remembers its size. |" in out
 
 
 def test_added_and_removed_cookies(tmp_path):
@@ -108,7 +108,7 @@ def test_plugin_added_and_removed(cli, tmp_path):
     assert [e.name for e in plugins[0].added] == ["c1"] and [e.name for e in plugins[1].removed] == ["b1"]
     code, out, _ = cli("diff", old, new)
     assert code == 1
-    assert "## C (added)" in out and "## B (removed)" in out and "<code>c1</code>" in out and "<code>b1</code>" in out
+    assert "## C (added)" in out and "## B (removed)" in out and "`c1`" in out and "`b1`" in out
 
 
 def test_policy_and_plugin_fields(tmp_path):

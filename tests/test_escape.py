@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from html import unescape
 from urllib.parse import quote, unquote
 
 import markdown
@@ -16,9 +17,10 @@ from pydantic import ValidationError
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import LINE_BREAKS, Category, Cookie, CookieEntry, PluginFile
 from cookie_catalog.interop.catalog_writer import dump_model
-from cookie_catalog.render.escape import html_attr, html_content, html_text, md_line, md_text, url_part
+from cookie_catalog.render.escape import html_attr, html_content, html_text, md_code, md_line, md_text, url_part
 from cookie_catalog.render.pages import Renderer
 
+from support.inert import seen
 from support.paths import CATALOG
 from support.rendered import EXTENSIONS, parse
 from support.strategies import METACHARACTERS
@@ -125,3 +127,70 @@ def test_every_reader_and_writer_agrees_on_line_breaks(br):
         CookieEntry(name=f"a{br}b", purpose="p", duration="session", provenance="first-party", category="analytics")
     written = dump_model(PluginFile(plugin=f"a{br}b", cookies=[]))
     assert yaml.safe_load(written)["plugin"] == f"a{br}b" and '"' in written
+
+
+# Names a code span holds (with a longer fence, or padding), and names it cannot (a `<code>` element instead).
+CODE_NAMES = [
+    "_ga",
+    "a`b",
+    "`x",
+    "x`",
+    "```",
+    "a``b`",
+    "a\\",
+    "\\`",
+    "<b>x</b>",
+    "&amp;",
+    "*a* _b_ [l](u)",
+    "{: .c}",
+    "$x$",
+    "++ctrl++",
+    ":smile:",
+    "www.x.com",
+    "https://x.io",
+    "[^1]",
+    "a  b",
+    "a|b",
+    "|",
+    " x",
+    "x ",
+    "a\tb",
+    "#!python x",
+    ":::js x",
+    "a\nb",
+    "a\x00b",
+    "\u00a0x",
+]
+
+
+@pytest.mark.parametrize("name", CODE_NAMES)
+def test_cookie_name_is_verbatim_inline_code_in_every_parser(name):
+    """Python-Markdown with every extension, markdown-it and GitHub's renderer show the name as one code element,
+    in a table cell and in a list item, with nothing else around it."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+    from markdown_it import MarkdownIt
+
+    code = md_code(name)
+    renderers = [
+        markdown.Markdown(extensions=EXTENSIONS).convert,
+        MarkdownIt("commonmark", {"html": True}).enable("table").render,
+        lambda text: cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE),
+    ]
+    for render in renderers:
+        for markdown_text in (f"| A | B |\n| --- | --- |\n| {code} | x |\n", f"- {code}: x\n"):
+            html = render(markdown_text)
+            parsed = parse(html)
+            assert [
+                tag
+                for tag, _ in parsed.tags
+                if tag not in {"table", "thead", "tbody", "tr", "th", "td", "p", "ul", "li", "br"}
+            ] == ["code"], (render, html)
+            visible = re.search(r"<code>(.*?)</code>", html, re.S)
+            assert visible and unescape(visible.group(1).replace("<br>", "\n")) == seen(name), (render, html)
+
+
+def test_names_a_code_span_can_hold_are_written_as_code_spans():
+    assert md_code("_genesys.widgets.x") == "`_genesys.widgets.x`"
+    assert md_code("a`b") == "``a`b``" and md_code("`x") == "`` `x ``"
+    assert md_code("a|b") == "<code>a&#124;b</code>"

@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import cmarkgfm
 import pytest
+from cmarkgfm.cmark import Options
+from markdown_it import MarkdownIt
+
+from cookie_catalog.catalog.loader import load_catalog
 
 from support.catalogs import plugin_yaml, write_catalog
 from support.cli import no_traceback
+from support.inert import seen
 from support.paths import CATALOG
+from support.rendered import parse
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -125,3 +132,42 @@ def test_never_writes_outside_out_whatever_the_names(cli, tmp_path, stem):
     assert len(names) == 3 and all(
         n.replace("-", "").replace(".", "").replace("c", "").isalnum() or n == ".cookie-catalog" for n in names
     )
+
+
+def commonmark_html(markdown_text: str) -> list[str]:
+    """The page as GitHub's renderer (raw HTML kept, as before GitHub sanitises) and markdown-it render it."""
+    return [
+        cmarkgfm.github_flavored_markdown_to_html(markdown_text, options=Options.CMARK_OPT_UNSAFE),
+        MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown_text),
+    ]
+
+
+def test_gfm_flavour_renders_the_seed_notes_as_notes_in_github_and_commonmark(cli, tmp_path):
+    """CommonMark has no admonitions: `!!! info` there is a paragraph and the note a code block. GFM pages
+    write each note as a GitHub alert, a blockquote to any CommonMark renderer, with every name and purpose."""
+    code, _, err = cli("generate", CATALOG, "--out", tmp_path / "out", "--flavour", "gfm")
+    assert code == 0, err
+    catalog = load_catalog(CATALOG)
+    pages = {"index.md": (catalog.product.notes, [])} | {f"{p.slug}.md": (p.notes, p.cookies) for p in catalog.plugins}
+    assert any(notes for notes, _ in pages.values())
+    for page, (notes, cookies) in pages.items():
+        for html in commonmark_html((tmp_path / "out" / page).read_text(encoding="utf-8")):
+            parsed = parse(html)
+            assert not [tag for tag, _ in parsed.tags if tag == "pre"], page
+            quotes = [tag for tag, _ in parsed.tags if tag == "blockquote"]
+            assert len(quotes) == len(notes), page
+            paragraphs = [text for tag, text in parsed.blocks if tag == "p"]
+            for note in notes:
+                assert f"[!{note.kind.upper()}]\n{seen(note.text)}" in paragraphs
+            cells = [text for tag, text in parsed.blocks if tag == "td"]
+            for cookie in cookies:
+                assert any(cell.startswith(seen(cookie.name)) for cell in cells), cookie.name
+                assert seen(cookie.purpose) in cells
+
+
+def test_flavour_mkdocs_is_the_default(cli, tmp_path):
+    cli("generate", CATALOG, "--out", tmp_path / "default")
+    cli("generate", CATALOG, "--out", tmp_path / "mkdocs", "--flavour", "mkdocs")
+    for page in ("index.md", "webchat.md"):
+        assert (tmp_path / "mkdocs" / page).read_bytes() == (tmp_path / "default" / page).read_bytes()
+    assert '!!! info "Important"' in (tmp_path / "mkdocs" / "index.md").read_text(encoding="utf-8")

@@ -161,3 +161,11 @@ def test_pdf_with_chromium(cli, tmp_path):
     assert code == 0, err
     pdf = (tmp_path / "o" / "cookie-policy.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
+
+
+def test_markdown_names_every_cookie_as_written(files):
+    """People read the downloaded Markdown as text: each seed name in a code span, not in character references."""
+    markdown_text = files["cookie-policy.md"].decode()
+    for plugin in load_catalog(CATALOG).plugins:
+        for cookie in plugin.cookies:
+            assert f"| `{cookie.name}`" in markdown_text, cookie.name

@@ -24,7 +24,7 @@ from cookie_catalog.cli.common import (
     render_or_exit,
     usage_fail,
 )
-from cookie_catalog.render.pages import Renderer
+from cookie_catalog.render.pages import NOTE_STYLES, Renderer
 from cookie_catalog.render.policy import DEFAULT_FORMATS, FORMATS, PolicyError
 from cookie_catalog.sinks.directory import SinkError, check_tree, write_file, write_tree
 from cookie_catalog.sinks.downloads import policy_files
@@ -53,18 +53,26 @@ def validate(catalog: Path) -> None:
     show_default=True,
     help="md: Markdown pages; html: also one HTML <section> fragment per plugin (<slug>.html).",
 )
+@click.option(
+    "--flavour",
+    type=click.Choice(list(NOTE_STYLES)),
+    default="mkdocs",
+    show_default=True,
+    help="mkdocs: Python-Markdown, notes as admonitions; gfm: GitHub/CommonMark, notes as alerts.",
+)
 @TEMPLATES_OPT
 @CHECK_OPT
-def generate(catalog: Path, out: Path, formats: str, templates: Path | None, check: bool) -> None:
+def generate(catalog: Path, out: Path, formats: str, flavour: str, templates: Path | None, check: bool) -> None:
     """Write the Markdown pages of CATALOG (an overview and one page per plugin) into --out.
 
     With --format html, also one self-contained HTML fragment per plugin, for a
-    CMS or help centre. On any error nothing in --out changes.
+    CMS or help centre. --flavour gfm writes Markdown for GitHub and other
+    CommonMark renderers. On any error nothing in --out changes.
     """
     model = load_or_exit(catalog)
 
     def build() -> dict[str, str]:
-        renderer = Renderer(model, templates)
+        renderer = Renderer(model, templates, flavour=flavour)
         return {**renderer.pages(), **(renderer.fragments() if "html" in formats else {})}
 
     pages = render_or_exit(build)

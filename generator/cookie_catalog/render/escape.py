@@ -63,8 +63,42 @@ def md_line(text: str) -> str:
     return md_text(_LINE_BREAKS.sub(" ", text))
 
 
+# A name a code span cannot hold verbatim in every parser our Markdown is meant for (Python-Markdown with any
+# extension, markdown-it, GitHub's cmark-gfm), in a table cell or a list item:
+# - "|": GFM and markdown-it end the cell there even inside a code span; their "\\|" shows literally in
+#   Python-Markdown's tables;
+# - line breaks, tabs, control characters: a span cannot cross a table row, Python-Markdown expands tabs;
+# - white space at either end: Python-Markdown strips it all from a code span, cells strip it too;
+# - "#!" or ":::" at the start: pymdownx.inlinehilite takes them for a language and highlights the rest;
+# - "\\": Python-Markdown's table rows take "\\`" for an escaped backtick, and the policy's fast table path
+#   (md_tables) reads only rows without one;
+# - nothing at all: an empty span is no span.
+_NOT_IN_CODE_SPAN = re.compile(rf"[|\\\t{LINE_BREAKS}\x00-\x08\x0e-\x1f\x7f]|^\s|\s$|^#!|^:::|^$")
+_BACKTICK_RUNS = re.compile(r"`+")
+
+
 def md_code(text: str) -> str:
-    """``text`` as inline code; an HTML element because backtick spans cannot hold references."""
+    """``text`` as inline code that reads as written in the Markdown itself.
+
+    A backtick code span, its fence longer than any backtick run in ``text``
+    and padded with a space where ``text`` starts or ends with a backtick
+    (CommonMark and Python-Markdown both strip that space): every parser shows
+    its content verbatim. Where a span cannot hold ``text`` safely
+    (``_NOT_IN_CODE_SPAN``), a ``<code>`` element with references instead.
+    """
+    if _NOT_IN_CODE_SPAN.search(text):
+        return md_code_html(text)
+    fence = "`" * (1 + max((len(run) for run in _BACKTICK_RUNS.findall(text)), default=0))
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_code_html(text: str) -> str:
+    """``text`` as inline code in an HTML element, every markup character a reference.
+
+    For where a code span cannot go: a name a span cannot hold, or one whose
+    Markdown is processed further (``<wbr>`` added after its dots).
+    """
     return f"<code>{md_text(text)}</code>"
 
 

@@ -20,7 +20,7 @@ from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
 from cookie_catalog.catalog.problems import display_path
 from cookie_catalog.catalog.slugs import OVERVIEW_PAGE
-from cookie_catalog.render.escape import html_attr, html_text, md_code, md_line, md_text, url_part
+from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
 
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -86,13 +86,20 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return contents, os.path.normpath(filename), uptodate
 
 
+# How each Markdown flavour writes a note (templates/_note.md.j2).
+NOTE_STYLES = {"mkdocs": "admonition", "gfm": "alert"}
+
+
 class Renderer:
     """Renders one catalog with one set of templates.
 
     ``overview_href`` is None where the overview page (which holds the category
     descriptions) is not part of the site, e.g. tables embedded in a customer's
     docs; ``downloads_href`` (the policy downloads' folder, relative to the
-    pages) is None where there are no downloads to link to.
+    pages) is None where there are no downloads to link to. ``flavour`` is
+    the Markdown the pages are written for: "mkdocs" (Python-Markdown, notes as
+    Material admonitions) or "gfm" (CommonMark/GitHub, which would render an
+    admonition as a paragraph and a code block: notes as GitHub alerts).
     """
 
     def __init__(
@@ -103,6 +110,7 @@ class Renderer:
         overview_href: str | None = OVERVIEW,
         downloads_href: str | None = None,
         download_formats: tuple[str, ...] = (),
+        flavour: str = "mkdocs",
     ):
         self.catalog = catalog
         search = [str(templates)] if templates else []
@@ -118,6 +126,7 @@ class Renderer:
         )
         self.env.filters["md"] = md_text
         self.env.filters["md_code"] = md_code
+        self.env.filters["md_code_html"] = md_code_html
         self.env.filters["md_line"] = md_line
         self.env.filters["breakable"] = _breakable
         self.env.filters["html_text"] = html_text
@@ -132,8 +141,10 @@ class Renderer:
             download_formats=download_formats,
             # A sink for engines that index only headings sets this: each cookie's name becomes a heading.
             name_headings=False,
+            note_style=NOTE_STYLES[flavour],
+            markdown_flavour=flavour,
         )
-        self._links = (overview_href, downloads_href, download_formats)
+        self._links = (overview_href, downloads_href, download_formats, flavour)
 
     @cached_property
     def fingerprint(self) -> Hashable:
