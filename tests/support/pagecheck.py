@@ -24,8 +24,33 @@ from pathlib import Path
 from support.paths import CATALOG
 from support.sitebuild import build
 
-ELEMENTS = {
-    # document and theme chrome
+# What our Markdown becomes: allowed anywhere, and inside the article nothing else
+# (but the divs of admonitions, headerlinks and the row anchors' spans).
+MARKDOWN_ELEMENTS = frozenset(
+    {
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code",
+        "small",
+        "br",
+        "wbr",
+        "hr",
+        "strong",
+        "em",
+        "blockquote",
+    }
+)
+ARTICLE_ELEMENTS = MARKDOWN_ELEMENTS | {"div", "span", "a"}
+# The document and the theme's chrome around the article.
+ELEMENTS = MARKDOWN_ELEMENTS | {
     "html",
     "head",
     "title",
@@ -51,50 +76,7 @@ ELEMENTS = {
     "svg",
     "path",
     "article",
-    # what our Markdown becomes
-    "h1",
-    "h2",
-    "h3",
-    "p",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "code",
-    "small",
-    "br",
-    "wbr",
-    "hr",
-    "strong",
-    "em",
-    "blockquote",
     "pre",
-}
-# Inside the article only what Markdown makes of our templates (admonitions are divs, headings have headerlinks).
-ARTICLE_ELEMENTS = {
-    "h1",
-    "h2",
-    "h3",
-    "p",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "code",
-    "small",
-    "br",
-    "wbr",
-    "hr",
-    "strong",
-    "em",
-    "blockquote",
-    "div",
-    "span",
-    "a",
 }
 ATTRIBUTES = {
     "class",
