@@ -42,19 +42,28 @@ class Blocks(HTMLParser):
         self.blocks: list[tuple[str, str]] = []
         self.open: list[list] = []
         self.tags: list[tuple[str, dict]] = []
+        self.links: list[list[str]] = []  # [href, text] of every <a>
+        self._in_link = 0
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+        if tag == "a":
+            self.links.append([dict(attrs).get("href") or "", ""])
+            self._in_link += 1
         if tag == "br":
             self.handle_data("\n")
         elif tag in self.BLOCKS:
             self.open.append([tag, ""])
 
     def handle_endtag(self, tag):
+        if tag == "a" and self._in_link:
+            self._in_link -= 1
         if tag in self.BLOCKS and self.open:
             self.blocks.append(tuple(self.open.pop()))
 
     def handle_data(self, data):
+        if self._in_link:
+            self.links[-1][1] += data
         if self.open:
             self.open[-1][1] += data
 

@@ -73,6 +73,17 @@ METACHARACTERS = [
     "\x00",
     "\x85",
     "\u2028",
+    # URLs in text become links: their ends, parentheses, references and the markup around them
+    "https://x.io/a_(b)c",
+    "http://e.com/?q=1&b=2#f",
+    "HTTPS://W.X/~a*b*",
+    "https://a.b/%zz&amp;c",
+    "https://",
+    "(https://x.y/(a).",
+    "https://u@x.y/$a$",
+    "mailto:a@b.co",
+    "0@www.example.com",
+    "ftp://x.y",
 ]
 # Markup that calls __cc_ran() if it ever runs (the browser tests define it), out of every context it may land in.
 PAYLOADS = [

@@ -196,7 +196,7 @@ def diff_command(old: str, new: str, output: str) -> NoReturn:
     if output == "json":
         click.echo(json.dumps(as_dict(changes), ensure_ascii=False, sort_keys=True, indent=2))
     else:
-        click.echo(as_markdown(changes, Renderer(after), old, new), nl=False)
+        click.echo(as_markdown(changes, Renderer(after, flavour="gfm"), old, new), nl=False)
     sys.exit(0 if changes.is_empty else 1)
 
 

@@ -1,19 +1,40 @@
 """Turning catalog text into inert Markdown: the one place that escapes it.
 
-Catalog text is data. Our pages are read by Python-Markdown with whatever
-extensions a customer enabled (smarty, magiclink, emoji, caret, keys, ...) and
-the policy by markdown-it-py, so characters that can start markup are written
-as numeric character references. Both parsers pass references through as
-literal characters and no extension matches on them: ``*``, ``|``,
-``<script>``, ``{{`` and ``javascript:`` reach the reader verbatim and never
-become markup.
+Catalog text is data. It lands in Markdown read by two families of parsers:
 
-Characters that are markup only in some contexts stay readable elsewhere, so
-the generated Markdown remains legible: ``.`` is escaped only where it could
-end a list number, form an ellipsis or a ``www.`` link; ``-`` only in runs
-(smart dashes, rules) or at the start; ``:`` only when glued to what follows
-(``javascript:x``, ``:emoji:``) or at the start. ``,``, ``/``, ``?``, ``%``,
-``;``, ``(`` and ``)`` are markup nowhere on their own.
+- the site's pages (``generate``'s default flavour, the MkDocs plugin, ``build --docs-dir``, the Markdown
+  extension): Python-Markdown with whatever extensions a customer enabled (smarty, magiclink, emoji, caret,
+  tilde, mark, keys, arithmatex, attr_list, admonition, def_list, footnotes, abbr...);
+- the portable Markdown (``generate --flavour gfm``, the ``cookie-policy.md`` download and the HTML and PDF
+  made from it, ``diff``): CommonMark as markdown-it-py reads it, and GitHub's cmark-gfm with its extensions.
+
+Each gets the fewest escapes that keep the text verbatim and inert for its parsers, so the Markdown stays
+legible: a character is escaped only where it can start markup in the position it is in, with a backslash
+where every parser of the family honours one, with a character reference where not. CommonMark honours a
+backslash before any ASCII punctuation; Python-Markdown only before ``\\`*_{}[]()>#+-.!`` (and ``|`` with
+tables, which a page without tables may lack), so ``<``, ``'``, ``"``, ``~``, ``^``, ``$``, ``:`` and ``@``
+become references there. What is escaped, and why (tests/test_escape.py states the same rules slowly):
+
+- everywhere: white space at either end (parsers strip it), tabs, the first character when it is ASCII
+  punctuation (any block marker: ``#``, ``>``, ``-``, ``+``, ``=``, ``!!!``, ``:``...), the ``.`` or ``)``
+  of a leading number (a list), a run of ``#`` ending the text (a heading's closing sequence), ``&`` before
+  something entity-shaped, ``\\``, `````, ``*``, ``[``, ``]``, ``|``, ``~``, ``_`` unless between letters
+  or digits (intraword, never emphasis), ``www.`` and ``://`` (autolinks);
+- CommonMark: ``<`` unless followed by white space, and ``@`` inside an e-mail-like word, which cmark-gfm
+  links even when escaped: an empty HTML comment before the ``@`` splits the word for it;
+- Python-Markdown: ``<``, ``{`` (attr_list), ``^``, ``$``, ``'``, ``"``; runs of ``=``, ``+``, ``-``,
+  ``.``, ``>`` (mark, keys, smart dashes and ellipses, angle quotes); ``:`` opening ``:emoji:``;
+  ``@`` before a word (magiclink's e-mail addresses and mentions).
+
+Line breaks become ``<br>``; control characters (invalid in HTML) U+FFFD, as browsers show them.
+
+http and https URLs in text become links, ``[url](url)``, the text escaped as above, the target as written.
+A URL is ``http://`` or ``https://`` (any case, not glued to a word before it), an ASCII letter or digit,
+then the characters of RFC 3986 but ``'``, ``$``, ``[`` and ``]`` (``\\``, ``|``, ``<``, ``>``, ``"``,
+`````, white space and anything non-ASCII end it). It also ends before a ``%`` not followed by two hex
+digits and before an ``&`` that starts something entity-shaped, so no parser rewrites the target; then
+trailing ``. , : ; ! ? * _ ~`` and unbalanced ``)`` are left out (as GitHub does), and a URL is cut before
+an unbalanced ``(``. So the link's target and text are exactly the URL, and nothing around it changes.
 """
 
 from __future__ import annotations
@@ -25,21 +46,6 @@ from markupsafe import Markup, escape
 
 from cookie_catalog.catalog.model import LINE_BREAKS
 
-_ALWAYS = "\\`*_[]<>&|{}#!=~^$+'\"@\t"
-# One translation does most of the work, in C: characters that are always
-# markup become references, line breaks <br>, and control characters (invalid
-# in HTML) U+FFFD, as browsers show them.
-_TRANSLATION = str.maketrans(
-    {ch: f"&#{ord(ch)};" for ch in _ALWAYS}
-    | {ch: "<br>" for ch in LINE_BREAKS}
-    | {chr(c): "\ufffd" for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]}
-)
-# Then, in one pass: ".", "-" and ":" where the context makes them markup, and
-# white space at either end, which parsers strip from cells and paragraphs
-# (Python's str.strip: any Unicode space). The translation only produced
-# references ending in ";" and "<br>", so the lookarounds still see what the
-# original neighbours were.
-_IN_CONTEXT = re.compile(r"^\s+|\s+$|^[.:-]|(?<=[\d.])\.|\.(?=\.)|(?i:(?<=www))\.|(?<=-)-|-(?=-)|:(?=[^ ])")
 _LINE_BREAKS = re.compile(f"\r\n|[{LINE_BREAKS}]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _NOT_ATTR_SAFE = re.compile(r"[^\w.:-]")
@@ -49,19 +55,105 @@ def _reference(match: re.Match) -> str:
     return "".join(f"&#{ord(ch)};" for ch in match.group())
 
 
-def md_text(text: str) -> str:
-    """Inline Markdown that shows ``text`` exactly; line breaks become ``<br>``."""
-    return _IN_CONTEXT.sub(_reference, text.replace("\r\n", "\n").translate(_TRANSLATION))
+_BREAK = f"\\r\\n|[{LINE_BREAKS}]"
+_EDGE_SPACE = f"[^\\S{LINE_BREAKS}]+"  # white space but line breaks
+_ENTITY_SHAPED = r"(?:#|[A-Za-z0-9]+;)"
+_URL_CHAR = rf"(?:[-A-Za-z0-9._~:/?#@!*+,;=]|%[0-9A-Fa-f]{{2}}|&(?!{_ENTITY_SHAPED}))"
+_URL_LAST = rf"(?:[-A-Za-z0-9/#@+=]|%[0-9A-Fa-f]{{2}}|&(?!{_ENTITY_SHAPED}))"  # not . , : ; ! ? * _ ~
+_URL_GROUP = rf"\({_URL_CHAR}*\)"
+URL = re.compile(
+    rf"(?<![A-Za-z0-9+.-])(?i:https?)://[A-Za-z0-9](?:(?:{_URL_CHAR}|{_URL_GROUP})*(?:{_URL_LAST}|{_URL_GROUP}))?"
+)
+# Python-Markdown takes a backslash escape only before these (its ESCAPED_CHARS); every other
+# character is written as a reference there.
+_PM_BACKSLASH = frozenset("\\`*_{}[]()>#+-.!")
+_PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 
 
-def md_line(text: str) -> str:
-    """Inline Markdown for a heading: ``text`` exactly, its line breaks shown as spaces.
+def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
+    """One pattern for one flavour: each alternative is text that needs escaping there (see the module doc).
+
+    A group's name says how its text is written: ``url`` as a link, ``br`` as ``<br>``, ``keep`` as it is,
+    ``at`` behind an empty comment, ``last`` with its last character escaped, any other every character
+    escaped (names may end in ``_``: a group name is used once per pattern).
+    """
+    rules = [
+        *([f"(?P<url>{URL.pattern})"] if links else []),
+        f"(?P<br>{_BREAK})",
+        f"(?P<all>^{_EDGE_SPACE}|{_EDGE_SPACE}\\Z|#+\\Z)",
+        r"(?P<last>^[0-9]+[.)])",
+        r"(?P<keep>(?<=[^\W_])_+(?=[^\W_]))",
+        rf"(?P<all_>^[!-/:-@\[-`{{-~]|&(?={_ENTITY_SHAPED})|[\t\\`*_\[\]|~])",
+    ]
+    if not in_link:
+        rules.append(r"(?P<all__>(?i:(?<=www))\.|:(?=//))")
+    if commonmark:
+        rules.append(r"(?P<all___><(?!\s|\Z))")
+        if not in_link:
+            rules.append(r"(?P<at>(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9._-]))")
+    else:
+        rules.append(r"(?P<all___>==+|\+\++|--+|\.\.+|>>+|[<{^$'\"]|:(?=[\w+-]+:))")
+        if not in_link:
+            rules.append(r"(?P<all____>@(?=[\w-]))")
+    return re.compile("|".join(rules))
+
+
+def _escape_char(ch: str, commonmark: bool) -> str:
+    if ch == "\t" or ch.isspace() or not ch.isascii():
+        return f"&#{ord(ch)};"
+    if commonmark or ch in _PM_BACKSLASH:
+        return "\\" + ch
+    return _PM_NAMED.get(ch, f"&#{ord(ch)};")
+
+
+class _Escaper:
+    """Inline Markdown showing text exactly, for one flavour (CommonMark or Python-Markdown)."""
+
+    def __init__(self, commonmark: bool, links: bool, in_link: bool = False) -> None:
+        self.commonmark = commonmark
+        self.pattern = _rules(commonmark, links, in_link)
+        self.link_text = _Escaper(commonmark, links=False, in_link=True) if links else None
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(self._replace, _CONTROL.sub("\ufffd", text))
+
+    def _replace(self, match: re.Match) -> str:
+        kind, found = (match.lastgroup or "").rstrip("_"), match.group()
+        if kind == "url" and self.link_text is not None:
+            return f"[{self.link_text(found)}]({found})"
+        if kind == "br":
+            return "<br>"
+        if kind == "keep":
+            return found
+        if kind == "at":  # cmark-gfm links e-mail addresses in the text it decoded: split the word for it
+            return "<!-- -->@"
+        if kind == "last":
+            return found[:-1] + _escape_char(found[-1], self.commonmark)
+        return "".join(_escape_char(ch, self.commonmark) for ch in found)
+
+
+_TEXT = {
+    (commonmark, links): _Escaper(commonmark, links) for commonmark in (False, True) for links in (False, True)
+}
+
+
+def md_text(text: str, *, commonmark: bool = False, links: bool = True) -> str:
+    """Inline Markdown that shows ``text`` exactly, its http(s) URLs as links; line breaks become ``<br>``.
+
+    ``commonmark`` for the portable Markdown (markdown-it, cmark-gfm), else for Python-Markdown (the site);
+    ``links=False`` where the text is itself inside a link (a link's text cannot hold another).
+    """
+    return _TEXT[commonmark, links](text)
+
+
+def md_line(text: str, *, commonmark: bool = False) -> str:
+    """Inline Markdown for a heading: ``text`` exactly, its line breaks shown as spaces, no links.
 
     A heading is one line; a ``<br>`` in it would vanish from the page title
-    MkDocs derives from it (the nav, ``<title>``), running the words together.
+    MkDocs derives from it (the nav, ``<title>``), running the words together;
+    so would a link's text from the nav, which is made of links.
     """
-    return md_text(_LINE_BREAKS.sub(" ", text))
-
+    return _TEXT[commonmark, False](_LINE_BREAKS.sub(" ", text))
 
 # A name a code span cannot hold verbatim in every parser our Markdown is meant for (Python-Markdown with any
 # extension, markdown-it, GitHub's cmark-gfm), in a table cell or a list item:
@@ -77,7 +169,7 @@ _NOT_IN_CODE_SPAN = re.compile(rf"[|\\\t{LINE_BREAKS}\x00-\x08\x0e-\x1f\x7f]|^\s
 _BACKTICK_RUNS = re.compile(r"`+")
 
 
-def md_code(text: str) -> str:
+def md_code(text: str, *, commonmark: bool = False) -> str:
     """``text`` as inline code that reads as written in the Markdown itself.
 
     A backtick code span, its fence longer than any backtick run in ``text``
@@ -87,19 +179,19 @@ def md_code(text: str) -> str:
     (``_NOT_IN_CODE_SPAN``), a ``<code>`` element with references instead.
     """
     if _NOT_IN_CODE_SPAN.search(text):
-        return md_code_html(text)
+        return md_code_html(text, commonmark=commonmark)
     fence = "`" * (1 + max((len(run) for run in _BACKTICK_RUNS.findall(text)), default=0))
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def md_code_html(text: str) -> str:
+def md_code_html(text: str, *, commonmark: bool = False) -> str:
     """``text`` as inline code in an HTML element, every markup character a reference.
 
     For where a code span cannot go: a name a span cannot hold, or one whose
     Markdown is processed further (``<wbr>`` added after its dots).
     """
-    return f"<code>{md_text(text)}</code>"
+    return f"<code>{md_text(text, commonmark=commonmark, links=False)}</code>"
 
 
 def html_text(text: str) -> Markup:

@@ -124,10 +124,12 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=False,
         )
-        self.env.filters["md"] = md_text
-        self.env.filters["md_code"] = md_code
-        self.env.filters["md_code_html"] = md_code_html
-        self.env.filters["md_line"] = md_line
+        # The text filters escape for the flavour's parsers: CommonMark for "gfm", Python-Markdown for "mkdocs".
+        self._commonmark = commonmark = flavour == "gfm"
+        self.env.filters["md"] = partial(md_text, commonmark=commonmark)
+        self.env.filters["md_code"] = partial(md_code, commonmark=commonmark)
+        self.env.filters["md_code_html"] = partial(md_code_html, commonmark=commonmark)
+        self.env.filters["md_line"] = partial(md_line, commonmark=commonmark)
         self.env.filters["breakable"] = _breakable
         self.env.filters["html_text"] = html_text
         self.env.filters["html_attr"] = html_attr
@@ -153,7 +155,7 @@ class Renderer:
         return templates, self.catalog.product.model_dump_json(), self.catalog.categories, self._links
 
     def _category_link(self, overview_href: str | None) -> Callable[[str], str]:
-        labels = {c.key: md_text(c.label) for c in self.catalog.categories}
+        labels = {c.key: md_text(c.label, commonmark=self._commonmark, links=False) for c in self.catalog.categories}
         if overview_href is None:
             return lambda key: labels[key]
         return lambda key: f"[{labels[key]}]({overview_href}#{url_part(category_anchor(key))})"

@@ -47,7 +47,7 @@ def policy_files(
     if unknown:
         raise PolicyError(f"unknown format {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
     printer = _pdf_printer(catalog) if "pdf" in formats else None
-    renderer = Renderer(catalog, templates)
+    renderer = Renderer(catalog, templates, flavour="gfm")  # the policy is portable Markdown (CommonMark)
     markdown = policy_markdown(renderer)
     html = policy_html(renderer, markdown) if {"html", "pdf"} & set(formats) else ""
     produce: dict[str, Callable[[], bytes]] = {
