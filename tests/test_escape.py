@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import string
 from html import unescape
 from urllib.parse import quote, unquote
 
@@ -25,50 +26,88 @@ from support.paths import CATALOG
 from support.rendered import EXTENSIONS, parse
 from support.strategies import METACHARACTERS
 
-ALWAYS = set("\\`*_[]<>&|{}#!=~^$+'\"@\t")
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+# Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS): every other character is a reference.
+PM_BACKSLASH = set("\\`*_{}[]()>#+-.!")
+PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 
 
-def reference(text: str) -> str:
-    """Character by character: which characters become references, and why."""
-    text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "\ufffd", text)
+def _underscore_inside_a_word(text: str, i: int) -> bool:
+    start, end = i, i
+    while start > 0 and text[start - 1] == "_":
+        start -= 1
+    while end < len(text) - 1 and text[end + 1] == "_":
+        end += 1
+    return start > 0 and end < len(text) - 1 and text[start - 1].isalnum() and text[end + 1].isalnum()
 
-    def escape(i: int) -> bool:
-        ch = text[i]
-        if ch in ALWAYS:
-            return True
-        if ch not in ".-:":
-            return False
-        if i == 0:
-            return True  # a list marker, a rule, a definition
-        before, after = text[i - 1], text[i + 1 : i + 2]
-        if ch == ".":  # a list number, an ellipsis, a www. link
-            return (
-                bool(re.match(r"\d", before))
-                or before == "."
-                or after == "."
-                or text[max(0, i - 3) : i].lower() == "www"
-            )
-        if ch == "-":  # smart dashes, rules
-            return before == "-" or after == "-"
-        return after not in ("", " ")  # ":" glued to what follows: javascript:x, :emoji:
 
-    out = "".join(f"&#{ord(ch)};" if escape(i) else ch for i, ch in enumerate(text))
-    edge = r"[^\S\n\r\x0b\x0c\x85\u2028\u2029]+"
-    out = re.sub(f"^{edge}|{edge}\\Z", lambda m: "".join(f"&#{ord(c)};" for c in m.group()), out)
-    return BREAKS.sub("<br>", out)
+def _escaped(text: str, i: int, commonmark: bool) -> bool:
+    """Whether character ``i`` can start markup where it is, and why."""
+    ch, before, after = text[i], text[i - 1 : i], text[i + 1 : i + 2]
+    if i == 0 and ch in string.punctuation:
+        return True  # any block marker: a heading, a quote, a list, a rule, an admonition, a definition...
+    if ch in "\\`*[]|~\t":
+        return True  # escapes, code, emphasis, links, table cells, strikethrough/subscript, expanded tabs
+    if ch == "_":
+        return not _underscore_inside_a_word(text, i)  # emphasis, except inside a word
+    if ch == "#":
+        return text[i:].strip("#") == ""  # a heading's closing sequence
+    if ch in ".)" and text[:i].isdigit() and text[:i].isascii():
+        return ch == "." or commonmark  # a list number (Python-Markdown's lists take only ".")
+    if ch == "&":
+        return re.match(r"&(#|[A-Za-z0-9]+;)", text[i:]) is not None  # a character reference
+    if ch == "." and text[max(0, i - 3) : i].lower() == "www" or ch == ":" and text[i + 1 : i + 3] == "//":
+        return True  # an autolink
+    if commonmark:
+        return ch == "<" and after != "" and not after.isspace()  # HTML, an autolink
+    if ch in "=+-.>" and ch in (before, after):
+        return True  # mark, keys, smart dashes and ellipses, angle quotes
+    if ch == ":":
+        return re.match(r":[\w+-]+:", text[i:]) is not None  # an emoji
+    if ch == "@":
+        return re.match(r"@[\w-]", text[i:]) is not None  # an e-mail address, a mention
+    return ch in "<{^$'\""  # HTML, attributes, superscript, maths, smart quotes
+
+
+def _written(ch: str, commonmark: bool) -> str:
+    if ch.isspace() or not ch.isascii():
+        return f"&#{ord(ch)};"
+    if commonmark or ch in PM_BACKSLASH:
+        return "\\" + ch
+    return PM_NAMED.get(ch, f"&#{ord(ch)};")
+
+
+def reference(text: str, commonmark: bool) -> str:
+    """Character by character: which characters are escaped, and how."""
+    text = re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "\ufffd", text).replace("\r\n", "\n")
+    edge = re.compile(r"[^\S\n\r\x0b\x0c\x85\u2028\u2029]")
+    lead = len(text) - len(re.sub(f"^{edge.pattern}+", "", text))
+    trail = len(text) - len(re.sub(f"{edge.pattern}+\\Z", "", text))
+    out = []
+    for i, ch in enumerate(text):
+        if BREAKS.fullmatch(ch):
+            out.append("<br>")
+        elif i < lead or i >= len(text) - trail:
+            out.append(f"&#{ord(ch)};")
+        elif commonmark and ch == "@" and re.fullmatch(r"[A-Za-z0-9._+-]@[A-Za-z0-9._-]", text[i - 1 : i + 2]):
+            out.append("<!-- -->@")  # cmark-gfm links an e-mail address however its characters are written
+        else:
+            out.append(_written(ch, commonmark) if _escaped(text, i, commonmark) else ch)
+    return "".join(out)
 
 
 @settings(max_examples=2000)
 @given(
     st.lists(
-        st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x"]) | st.text(max_size=4),
+        st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_"])
+        | st.text(max_size=4),
         max_size=12,
-    ).map("".join)
+    ).map("".join),
+    st.booleans(),
 )
-def test_md_text_follows_its_rules(text):
-    assert md_text(text) == reference(text)
+def test_md_text_follows_its_rules(text, commonmark):
+    assert md_text(text, commonmark=commonmark, links=False) == reference(text, commonmark)
 
 
 # Any text an identifier could hold: no control characters, surrogates or noncharacters (U+FFFE,

@@ -73,29 +73,31 @@ _PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
     """One pattern for one flavour: each alternative is text that needs escaping there (see the module doc).
 
-    A group's name says how its text is written: ``url`` as a link, ``br`` as ``<br>``, ``keep`` as it is,
-    ``at`` behind an empty comment, ``last`` with its last character escaped, any other every character
-    escaped (names may end in ``_``: a group name is used once per pattern).
+    Each alternative's group is named for how its text is written (``_Escaper._replace``), numbered to keep
+    the names unique: ``url`` as a link, ``br`` as ``<br>``, ``keep`` as it is, ``at`` behind an empty
+    comment, ``last`` with its last character escaped, ``all`` with every character escaped. Earlier
+    alternatives win where several match at one place.
     """
-    rules = [
-        *([f"(?P<url>{URL.pattern})"] if links else []),
-        f"(?P<br>{_BREAK})",
-        f"(?P<all>^{_EDGE_SPACE}|{_EDGE_SPACE}\\Z|#+\\Z)",
-        r"(?P<last>^[0-9]+[.)])",
-        r"(?P<keep>(?<=[^\W_])_+(?=[^\W_]))",
-        rf"(?P<all_>^[!-/:-@\[-`{{-~]|&(?={_ENTITY_SHAPED})|[\t\\`*_\[\]|~])",
+    rules: list[tuple[str, str]] = [
+        *([("url", URL.pattern)] if links else []),
+        ("br", _BREAK),
+        ("all", f"^{_EDGE_SPACE}|{_EDGE_SPACE}\\Z|#+\\Z"),
+        ("last", r"^[0-9]+[.)]"),
+        ("keep", r"(?<=[^\W_])_+(?=[^\W_])"),  # intraword: never emphasis
+        # Python-Markdown's runs (mark, keys, smart dashes and ellipses, angle quotes), whole, even at the start
+        *([] if commonmark else [("all", r"==+|\+\++|--+|\.\.+|>>+")]),
+        ("all", rf"^[!-/:-@\[-`{{-~]|&(?={_ENTITY_SHAPED})|[\t\\`*_\[\]|~]"),
+        *([] if in_link else [("all", r"(?i:(?<=www))\.|:(?=//)")]),
     ]
-    if not in_link:
-        rules.append(r"(?P<all__>(?i:(?<=www))\.|:(?=//))")
     if commonmark:
-        rules.append(r"(?P<all___><(?!\s|\Z))")
+        rules.append(("all", r"<(?!\s|\Z)"))
         if not in_link:
-            rules.append(r"(?P<at>(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9._-]))")
+            rules.append(("at", r"(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9._-])"))
     else:
-        rules.append(r"(?P<all___>==+|\+\++|--+|\.\.+|>>+|[<{^$'\"]|:(?=[\w+-]+:))")
+        rules.append(("all", r"[<{^$'\"]|:(?=[\w+-]+:)"))
         if not in_link:
-            rules.append(r"(?P<all____>@(?=[\w-]))")
-    return re.compile("|".join(rules))
+            rules.append(("all", r"@(?=[\w-])"))
+    return re.compile("|".join(f"(?P<{kind}{i}>{rule})" for i, (kind, rule) in enumerate(rules)))
 
 
 def _escape_char(ch: str, commonmark: bool) -> str:
@@ -118,7 +120,7 @@ class _Escaper:
         return self.pattern.sub(self._replace, _CONTROL.sub("\ufffd", text))
 
     def _replace(self, match: re.Match) -> str:
-        kind, found = (match.lastgroup or "").rstrip("_"), match.group()
+        kind, found = (match.lastgroup or "").rstrip("0123456789"), match.group()
         if kind == "url" and self.link_text is not None:
             return f"[{self.link_text(found)}]({found})"
         if kind == "br":
