@@ -5,8 +5,8 @@ on its own: for a catalog of 2,000 cookies most of the policy downloads' time.
 The rule here takes a table only where its result is certain to be what the
 stock ``table`` rule gives (tests/test_md_tables.py checks that against the
 stock parser on generated documents): every line starts at its line's start
-with ``|``, ends with ``|`` and holds no backslash (so a ``|`` always separates
-cells), the delimiter row has no alignment colons, every row has the header's
+with ``|`` and ends with ``|``, its cells split as the stock rule splits them (a
+``|`` right after a backslash belongs to its cell, the backslash dropped), the delimiter row has no alignment colons, every row has the header's
 number of cells, and the table ends at a blank line or the end of the
 document. Anything else is left to the stock rule. The cells are rendered with
 the same parser (``MarkdownIt.renderInline``) once per distinct text, after the
@@ -25,7 +25,7 @@ from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-_ROW = re.compile(r"\|(?:[^|\\\n]*\|)+")
+_SEPARATOR = re.compile(r"(?<!\\)\|")
 _DELIMITER = re.compile(r"\|(?:[ \t]*-+[ \t]*\|)+")
 TOKEN = "plain_table"
 
@@ -47,8 +47,12 @@ def _unprefixed(state: StateBlock, line: int) -> bool:
     return state.tShift[line] == 0 and (begin == 0 or state.src[begin - 1] == "\n")
 
 
-def _cells(row: str) -> list[str]:
-    return [mdTrim(cell) for cell in row.split("|")[1:-1]]
+def _cells(row: str) -> list[str] | None:
+    """The row's cells as markdown-it's ``escapedSplit`` makes them, or None unless it starts and ends with a ``|``."""
+    pieces = _SEPARATOR.split(row)
+    if len(pieces) < 3 or pieces[0] or pieces[-1]:
+        return None
+    return [mdTrim(piece.replace("\\|", "|")) for piece in pieces[1:-1]]
 
 
 def _plain_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -57,23 +61,22 @@ def _plain_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     header, delimiter = _line(state, start), _line(state, start + 1)
     if not (_unprefixed(state, start) and _unprefixed(state, start + 1)):
         return False
-    if not _ROW.fullmatch(header) or not _DELIMITER.fullmatch(delimiter):
-        return False
-    width = header.count("|") - 1
-    if delimiter.count("|") - 1 != width:
+    head = _cells(header)
+    if head is None or not _DELIMITER.fullmatch(delimiter) or delimiter.count("|") - 1 != len(head):
         return False
     rows, line = [], start + 2
     while line < end:
         text = _line(state, line)
         if state.tShift[line] == len(text):  # a blank line ends the table
             break
-        if not _unprefixed(state, line) or not _ROW.fullmatch(text) or text.count("|") - 1 != width:
+        cells = _cells(text) if _unprefixed(state, line) else None
+        if cells is None or len(cells) != len(head):
             return False
-        rows.append(_cells(text))
+        rows.append(cells)
         line += 1
     token = state.push(TOKEN, "table", 0)
     token.map = [start, line]
-    token.meta = {"head": _cells(header), "rows": rows}
+    token.meta = {"head": head, "rows": rows}
     state.line = line
     return True
 
