@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,7 @@ from cookie_catalog.sinks.mkdocs.site import SEARCH_SEPARATOR
 
 from support.catalogs import write_catalog
 from support.paths import CATALOG, REPO
-from support.sitebuild import MKDOCS, ENV
-
-import subprocess
+from support.sitebuild import ENV, MKDOCS
 
 PLUGIN = "  - cookie-catalog:\n      catalog: catalog\n"
 
