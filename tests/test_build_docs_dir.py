@@ -41,7 +41,7 @@ def test_build_writes_every_folder_and_check_passes(runner, tmp_path):
         "cookie-catalog.js",
     ]
     nav = (docs / "cookies" / ".nav.md").read_text(encoding="utf-8").splitlines()
-    assert nav == ["- [Genesys Widgets Cookie Usage](index.md)"] + [
+    assert nav == ["- [Genesys Widgets Cookie Usage](index.md)", "- [All cookies](all-cookies.md)"] + [
         f"- [{p.title}]({p.slug}.md)" for p in load_catalog(CATALOG).plugins
     ]
     result = _build(runner, docs, CATALOG, "--check")

@@ -48,6 +48,7 @@ def test_writes_overview_and_one_page_per_plugin(cli, tmp_path):
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [
         ".cookie-catalog",
+        "all-cookies.md",
         "app.md",
         "clicktocall.md",
         "console.md",
@@ -55,7 +56,7 @@ def test_writes_overview_and_one_page_per_plugin(cli, tmp_path):
         "knowledgecenter.md",
         "webchat.md",
     ]
-    assert "6 files, 6 changed" in out
+    assert "7 files, 7 changed" in out
 
 
 def test_deterministic_and_unchanged_files_not_rewritten(cli, tmp_path, catalog_copy):
@@ -68,13 +69,13 @@ def test_deterministic_and_unchanged_files_not_rewritten(cli, tmp_path, catalog_
     # another directory, same bytes
     cli("generate", catalog_copy, "--out", tmp_path / "other")
     assert {k: v[0] for k, v in snapshot(tmp_path / "other").items()} == {k: v[0] for k, v in before.items()}
-    # one edit rewrites exactly one page
+    # one edit rewrites exactly the pages that show it: its plugin's and All cookies
     path = catalog_copy / "plugins" / "console.yml"
     path.write_text(path.read_text().replace("position of the Console", "place of the Console"))
     code, text, _ = cli("generate", catalog_copy, "--out", out)
     after = snapshot(out)
-    assert "1 changed" in text
-    assert [k for k in before if before[k][1] != after[k][1]] == ["console.md"]
+    assert "2 changed" in text
+    assert [k for k in before if before[k][1] != after[k][1]] == ["all-cookies.md", "console.md"]
 
 
 def test_bad_catalog_leaves_output_untouched(cli, tmp_path, catalog_copy):
@@ -129,7 +130,7 @@ def test_never_writes_outside_out_whatever_the_names(cli, tmp_path, stem):
     outside = {p for p in tmp_path.rglob("*") if p.is_file()} - set(cat.rglob("*")) - set(out.rglob("*"))
     assert outside == set()
     names = [p.name for p in out.iterdir()]
-    assert len(names) == 3 and all(
+    assert len(names) == 4 and all(
         n.replace("-", "").replace(".", "").replace("c", "").isalnum() or n == ".cookie-catalog" for n in names
     )
 

@@ -16,10 +16,10 @@ def test_first_render_renders_every_page_as_renderer_pages_does(catalog_copy):
     cache = PageCache()
     renderer = Renderer(load_catalog(catalog_copy))
     assert cache.pages(renderer) == renderer.pages()
-    assert cache.rendered == len(renderer.pages()) == 6
+    assert cache.rendered == len(renderer.pages()) == 7
 
 
-def test_editing_one_cookie_renders_its_page_and_the_overview_only(catalog_copy):
+def test_editing_one_cookie_renders_its_page_the_overview_and_all_cookies_only(catalog_copy):
     cache = PageCache()
     before = cache.pages(Renderer(load_catalog(catalog_copy)))
     _edit(catalog_copy / "plugins" / "console.yml", "position of the Console plugin", "place of the Console plugin")
@@ -27,7 +27,7 @@ def test_editing_one_cookie_renders_its_page_and_the_overview_only(catalog_copy)
     after = cache.pages(renderer)
     assert after == renderer.pages()  # the edit shows, and nothing stale is left
     assert "place of the Console plugin" in after["console.md"] and "place of" not in before["console.md"]
-    assert cache.rendered == 2
+    assert cache.rendered == 3  # console.md, index.md, all-cookies.md
     for name in ("app.md", "clicktocall.md", "knowledgecenter.md", "webchat.md"):
         assert after[name] is before[name]  # handed over as the very same text
 
@@ -44,18 +44,18 @@ def test_product_file_or_template_edit_renders_every_page(catalog_copy, tmp_path
     cache.pages(Renderer(load_catalog(catalog_copy)))
     _edit(catalog_copy / "catalog.yml", "product: ", "product: New ")
     cache.pages(Renderer(load_catalog(catalog_copy)))
-    assert cache.rendered == 6
+    assert cache.rendered == 7
 
     overrides = tmp_path / "overrides"
     overrides.mkdir()
     (overrides / "_note.md.j2").write_text("NOTE {{ note.text | md }}\n", encoding="utf-8")
     renderer = Renderer(load_catalog(catalog_copy), overrides)
     pages = cache.pages(renderer)
-    assert cache.rendered == 6 and pages == renderer.pages()
+    assert cache.rendered == 7 and pages == renderer.pages()
     (overrides / "_note.md.j2").write_text("REMARK {{ note.text | md }}\n", encoding="utf-8")
     renderer = Renderer(load_catalog(catalog_copy), overrides)
     pages = cache.pages(renderer)
-    assert cache.rendered == 6 and pages == renderer.pages()
+    assert cache.rendered == 7 and pages == renderer.pages()
     assert "REMARK" in "".join(pages.values())
 
 

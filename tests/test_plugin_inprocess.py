@@ -84,10 +84,13 @@ def test_pages_in_catalog_order_in_a_section_named_nav_title(site):
     nav = site("nav_title: Our <cookies>")
     assert outline(nav.items) == [
         "index.md",
-        ("Our &lt;cookies&gt;", ["cookies/index.md", "cookies/bravo.md", "cookies/nine.md", "cookies/alpha.md"]),
+        (
+            "Our &lt;cookies&gt;",
+            ["cookies/index.md", "cookies/all-cookies.md", "cookies/bravo.md", "cookies/nine.md", "cookies/alpha.md"],
+        ),
     ]
     # previous/next and parents are those of the rebuilt tree
-    assert [p.file.src_uri for p in nav.pages][1:3] == ["cookies/index.md", "cookies/bravo.md"]
+    assert [p.file.src_uri for p in nav.pages][1:3] == ["cookies/index.md", "cookies/all-cookies.md"]
     assert nav.pages[2].previous_page is nav.pages[1] and nav.pages[1].next_page is nav.pages[2]
     assert nav.pages[2].parent is nav.items[1] and nav.items[1].parent is None
 
@@ -96,11 +99,12 @@ def test_plugin_pages_grouped_by_initial_over_nav_group_over(site):
     nav = site("nav_group_over: 2")
     assert outline(nav.items[1].children) == [
         "cookies/index.md",
+        "cookies/all-cookies.md",
         ("B", ["cookies/bravo.md"]),
         ("0–9", ["cookies/nine.md"]),
         ("A", ["cookies/alpha.md"]),
     ]
-    assert nav.items[1].children[1].parent is nav.items[1]
+    assert nav.items[1].children[2].parent is nav.items[1]
 
 
 def test_no_grouping_at_nav_group_over(site):
@@ -118,7 +122,19 @@ def test_section_stands_where_the_sites_nav_names_the_overview(site):
         "index.md",
         (
             "Legal",
-            ["about.md", ("Cookies", ["cookies/index.md", "cookies/bravo.md", "cookies/nine.md", "cookies/alpha.md"])],
+            [
+                "about.md",
+                (
+                    "Cookies",
+                    [
+                        "cookies/index.md",
+                        "cookies/all-cookies.md",
+                        "cookies/bravo.md",
+                        "cookies/nine.md",
+                        "cookies/alpha.md",
+                    ],
+                ),
+            ],
         ),
         "end.md",
     ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -210,6 +211,7 @@ def problems(root: Node, base: str, theme: set[str]) -> list[str]:
         for n in list(article.walk())[1:]
         if n.tag not in ARTICLE_ELEMENTS
     ]
+    found += [f"id {i!r} given to more than one element" for i in repeated_ids(root)]
     for node in root.walk():
         if node.tag == "#document":
             continue
@@ -233,6 +235,12 @@ def problems(root: Node, base: str, theme: set[str]) -> list[str]:
             elif theme_code(node, base) not in theme:
                 found.append(f"<{node.tag}> not the theme's own: {node.attrs} {node.text()[:200]!r}")
     return found
+
+
+def repeated_ids(root: Node) -> list[str]:
+    """Ids that more than one element of the page holds: a link to one of them may open the wrong element."""
+    counts = Counter(n.attrs.get("id") for n in root.walk() if n.attrs.get("id") is not None)
+    return sorted(str(i) for i, n in counts.items() if n > 1)
 
 
 def theme_own(site: Path, pages: list[Path]) -> set[str]:

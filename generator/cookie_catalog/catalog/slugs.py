@@ -17,7 +17,8 @@ MAX_SLUG = 60
 # renderer and the history name their pages from here, and no plugin page is given one.
 OVERVIEW_PAGE = "index"
 CHANGES_PAGE = "changes"  # the version history, computed from git
-RESERVED_PAGES = frozenset({OVERVIEW_PAGE, CHANGES_PAGE})
+ALL_PAGE = "all-cookies"  # every cookie of the catalog in one table
+RESERVED_PAGES = frozenset({OVERVIEW_PAGE, CHANGES_PAGE, ALL_PAGE})
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 

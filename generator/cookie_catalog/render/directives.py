@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from cookie_catalog.catalog.model import Catalog, Plugin
-from cookie_catalog.render.pages import Renderer
+from cookie_catalog.render.pages import Renderer, RowIds
 
 _DIRECTIVE = re.compile(r"^ {0,3}<!--\s*cookie-catalog:(?P<kind>[a-z-]+)(?P<attrs>(?:\s+[a-z]+=\"[^\"]*\")*)\s*-->\s*$")
 _ATTR = re.compile(r'([a-z]+)="([^"]*)"')
@@ -99,17 +99,19 @@ def expand(markdown: str, page: str, renderer: Renderer, overview_href: str | No
         return markdown
     catalog = renderer.catalog
     lines = markdown.splitlines()
+    row_ids = RowIds()  # a cookie in two tables of the page: one id each
     for directive in directives:  # in page order, so the first bad one is reported
         where = f"{page}:{directive.line}"
         if directive.kind == "notes":
             text = renderer.notes(find_plugin(catalog, directive.attrs["plugin"], where).notes)
         elif "plugin" in directive.attrs:
-            text = renderer.cookie_table(find_plugin(catalog, directive.attrs["plugin"], where).cookies, overview_href)
+            plugin = find_plugin(catalog, directive.attrs["plugin"], where)
+            text = renderer.cookie_table(plugin.cookies, overview_href, row_ids)
         else:
             key = directive.attrs["category"]
             check_category(catalog, key, where)
             cookies = tuple(c for p in catalog.plugins for c in p.cookies if c.category == key)
-            text = renderer.cookie_table(cookies, overview_href)
+            text = renderer.cookie_table(cookies, overview_href, row_ids)
         # Blank lines around, so a table or admonition is its own block.
         lines[directive.line - 1] = f"\n{text.strip()}\n"
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")

@@ -19,10 +19,11 @@ from jinja2.loaders import split_template_path
 from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
 from cookie_catalog.catalog.problems import display_path
-from cookie_catalog.catalog.slugs import OVERVIEW_PAGE
+from cookie_catalog.catalog.slugs import ALL_PAGE, OVERVIEW_PAGE
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
 
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
+ALL_COOKIES = f"{ALL_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
@@ -36,6 +37,30 @@ def bundled_templates() -> Path:
 def category_anchor(key: str) -> str:
     """The id of a consent category's row on the overview: written there, and linked to from every cookie table."""
     return f"category-{key}"
+
+
+class RowIds:
+    """The ids of cookie rows on one page: each cookie's anchor the first time, a distinct id after.
+
+    Two tables on a page may list the same cookie (a plugin's table and a
+    category's); an id must stay unique in a page. The first row keeps the
+    anchor links point to; a later one gets ``<anchor>~2``, ``~3``, ...: no
+    anchor holds a "~" (``cookie_catalog.catalog.slugs.anchor``), so it never
+    takes another cookie's id, and it follows the page's order, never the clock.
+    """
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+
+    def __call__(self, cookie: Cookie) -> str:
+        self._seen[cookie.anchor] += 1
+        count = self._seen[cookie.anchor]
+        return cookie.anchor if count == 1 else f"{cookie.anchor}~{count}"
+
+
+def _anchor(cookie: Cookie) -> str:
+    """A row's id on a page that lists each cookie once: its anchor."""
+    return cookie.anchor
 
 
 def _breakable(markdown: str) -> str:
@@ -145,6 +170,8 @@ class Renderer:
             name_headings=False,
             note_style=NOTE_STYLES[flavour],
             markdown_flavour=flavour,
+            row_id=_anchor,
+            all_cookies_page=ALL_COOKIES,
         )
         self._links = (overview_href, downloads_href, download_formats, flavour)
 
@@ -167,16 +194,25 @@ class Renderer:
     def plan(self) -> Iterator[tuple[str, Hashable, Callable[[], str]]]:
         """Each page's name, everything it is rendered from (a cache key), and how to render it.
 
-        The overview lists every plugin, so it depends on all of them; a plugin
-        page depends on its plugin only.
+        The overview and the All cookies page list every plugin, so they depend
+        on all of them; a plugin page depends on its plugin only.
         """
         yield OVERVIEW, (self.fingerprint, self.catalog.plugins), self.overview
+        yield ALL_COOKIES, (ALL_COOKIES, self.fingerprint, self.catalog.plugins), self.all_cookies
         for plugin in self.catalog.plugins:
             yield f"{plugin.slug}.md", (self.fingerprint, plugin), partial(self.plugin_page, plugin)
 
     def overview(self) -> str:
         counts = Counter(c.category for p in self.catalog.plugins for c in p.cookies)
         return self.render("overview.md.j2", counts=counts)
+
+    def all_cookies(self) -> str:
+        """Every cookie in one table, in catalog order, with a last column linking each to its plugin's page."""
+        cookies = tuple(c for p in self.catalog.plugins for c in p.cookies)
+        links = {
+            c.anchor: f"[{md_text(p.title)}]({url_part(p.slug)}.md)" for p in self.catalog.plugins for c in p.cookies
+        }
+        return self.render("all_cookies.md.j2", cookies=cookies, plugin_links=links)
 
     def fragments(self) -> dict[str, str]:
         """One standalone HTML ``<section>`` per plugin, for pages outside MkDocs."""
@@ -185,9 +221,13 @@ class Renderer:
     def plugin_page(self, plugin: Plugin) -> str:
         return self.render("plugin.md.j2", plugin=plugin)
 
-    def cookie_table(self, cookies: tuple[Cookie, ...], overview_href: str | None) -> str:
-        """The table as on the plugin pages, for a page elsewhere in the site."""
-        return self.render("_cookie_table.md.j2", cookies=cookies, category_link=self._category_link(overview_href))
+    def cookie_table(
+        self, cookies: tuple[Cookie, ...], overview_href: str | None, row_id: Callable[[Cookie], str] = _anchor
+    ) -> str:
+        """The table as on the plugin pages, for a page elsewhere in the site; ``row_id``: see :class:`RowIds`."""
+        return self.render(
+            "_cookie_table.md.j2", cookies=cookies, category_link=self._category_link(overview_href), row_id=row_id
+        )
 
     def notes(self, notes: tuple[Note, ...]) -> str:
         return "\n".join(self.render("_note.md.j2", note=note) for note in notes)

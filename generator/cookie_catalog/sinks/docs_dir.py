@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.changes.history import CHANGES, changes_pages
 from cookie_catalog.render.escape import md_line
-from cookie_catalog.render.pages import OVERVIEW, Renderer
+from cookie_catalog.render.pages import ALL_COOKIES, OVERVIEW, Renderer
 from cookie_catalog.render.policy import BASENAME, DEFAULT_FORMATS
 from cookie_catalog.sinks.directory import SinkError
 from cookie_catalog.sinks.downloads import site_downloads
@@ -45,7 +45,7 @@ ASSETS = "assets/cookie-catalog"
 NAV_FILE = ".nav.md"
 # "cookie-policy.md" as neither Zensical's link check nor its link rewriting sees it (module docstring).
 MARKDOWN_HREF = f"{BASENAME}.%6D&#100;"
-_TITLES = {CHANGES: "Changes"}  # the h1 of changes.md.j2
+_TITLES = {CHANGES: "Changes", ALL_COOKIES: "All cookies"}  # the h1 of changes.md.j2 and all_cookies.md.j2
 
 
 def bundled_assets() -> Path:
@@ -112,13 +112,13 @@ def _markdown_links(page: str, href: str) -> str:
 
 
 def _nav(catalog: Catalog, pages: dict[str, str]) -> str:
-    """The section's nav for literate-nav: the overview, the plugins in catalog order, then the rest.
+    """The section's nav for literate-nav: the overview, All cookies, the plugins in catalog order, then the rest.
 
     Without it engines list the pages by file name; titles are Markdown link
     text, escaped as the pages' own headings are.
     """
-    lines = [f"- [{md_line(catalog.title)}]({OVERVIEW})"]
+    lines = [f"- [{md_line(catalog.title)}]({OVERVIEW})", f"- [{_TITLES[ALL_COOKIES]}]({ALL_COOKIES})"]
     lines += [f"- [{md_line(p.title)}]({p.slug}.md)" for p in catalog.plugins]
-    named = {OVERVIEW, *(f"{p.slug}.md" for p in catalog.plugins)}
+    named = {OVERVIEW, ALL_COOKIES, *(f"{p.slug}.md" for p in catalog.plugins)}
     lines += [f"- [{_TITLES.get(name, name)}]({name})" for name in pages if name not in named and name != NAV_FILE]
     return "\n".join(lines) + "\n"

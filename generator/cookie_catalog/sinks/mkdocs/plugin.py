@@ -35,6 +35,7 @@ from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
+from cookie_catalog.sinks.mkdocs.site import bring_search_separator, name_the_site, warn_about_google_fonts
 from cookie_catalog.sinks.mkdocs.titles import text_as_html, title_markup
 
 
@@ -95,11 +96,14 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         """
         self.serving = command == "serve"
 
+    @event_priority(50)  # before the search plugin reads its separator in its own on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         try:
             Placement.of(self.config.dir)
         except ValueError as exc:
             raise PluginError(f"cookie-catalog: {exc}") from None
+        bring_search_separator(config)
+        warn_about_google_fonts(config)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -114,6 +118,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             return files
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
         generated_files.add(files, self.built.files)
+        name_the_site(config, self.built.catalog)
         return files
 
     def _options(self) -> generated_files.Options:
