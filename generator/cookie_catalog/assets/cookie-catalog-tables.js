@@ -411,6 +411,7 @@
         var key = sortKey(index, tableRows, column);
         var button = element("button", { type: "button", class: "cc-sort" });
         button.append.apply(button, Array.from(th.childNodes));
+        button.append(element("span", { class: "cc-sort__arrow", "aria-hidden": "true" }));
         th.append(button);
         button.addEventListener("click", function () {
           var ascending = th.getAttribute("aria-sort") !== "ascending";
