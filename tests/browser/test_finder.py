@@ -186,7 +186,7 @@ def test_exact_name_then_its_link_opens_the_row(page, base_url):
     assert results[0] == {"kind": "This cookie", "names": [cookie.name], "more": ""}
     assert status(page).startswith(f"{cookie.name}: listed by this name")
     page.locator(".cc-finder__group a").first.click()
-    page.wait_for_url(f"**/cookies/webchat/#*")
+    page.wait_for_url("**/cookies/webchat/#*")
     assert unquote(urlsplit(page.url).fragment) == cookie.anchor
     assert page.evaluate("document.querySelector('tr:has(.cc-anchor:target)') !== null")
 
@@ -230,7 +230,10 @@ def test_keyboard_only_tab_to_the_finder_type_and_enter_opens_the_row(page, base
     page.keyboard.press("Enter")
     page.wait_for_url("**#*")
     anchor = unquote(urlsplit(page.url).fragment)
-    assert page.evaluate("id => document.getElementById(id).closest('tr').querySelector('code').textContent", anchor) == name
+    assert (
+        page.evaluate("id => document.getElementById(id).closest('tr').querySelector('code').textContent", anchor)
+        == name
+    )
 
 
 def test_row_link_and_copy_button_copy_the_row_and_the_name(new_context, base_url):
@@ -289,7 +292,9 @@ def test_the_finder_fetches_only_its_index_from_the_site(new_context, base_url):
 def test_without_javascript_the_page_is_the_plain_table(new_context, base_url):
     page = new_context(java_script_enabled=False).new_page()
     page.goto(base_url + "cookies/webchat/")
-    assert page.locator("table .cc-anchor").count() == len(next(p for p in CATALOG.plugins if p.slug == "webchat").cookies)
+    assert page.locator("table .cc-anchor").count() == len(
+        next(p for p in CATALOG.plugins if p.slug == "webchat").cookies
+    )
     assert page.locator(".cc-finder, .cc-filters, .cc-row-tools, .cc-sort").count() == 0
 
 
@@ -406,7 +411,7 @@ def test_a_100000_cookie_catalog_answers_each_keystroke_within_50_ms(tmp_path, n
         finder(page).wait_for()
         queries = ["_v42_c17_ABC123", "_v9", "_V99_C999_*", "nothing-like-it", "_v1_c1"]
         times = page.evaluate(KEYSTROKES_JS, queries)
-        assert max(times) < 50, sorted(times)[-5:]
+        assert max(times) < 50, [(round(t), n) for t, n in sorted(zip(times, range(len(times))))[-5:]]
         assert page.evaluate(RESULTS_JS)[0]["kind"] in ("This cookie", "Could be", "Starts with")
         print(f"index {len(index):,} bytes; slowest keystroke {max(times):.1f} ms")
     finally:

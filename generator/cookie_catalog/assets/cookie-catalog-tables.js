@@ -55,52 +55,70 @@
 
   // ---- The index ----------------------------------------------------------
 
+  // The index as the build writes it (cookie_catalog/render/finder_index.py says how), decoded once.
   function Index(doc, url) {
-    var cookies = doc.cookies;
+    var names = doc.names, count = names.length;
+    var durations = doc.durations.length, storages = doc.storages.length, provenances = doc.provenances.length;
     this.doc = doc;
     this.url = url;
-    this.cookies = cookies;
-    this.folded = cookies.map(function (c) { return c[0].toLowerCase(); });
-    this.order = sortedOrder(cookies, this.folded);
-    this.patterns = [];
-    for (var i = 0; i < doc.patterns.length; i++) {
-      try {
-        this.patterns.push({ cookie: doc.patterns[i][0], regex: new RegExp(doc.patterns[i][1]) });
-      } catch (e) { /* a source this browser cannot compile matches nothing */ }
+    this.names = names;
+    this.columns = { plugins: new Int32Array(count), categories: new Int32Array(count),
+      provenances: new Int32Array(count), storages: new Int32Array(count), durations: new Int32Array(count) };
+    var next = 0;
+    for (var p = 0; p < doc.plugins.length; p++) {
+      for (var end = next + doc.plugins[p][3]; next < end; next++) this.columns.plugins[next] = p;
+    }
+    for (var i = 0; i < count; i++) {
+      var kind = doc.kinds[i];
+      this.columns.durations[i] = kind % durations;
+      kind = Math.floor(kind / durations);
+      this.columns.storages[i] = kind % storages;
+      kind = Math.floor(kind / storages);
+      this.columns.provenances[i] = kind % provenances;
+      this.columns.categories[i] = Math.floor(kind / provenances);
+    }
+    this.places = new Map(doc.places);
+    this.givenAnchors = new Map(doc.anchors);
+    this.folded = names.map(function (n) { return n.toLowerCase(); });
+    this.order = sortedOrder(names, this.folded);
+    // Patterns by the literal text they start with (`_ga_` for `_ga_` and `_ga_*`): a query
+    // is tested only against the patterns whose start it has, a few Map look-ups a keystroke.
+    this.patterns = new Map();
+    this.longestStart = 0;
+    for (var k = 0; k < doc.patterns.length; k++) {
+      var cookie = doc.patterns[k][0], start = names[cookie].split("*")[0];
+      var regex;
+      try { regex = new RegExp(doc.patterns[k][1]); } catch (e) { continue; } // a source this browser cannot compile
+      if (!this.patterns.has(start)) this.patterns.set(start, []);
+      this.patterns.get(start).push({ cookie: cookie, regex: regex });
+      this.longestStart = Math.max(this.longestStart, start.length);
     }
     this.anchors = null;
   }
 
-  // The build sorts by folded name as JavaScript compares strings; checked, never trusted.
-  function sortedOrder(cookies, folded) {
+  // Name order, case folded first, as JavaScript compares strings.
+  function sortedOrder(names, folded) {
     var order = folded.map(function (f, i) { return i; });
-    for (var i = 1; i < order.length; i++) {
-      if (compare(cookies, folded, i - 1, i) > 0) {
-        return order.sort(function (a, b) { return compare(cookies, folded, a, b); });
-      }
-    }
-    return order;
+    return order.sort(function (a, b) {
+      if (folded[a] !== folded[b]) return folded[a] < folded[b] ? -1 : 1;
+      return names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0;
+    });
   }
 
-  function compare(cookies, folded, a, b) {
-    if (folded[a] !== folded[b]) return folded[a] < folded[b] ? -1 : 1;
-    return cookies[a][0] < cookies[b][0] ? -1 : cookies[a][0] > cookies[b][0] ? 1 : 0;
-  }
-
-  Index.prototype.plugin = function (i) { return this.doc.plugins[this.cookies[i][1]]; };
+  Index.prototype.plugin = function (i) { return this.doc.plugins[this.columns.plugins[i]]; };
+  // As finder_index.derived_anchor makes it, unless the index gives it.
   Index.prototype.anchor = function (i) {
-    var c = this.cookies[i];
-    return this.plugin(i)[1] + "--" + (c.length > 7 ? c[7] : c[0]);
+    var given = this.givenAnchors.get(i);
+    if (given !== undefined) return given;
+    var readable = this.names[i].replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 120);
+    return this.plugin(i)[1] + "--" + readable;
   };
   Index.prototype.page = function (i) {
-    var c = this.cookies[i];
-    return c.length > 6 ? c[6] : this.plugin(i)[2];
+    var page = this.places.get(i);
+    return page !== undefined ? page : this.plugin(i)[2];
   };
-  Index.prototype.duration = function (i) { return this.doc.durations[this.cookies[i][5]]; };
-  Index.prototype.label = function (group, i) {
-    var column = { categories: 2, provenances: 3, storages: 4 }[group];
-    return this.doc[group][this.cookies[i][column]][1];
-  };
+  Index.prototype.duration = function (i) { return this.doc.durations[this.columns.durations[i]]; };
+  Index.prototype.label = function (group, i) { return this.doc[group][this.columns[group][i]][1]; };
 
   // The row's address: on this page when the row is here, else on its page; null when on none.
   Index.prototype.href = function (i) {
@@ -114,7 +132,7 @@
   Index.prototype.byAnchor = function (anchor) {
     if (!this.anchors) {
       this.anchors = new Map();
-      for (var i = 0; i < this.cookies.length; i++) this.anchors.set(this.anchor(i), i);
+      for (var i = 0; i < this.names.length; i++) this.anchors.set(this.anchor(i), i);
     }
     return this.anchors.get(anchor);
   };
@@ -137,16 +155,21 @@
     var key = query.toLowerCase();
     var first = this.bound(key, false), last = this.bound(key, true);
     var exact = [], prefix = [], pattern = [];
-    for (var p = first; p < last; p++) {
+    // Names folding to the query come first in the range; past them only LIMIT are needed.
+    for (var p = first; p < last && (prefix.length < LIMIT || this.folded[this.order[p]] === key); p++) {
       var i = this.order[p];
-      if (this.cookies[i][0] === query) exact.push(i);
+      if (this.names[i] === query) exact.push(i);
       else if (prefix.length < LIMIT) prefix.push(i);
     }
     var prefixCount = last - first - exact.length;
-    for (var k = 0; k < this.patterns.length; k++) {
-      var candidate = this.patterns[k];
-      if (this.cookies[candidate.cookie][0] !== query && candidate.regex.test(query)) pattern.push(candidate.cookie);
+    for (var length = 0; length <= Math.min(query.length, this.longestStart); length++) {
+      var candidates = this.patterns.get(query.slice(0, length)) || [];
+      for (var k = 0; k < candidates.length; k++) {
+        var c = candidates[k];
+        if (this.names[c.cookie] !== query && c.regex.test(query)) pattern.push(c.cookie);
+      }
     }
+    pattern.sort(function (a, b) { return a - b; }); // catalog order
     return { exact: exact, pattern: pattern, prefix: prefix, prefixCount: prefixCount };
   };
 
@@ -232,7 +255,7 @@
     cookies.forEach(function (i) {
       var item = element("li");
       var href = index.href(i);
-      var name = element("code", {}, index.cookies[i][0]);
+      var name = element("code", {}, index.names[i]);
       if (href) {
         var link = element("a", { href: href });
         link.append(name);
@@ -267,7 +290,7 @@
     rows.forEach(function (entry) {
       if (entry.cell.querySelector(".cc-row-tools")) return;
       var anchor = entry.row.querySelector(".cc-anchor[id]").id;
-      var name = entry.cookie !== undefined ? index.cookies[entry.cookie][0]
+      var name = entry.cookie !== undefined ? index.names[entry.cookie]
         : (entry.cell.querySelector("code") || entry.cell).textContent;
       var tools = element("span", { class: "cc-row-tools" });
       var link = element("a", {
@@ -335,7 +358,6 @@
   // ---- Filters --------------------------------------------------------------
 
   var GROUPS = [["categories", "category"], ["provenances", "provenance"], ["storages", "storage"]];
-  var COLUMN = { categories: 2, provenances: 3, storages: 4 };
   var controls = 0;
 
   function buildFilters(place, index, rows) {
@@ -349,7 +371,7 @@
       var shown = 0;
       rows.forEach(function (r) {
         var show = r.cookie === undefined || GROUPS.every(function (g) {
-          return !hidden[g[0]].has(index.cookies[r.cookie][COLUMN[g[0]]]);
+          return !hidden[g[0]].has(index.columns[g[0]][r.cookie]);
         });
         r.row.hidden = !show;
         if (show) shown++;
@@ -359,7 +381,7 @@
     GROUPS.forEach(function (group) {
       var counts = new Map();
       known.forEach(function (r) {
-        var value = index.cookies[r.cookie][COLUMN[group[0]]];
+        var value = index.columns[group[0]][r.cookie];
         counts.set(value, (counts.get(value) || 0) + 1);
       });
       var set = element("fieldset", { class: "cc-filters__group" });
@@ -431,11 +453,11 @@
       return r.row.cells[column].textContent.trim().indexOf(index.duration(r.cookie)[0]) === 0;
     });
     if (isDuration) {
-      return function (r) { return r.cookie === undefined ? Infinity : index.cookies[r.cookie][5]; };
+      return function (r) { return r.cookie === undefined ? Infinity : index.columns.durations[r.cookie]; };
     }
     var isName = known.length > 0 && known.every(function (r) { return r.row.cells[column] === r.cell; });
     if (isName) {
-      return function (r) { return r.cookie === undefined ? r.cell.textContent : index.cookies[r.cookie][0]; };
+      return function (r) { return r.cookie === undefined ? r.cell.textContent : index.names[r.cookie]; };
     }
     return function (r) { return r.row.cells[column] ? r.row.cells[column].textContent.trim() : ""; };
   }

@@ -10,8 +10,8 @@ import click
 
 from cookie_catalog.cli.common import CATALOG_ARG, TEMPLATES_OPT, fail, load_or_exit, render_or_exit
 from cookie_catalog.render.policy import PolicyError
-from cookie_catalog.sinks.directory import SinkError, check_tree, ensure_ours, update_tree, write_tree
 from cookie_catalog.sinks import site_assets
+from cookie_catalog.sinks.directory import SinkError, check_tree, ensure_ours, update_tree, write_tree
 from cookie_catalog.sinks.docs_dir import docs_folders
 
 Writer = Callable[[Path, dict[str, bytes]], list[str]]

@@ -11,25 +11,34 @@ downloaded by visitors, so it is shaped for size and for the finder's speed:
 - the durations are listed once in their real time order (session first, then
   by seconds, persistent, unknown) with their seconds: a cookie's duration
   position is its sort rank, and nobody parses display text;
-- the cookies are sorted by name, case folded first (as JavaScript compares
-  strings: by UTF-16 code units), so a prefix is a binary search away;
-- a pattern cookie carries its regular expression's source, the one spelling
-  ``cookie_catalog.catalog.patterns`` gives the scanner and consent tools.
+- the cookies are listed plugin by plugin, in catalog order, so a plugin is a
+  count rather than a field of each cookie; a cookie is its name (``names``) and
+  one number (``kinds``): ``((category * P + provenance) * S + storage) * D + duration``,
+  for P provenances, S storage types and D durations;
+- a cookie's row is on its plugin's page (``plugins``: title, slug, page, count)
+  unless ``places`` says otherwise (``[cookie, page]``, -1 for none), and its
+  anchor is ``<plugin slug>--<name>`` with every run of characters other than
+  ``A-Za-z0-9_.-`` made one ``-`` (:func:`derived_anchor`, which the script
+  repeats), unless ``anchors`` gives it (``[cookie, anchor]``);
+- a pattern cookie carries its regular expression's source (``patterns``:
+  ``[cookie, source]``), the one spelling ``cookie_catalog.catalog.patterns``
+  gives the scanner and consent tools.
 
-Each cookie is ``[name, plugin, category, provenance, storage, duration, page, anchor]``;
-``page`` (an index into ``pages``, -1 for none) is left out when it is the
-plugin's, and ``anchor`` when it is ``<plugin slug>--<name>``. Text is data:
-the JavaScript puts every string into the page as text, never as markup.
+The script sorts the names itself (once, when the index arrives) and then finds
+a prefix by binary search. Text is data: the script puts every string into the
+page as text, never as markup.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 
 from cookie_catalog.catalog.duration import UNITS, Duration
-from cookie_catalog.catalog.model import Catalog, Cookie, Plugin
+from cookie_catalog.catalog.model import Catalog, Plugin
 from cookie_catalog.catalog.patterns import name_regex
+from cookie_catalog.catalog.slugs import MAX_SLUG
 
 # Where the index lives in a site, beside the JavaScript that reads it.
 INDEX_NAME = "cookie-catalog-index.json"
@@ -44,18 +53,22 @@ STORAGES = (
 )
 
 
+_NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_.-]+")
+MAX_READABLE = MAX_SLUG * 2  # as slugs.anchor cuts a name
+
+
 def _seconds(duration: Duration) -> int | None:
     """A fixed lifetime in seconds; None for session, persistent and unknown."""
     return duration.amount * UNITS[duration.unit][0] if duration.kind == "fixed" else None
 
 
-def _js_order(name: str) -> tuple[bytes, bytes]:
-    """Case folded, then as written, each compared by UTF-16 code units as JavaScript compares strings.
-
-    The script checks the order once and sorts again if a folding differs from
-    Python's (it never trusts it for a binary search).
-    """
-    return name.lower().encode("utf-16-be", "surrogatepass"), name.encode("utf-16-be", "surrogatepass")
+def derived_anchor(slug: str, name: str) -> str | None:
+    """The anchor the script derives for a cookie, as ``cookie_catalog.catalog.slugs.anchor`` makes it for an
+    ASCII name it has not had to tell apart; None for a name the script cannot derive it for."""
+    if not name.isascii():
+        return None
+    readable = _NOT_ANCHOR.sub("-", name).strip("-")[:MAX_READABLE]
+    return f"{slug}--{readable}" if readable else None
 
 
 def finder_index(catalog: Catalog, locations: Mapping[str, str]) -> bytes:
@@ -71,26 +84,27 @@ def finder_index(catalog: Catalog, locations: Mapping[str, str]) -> bytes:
     categories = {c.key: i for i, c in enumerate(catalog.categories)}
     provenances = {key: i for i, (key, _) in enumerate(PROVENANCES)}
     storages = {key: i for i, (key, _) in enumerate(STORAGES)}
-    plugin_pages = [_plugin_page(plugin, locations, page_number) for plugin in catalog.plugins]
-    rows: list[tuple[tuple[bytes, bytes], list[object], str | None]] = []
-    for number, plugin in enumerate(catalog.plugins):
+    plugins: list[list[object]] = []
+    names: list[str] = []
+    kinds: list[int] = []
+    places: list[list[object]] = []
+    anchors: list[list[object]] = []
+    patterns: list[list[object]] = []
+    for plugin in catalog.plugins:
+        own_page = _plugin_page(plugin, locations, page_number)
+        plugins.append([plugin.title, plugin.slug, own_page, len(plugin.cookies)])
         for cookie in plugin.cookies:
+            number = len(names)
+            names.append(cookie.name)
+            kind = (categories[cookie.category] * len(PROVENANCES) + provenances[cookie.provenance]) * len(STORAGES)
+            kinds.append((kind + storages[cookie.storage]) * len(durations) + duration_number[cookie.duration])
             page = page_number.get(locations.get(cookie.anchor, ""), -1)
-            row: list[object] = [
-                cookie.name,
-                number,
-                categories[cookie.category],
-                provenances[cookie.provenance],
-                storages[cookie.storage],
-                duration_number[cookie.duration],
-            ]
-            anchor = _anchor_suffix(plugin, cookie)
-            if page != plugin_pages[number] or anchor is not None:
-                row.append(page)
-            if anchor is not None:
-                row.append(anchor)
-            rows.append((_js_order(cookie.name), row, name_regex(cookie.name) if cookie.pattern else None))
-    rows.sort(key=lambda r: r[0])
+            if page != own_page:
+                places.append([number, page])
+            if cookie.anchor != derived_anchor(plugin.slug, cookie.name):
+                anchors.append([number, cookie.anchor])
+            if cookie.pattern:
+                patterns.append([number, name_regex(cookie.name)])
     document = {
         "version": FORMAT_VERSION,
         "categories": [[c.key, c.label] for c in catalog.categories],
@@ -98,9 +112,12 @@ def finder_index(catalog: Catalog, locations: Mapping[str, str]) -> bytes:
         "storages": [list(s) for s in STORAGES],
         "durations": [[d.text, _seconds(d)] for d in durations],
         "pages": pages,
-        "plugins": [[p.title, p.slug, plugin_pages[i]] for i, p in enumerate(catalog.plugins)],
-        "cookies": [row for _, row, _ in rows],
-        "patterns": [[i, source] for i, (_, _, source) in enumerate(rows) if source is not None],
+        "plugins": plugins,
+        "names": names,
+        "kinds": kinds,
+        "places": places,
+        "anchors": anchors,
+        "patterns": patterns,
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
@@ -112,21 +129,3 @@ def _plugin_page(plugin: Plugin, locations: Mapping[str, str], page_number: Mapp
         page = page_number.get(locations.get(cookie.anchor, ""), -1)
         counts[page] = counts.get(page, 0) + 1
     return max(sorted(counts), key=lambda page: counts[page], default=-1)
-
-
-def _anchor_suffix(plugin: Plugin, cookie: Cookie) -> str | None:
-    """The anchor after ``<slug>--`` when it is not the name itself (a name with spaces, a second identity)."""
-    prefix = f"{plugin.slug}--"
-    if cookie.anchor == prefix + cookie.name:
-        return None
-    return cookie.anchor.removeprefix(prefix) if cookie.anchor.startswith(prefix) else cookie.anchor
-
-
-def plugin_locations(catalog: Catalog, page_urls: Mapping[str, str], prefix: str) -> dict[str, str]:
-    """Each cookie's anchor -> ``prefix`` + the URL of its plugin's page, for ``page_urls`` (slug -> URL)."""
-    return {
-        cookie.anchor: prefix + page_urls[plugin.slug]
-        for plugin in catalog.plugins
-        if plugin.slug in page_urls
-        for cookie in plugin.cookies
-    }
