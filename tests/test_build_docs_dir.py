@@ -37,6 +37,9 @@ def test_build_writes_every_folder_and_check_passes(runner, tmp_path):
     assert not (docs / "downloads" / "cookie-policy.md").exists()  # a page under Zensical, not a download
     assert sorted(p.name for p in (docs / "assets" / "cookie-catalog").iterdir()) == [
         ".cookie-catalog",
+        "cookie-catalog-index.json",
+        "cookie-catalog-tables.css",
+        "cookie-catalog-tables.js",
         "cookie-catalog.css",
         "cookie-catalog.js",
     ]

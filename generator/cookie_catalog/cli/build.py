@@ -10,6 +10,7 @@ import click
 
 from cookie_catalog.cli.common import CATALOG_ARG, TEMPLATES_OPT, fail, load_or_exit, render_or_exit
 from cookie_catalog.render.policy import PolicyError
+from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.directory import SinkError, check_tree, ensure_ours, update_tree, write_tree
 from cookie_catalog.sinks.docs_dir import docs_folders
 
@@ -52,6 +53,16 @@ def build(catalog: Path, docs: Path, pages_dir: str, templates: Path | None, che
         _watch(catalog, docs, pages_dir, templates)
     else:
         _build(catalog, docs, pages_dir, templates, write_tree)
+        click.echo(assets_hint())
+
+
+def assets_hint() -> str:
+    """How a site's config lists the stylesheets and scripts: engines other than MkDocs with the plugin need it."""
+    stylesheets, scripts = site_assets.site_paths()
+    return (
+        "the pages need their CSS and JS; list them in the site's config:\n"
+        f"  extra_css: [{', '.join(stylesheets)}]\n  extra_javascript: [{', '.join(scripts)}]"
+    )
 
 
 def _folders(catalog: Path, pages_dir: str, templates: Path | None) -> dict[str, dict[str, bytes]]:

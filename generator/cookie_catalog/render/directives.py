@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cookie_catalog.catalog.model import Catalog, Plugin
+from cookie_catalog.catalog.model import Catalog, Cookie, Plugin
 from cookie_catalog.render.pages import Renderer, RowIds
 
 _DIRECTIVE = re.compile(r"^ {0,3}<!--\s*cookie-catalog:(?P<kind>[a-z-]+)(?P<attrs>(?:\s+[a-z]+=\"[^\"]*\")*)\s*-->\s*$")
@@ -115,3 +115,21 @@ def expand(markdown: str, page: str, renderer: Renderer, overview_href: str | No
         # Blank lines around, so a table or admonition is its own block.
         lines[directive.line - 1] = f"\n{text.strip()}\n"
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
+
+
+def embedded_cookies(markdown: str, page: str, catalog: Catalog) -> list[Cookie]:
+    """The cookies whose rows the page's table directives put on it, in page order.
+
+    The finder's index links a cookie to a page showing its row; on a site
+    without the catalog's own pages, that is a page embedding it.
+    """
+    cookies: list[Cookie] = []
+    for directive in find_directives(markdown, page):
+        if directive.kind != "table":
+            continue
+        where = f"{page}:{directive.line}"
+        if "plugin" in directive.attrs:
+            cookies += find_plugin(catalog, directive.attrs["plugin"], where).cookies
+        else:
+            cookies += [c for p in catalog.plugins for c in p.cookies if c.category == directive.attrs["category"]]
+    return cookies

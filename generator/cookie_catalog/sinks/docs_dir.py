@@ -16,7 +16,8 @@ never touched:
   same ``downloads/cookie-policy.md`` as the plugin (a dot folder is not a page);
   with a ``main.html`` that escapes the page title in ``<title>`` again, as the
   plugin's ``striptags`` does;
-- ``DOCS/assets/cookie-catalog/``: the CSS and JS the pages need.
+- ``DOCS/assets/cookie-catalog/``: the CSS and JS the pages need, and the cookie finder's
+  index (``cookie_catalog.sinks.site_assets``), for pages at directory URLs (``cookies/webchat/``).
 
 Links to the Markdown download are written ``<a href="…/cookie-policy.%6D&#100;">``: Zensical
 rewrites every link whose target ends in ``.md`` to a page URL and warns about
@@ -34,23 +35,20 @@ from pathlib import Path, PurePosixPath
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.changes.history import CHANGES, changes_pages
 from cookie_catalog.render.escape import md_line
+from cookie_catalog.render.finder_index import INDEX_NAME
 from cookie_catalog.render.pages import ALL_COOKIES, OVERVIEW, Renderer
 from cookie_catalog.render.policy import BASENAME, DEFAULT_FORMATS
+from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.directory import SinkError
 from cookie_catalog.sinks.downloads import site_downloads
 
 DOWNLOADS = "downloads"
 THEME = ".cookie-catalog-theme"
-ASSETS = "assets/cookie-catalog"
+ASSETS = site_assets.FOLDER
 NAV_FILE = ".nav.md"
 # "cookie-policy.md" as neither Zensical's link check nor its link rewriting sees it (module docstring).
 MARKDOWN_HREF = f"{BASENAME}.%6D&#100;"
 _TITLES = {CHANGES: "Changes", ALL_COOKIES: "All cookies"}  # the h1 of changes.md.j2 and all_cookies.md.j2
-
-
-def bundled_assets() -> Path:
-    """The CSS and JS shipped inside the package."""
-    return Path(__file__).resolve().parent.parent / "assets"
 
 
 def docs_folders(
@@ -71,16 +69,22 @@ def docs_folders(
     pages[NAV_FILE] = _nav(catalog, pages)
     downloads = site_downloads(catalog, DEFAULT_FORMATS, templates)
     markdown = downloads.pop(f"{BASENAME}.md")
-    assets = {p.name: p.read_bytes() for p in sorted(bundled_assets().iterdir()) if p.is_file()}
+    assets = site_assets.asset_files()
+    assets[INDEX_NAME] = site_assets.index_bytes(catalog, _page_urls(catalog, pages_dir))
     return {
         pages_dir: {name: text.encode("utf-8") for name, text in pages.items()},
         DOWNLOADS: downloads,
         THEME: {
             f"{DOWNLOADS}/{BASENAME}.md": markdown,
-            "main.html": (bundled_assets() / "theme" / "main.html").read_bytes(),
+            "main.html": (site_assets.bundled_assets() / "theme" / "main.html").read_bytes(),
         },
         ASSETS: assets,
     }
+
+
+def _page_urls(catalog: Catalog, pages_dir: str) -> dict[str, str]:
+    """Each cookie's anchor -> its plugin page's URL, as engines publish ``<dir>/<slug>.md`` (directory URLs)."""
+    return {c.anchor: f"{pages_dir}/{p.slug}/" for p in catalog.plugins for c in p.cookies}
 
 
 def _folder(value: str) -> str:

@@ -26,6 +26,7 @@ from cookie_catalog.changes.history import changes_pages
 from cookie_catalog.render.pages import PageCache, Renderer
 from cookie_catalog.render.placement import DOWNLOADS, Placement
 from cookie_catalog.render.policy import DEFAULT_FORMATS, PolicyError
+from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.downloads import site_download_names, site_downloads
 from cookie_catalog.sinks.embed import template_problem
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken
@@ -156,3 +157,11 @@ def add(files: Files, added: list[File]) -> None:
                 f"{existing.abs_src_path or existing.src_uri}; rename one of them or set `dir:` in the plugin config"
             )
         files.append(file)
+
+
+def add_assets(files: Files, config: MkDocsConfig, assets: dict[str, bytes]) -> None:
+    """The pages' CSS and JS under ``assets/cookie-catalog/``; a file the site has there already is kept."""
+    for name, content in assets.items():
+        src_uri = f"{site_assets.FOLDER}/{name}"
+        if files.get_file_from_path(src_uri) is None:
+            files.append(Download.generated(config, src_uri, content=content))

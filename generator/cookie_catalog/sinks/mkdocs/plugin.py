@@ -26,10 +26,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from cookie_catalog.catalog.problems import display_path
-from cookie_catalog.render.directives import DirectiveError
+from cookie_catalog.render.directives import DirectiveError, embedded_cookies
 from cookie_catalog.render.placement import Placement
 from cookie_catalog.render.policy import PolicyError
 from cookie_catalog.render.search_index import cookie_entries, update_index_file
+from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.embed import expand_page, first_line, has_directives, template_problem
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs.compact import compact
@@ -84,6 +85,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.ours: list[str] = []  # src_uris of our pages (or their stand-ins), overview first
         self.broken: Broken | None = None  # what stopped this build's pages, under serve
         self.problem_pages: dict[str, str] = {}  # src_uri -> HTML listing the problems, put atop that page
+        self.embedded: dict[str, str] = {}  # anchor -> URL of the first hand-written page embedding its row
 
     @property
     def placement(self) -> Placement:
@@ -104,6 +106,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             raise PluginError(f"cookie-catalog: {exc}") from None
         bring_search_separator(config)
         warn_about_google_fonts(config)
+        _add_assets(config)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -119,6 +122,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
         generated_files.add(files, self.built.files)
         name_the_site(config, self.built.catalog)
+        generated_files.add_assets(files, config, site_assets.asset_files())
         return files
 
     def _options(self) -> generated_files.Options:
@@ -204,7 +208,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         file = Path(page.file.abs_src_path) if page.file.abs_src_path else None
         shown = display_path(file) if file else src_uri
         try:
-            return expand_page(markdown, shown, self.built.renderer, overview, first_line(file, markdown))
+            expanded = expand_page(markdown, shown, self.built.renderer, overview, first_line(file, markdown))
+            for cookie in embedded_cookies(markdown, shown, self.built.catalog):
+                self.embedded.setdefault(cookie.anchor, page.url)
+            return expanded
         except DirectiveError as exc:
             broken = Broken(str(exc), [])
         if not self.serving:
@@ -232,13 +239,36 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     @event_priority(-50)  # after the search plugin has written search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Make each cookie a search result of its own that opens its row."""
+        """Make each cookie a search result of its own that opens its row; write the cookie finder's index."""
         if self.built is not None:
-            entries = cookie_entries(self.built.catalog, self.built.page_urls(self.placement))
+            page_urls = self.built.page_urls(self.placement)
+            entries = cookie_entries(self.built.catalog, page_urls)
             update_index_file(Path(config.site_dir), entries)
+            locations = {
+                c.anchor: page_urls[p.slug]
+                for p in self.built.catalog.plugins
+                if p.slug in page_urls
+                for c in p.cookies
+            }
+            locations = {**self.embedded, **locations}  # a cookie's own page first
+            index = Path(config.site_dir) / site_assets.INDEX
+            index.parent.mkdir(parents=True, exist_ok=True)
+            index.write_bytes(site_assets.index_bytes(self.built.catalog, locations))
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.catalog)
         if self.config.templates:
             server.watch(self.config.templates)
         return server
+
+
+def _add_assets(config: MkDocsConfig) -> None:
+    """The pages' stylesheets and scripts in ``extra_css`` and ``extra_javascript``, each once.
+
+    A site that lists them already (as this project's sites did) keeps its own entries.
+    """
+    stylesheets, scripts = site_assets.site_paths()
+    listed_css = {str(entry) for entry in config.extra_css}
+    config.extra_css.extend(path for path in stylesheets if path not in listed_css)
+    listed_js = {str(getattr(entry, "path", entry)) for entry in config.extra_javascript}
+    config.extra_javascript.extend(path for path in scripts if path not in listed_js)

@@ -1,1 +1,0 @@
-../../generator/cookie_catalog/assets/cookie-catalog.js
