@@ -118,7 +118,10 @@ _IDENTIFIER_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"))).filte
 
 
 @settings(max_examples=300)
-@given(_IDENTIFIER_TEXT | st.sampled_from(['x" onclick="a()" y="', "a|b`c`"]))
+@given(
+    _IDENTIFIER_TEXT
+    | st.sampled_from(['x" onclick="a()" y="', "a|b`c`", "https://x.io/a?b=1&c=++k++ ~~d~~ ==m== ^s^ :smile: a@b.co"])
+)
 def test_html_attr_keeps_any_text_inside_its_attribute_and_its_table_cell(text):
     table = f'| a | b |\n| --- | --- |\n| <span id="{html_attr(text)}"></span>x | y |\n'
     parsed = parse(_MARKDOWN.reset().convert(table))

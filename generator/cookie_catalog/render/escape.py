@@ -48,7 +48,7 @@ from cookie_catalog.catalog.model import LINE_BREAKS
 
 _LINE_BREAKS = re.compile(f"\r\n|[{LINE_BREAKS}]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_NOT_ATTR_SAFE = re.compile(r"[^\w.:-]")
+_NOT_ATTR_SAFE = re.compile(r"[^\w.:/?#%,;!-]")
 
 
 def _reference(match: re.Match) -> str:
@@ -207,9 +207,10 @@ def html_attr(text: str) -> str:
 
     Identifiers written there (anchors, category keys) have a safe shape by
     construction or validation; escaping them anyway means a quote can never
-    end the attribute. Every character but letters, digits, ``_ . : -``
-    becomes a reference, so neither can a ``|`` end a table cell or a line
-    break the row.
+    end the attribute. Every character but letters, digits and
+    ``_ . : / ? # % , ; ! -`` (most of a URL; none starts markup in a tag that
+    Python-Markdown's extensions might read before its HTML) becomes a
+    reference, so neither can a ``|`` end a table cell or a line break the row.
     """
     return _NOT_ATTR_SAFE.sub(_reference, text)
 
