@@ -148,9 +148,7 @@ class _Escaper:
         return "".join(_escape_char(ch, self.commonmark) for ch in found)
 
 
-_TEXT = {
-    (commonmark, links): _Escaper(commonmark, links) for commonmark in (False, True) for links in (False, True)
-}
+_TEXT = {(commonmark, links): _Escaper(commonmark, links) for commonmark in (False, True) for links in (False, True)}
 
 
 def md_text(text: str, *, commonmark: bool = False, links: bool = True) -> str:
@@ -170,6 +168,7 @@ def md_line(text: str, *, commonmark: bool = False) -> str:
     so would a link's text from the nav, which is made of links.
     """
     return _TEXT[commonmark, False](_LINE_BREAKS.sub(" ", text))
+
 
 # A name a code span cannot hold verbatim in every parser our Markdown is meant for (Python-Markdown with any
 # extension, markdown-it, GitHub's cmark-gfm), in a table cell or a list item:
