@@ -212,7 +212,11 @@ NAME_LINES_JS = """(name) => {
   const code = [...document.querySelectorAll('td code')].find(c => c.textContent === name);
   if (!code) return null;
   const texts = [...code.childNodes].filter(n => n.nodeType === Node.TEXT_NODE);
-  const rects = texts.map(n => { const r = document.createRange(); r.selectNodeContents(n); return r.getClientRects(); });
+  const rects = texts.map(n => {
+    const r = document.createRange();
+    r.selectNodeContents(n);
+    return r.getClientRects();
+  });
   return {
     html: code.innerHTML,
     parts: texts.map(n => n.data),
