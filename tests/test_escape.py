@@ -97,7 +97,7 @@ def reference(text: str, commonmark: bool) -> str:
     return "".join(out)
 
 
-@settings(max_examples=2000)
+@settings(max_examples=2000, deadline=None)
 @given(
     st.lists(
         st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_"])

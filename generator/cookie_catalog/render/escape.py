@@ -55,8 +55,6 @@ def _reference(match: re.Match) -> str:
     return "".join(f"&#{ord(ch)};" for ch in match.group())
 
 
-_BREAK = f"\\r\\n|[{LINE_BREAKS}]"
-_EDGE_SPACE = f"[^\\S{LINE_BREAKS}]+"  # white space but line breaks
 _ENTITY_SHAPED = r"(?:#|[A-Za-z0-9]+;)"
 _URL_CHAR = rf"(?:[-A-Za-z0-9._~:/?#@!*+,;=]|%[0-9A-Fa-f]{{2}}|&(?!{_ENTITY_SHAPED}))"
 _URL_LAST = rf"(?:[-A-Za-z0-9/#@+=]|%[0-9A-Fa-f]{{2}}|&(?!{_ENTITY_SHAPED}))"  # not . , : ; ! ? * _ ~
@@ -69,8 +67,6 @@ URL = re.compile(f"[hH]{_URL_AFTER_H}")  # not glued to a word before it
 # character is written as a reference there.
 _PM_BACKSLASH = frozenset("\\`*_{}[]()>#+-.!")
 _PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
-
-
 _AT_START = r"(?<![\s\S]{2})"  # after a rule's first character: that character is the text's first
 _SPACE = f"[^\\S{LINE_BREAKS}]"  # white space but line breaks
 # After a rule's first character: the same character comes right before or after it.
@@ -115,7 +111,7 @@ def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
 
 
 def _escape_char(ch: str, commonmark: bool) -> str:
-    if ch == "\t" or ch.isspace() or not ch.isascii():
+    if ch.isspace() or not ch.isascii():
         return f"&#{ord(ch)};"
     if commonmark or ch in _PM_BACKSLASH:
         return "\\" + ch
