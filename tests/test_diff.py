@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cmarkgfm
+from cmarkgfm.cmark import Options
+from markdown_it import MarkdownIt
+
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.changes.diff import diff_catalogs
 
 from support.catalogs import plugin_yaml, write_catalog
 from support.cli import no_traceback
 from support.paths import CATALOG
+from support.rendered import parse
 
 
 def catalogs(
@@ -183,10 +188,26 @@ def test_catalog_text_is_inert_in_markdown(cli, tmp_path):
     )
     code, out, _ = cli("diff", old, new)
     assert code == 1
-    for markup in ("<script", "*", "](javascript"):
-        assert markup not in out
-    assert "&#60;script&#62;alert(1)&#60;/script&#62; &#42;bold&#42; &#124; &#91;x&#93;" in out
-    assert "## P&#42; (renamed from P)" in out
+    # Legible as text: a backslash before what would be markup, no character references.
+    assert "&#" not in out
+    assert "\\<script>alert(1)\\</script> \\*bold\\* \\| \\[x\\](javascript:alert(1))" in out
+    assert "## P\\* (renamed from P)" in out
+    # Inert and verbatim in what it is meant for: CommonMark and GitHub's renderer.
+    for render in (MarkdownIt("commonmark", {"html": True}).enable("table").render, github_markdown):
+        parsed = parse(render(out))
+        assert {tag for tag, _ in parsed.tags} <= {"h1", "h2", "p", "table", "thead", "tbody", "tr", "th", "td", "code"}
+        assert ("td", hostile.strip("'")) in parsed.blocks and ("h2", "P* (renamed from P)") in parsed.blocks
+
+
+def github_markdown(text: str) -> str:
+    return cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+
+
+def test_heading_names_both_sides_as_code(cli, tmp_path):
+    """A git revision reads as written (it read `git&#58;HEAD&#126;1`)."""
+    old, new = catalogs(tmp_path, {"p.yml": plugin_yaml("P", [("a", "x")])}, {"p.yml": plugin_yaml("P", [("a", "y")])})
+    code, out, _ = cli("diff", old, new)
+    assert code == 1 and out.splitlines()[0] == f"# Changes from `{old}` to `{new}`"
 
 
 def test_invalid_side_exits_2_naming_its_file_and_line(cli, tmp_path):

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import LINE_BREAKS, Category, Cookie, CookieEntry, PluginFile
 from cookie_catalog.interop.catalog_writer import dump_model
-from cookie_catalog.render.escape import html_attr, html_content, html_text, md_code, md_line, md_text, url_part
+from cookie_catalog.render.escape import URL, html_attr, html_content, html_text, md_code, md_line, md_text, url_part
 from cookie_catalog.render.pages import Renderer
 
 from support.inert import seen
@@ -57,7 +57,7 @@ def _escaped(text: str, i: int, commonmark: bool) -> bool:
         return ch == "." or commonmark  # a list number (Python-Markdown's lists take only ".")
     if ch == "&":
         return re.match(r"&(#|[A-Za-z0-9]+;)", text[i:]) is not None  # a character reference
-    if ch == "." and text[max(0, i - 3) : i].lower() == "www" or ch == ":" and text[i + 1 : i + 3] == "//":
+    if (ch == "." and text[max(0, i - 3) : i].lower() == "www") or (ch == ":" and text[i + 1 : i + 3] == "//"):
         return True  # an autolink
     if commonmark:
         return ch == "<" and after != "" and not after.isspace()  # HTML, an autolink
@@ -97,7 +97,7 @@ def reference(text: str, commonmark: bool) -> str:
     return "".join(out)
 
 
-@settings(max_examples=2000)
+@settings(max_examples=2000, deadline=None)
 @given(
     st.lists(
         st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_"])
@@ -117,8 +117,11 @@ _IDENTIFIER_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"))).filte
 )
 
 
-@settings(max_examples=300)
-@given(_IDENTIFIER_TEXT | st.sampled_from(['x" onclick="a()" y="', "a|b`c`"]))
+@settings(max_examples=300, deadline=None)
+@given(
+    _IDENTIFIER_TEXT
+    | st.sampled_from(['x" onclick="a()" y="', "a|b`c`", "https://x.io/a?b=1&c=++k++ ~~d~~ ==m== ^s^ :smile: a@b.co"])
+)
 def test_html_attr_keeps_any_text_inside_its_attribute_and_its_table_cell(text):
     table = f'| a | b |\n| --- | --- |\n| <span id="{html_attr(text)}"></span>x | y |\n'
     parsed = parse(_MARKDOWN.reset().convert(table))
@@ -233,3 +236,83 @@ def test_names_a_code_span_can_hold_are_written_as_code_spans():
     assert md_code("_genesys.widgets.x") == "`_genesys.widgets.x`"
     assert md_code("a`b") == "``a`b``" and md_code("`x") == "`` `x ``"
     assert md_code("a|b") == "<code>a&#124;b</code>"
+
+
+def _renderers() -> dict[str, tuple[bool, object]]:
+    """Every parser the text's Markdown is meant for, and whether it gets the CommonMark escapes."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+    from markdown_it import MarkdownIt
+
+    site = markdown.Markdown(extensions=["admonition", "attr_list", "tables", "toc"])
+    return {
+        "python-markdown, every extension": (False, lambda t: _MARKDOWN.reset().convert(t)),
+        "python-markdown, the site's extensions": (False, lambda t: site.reset().convert(t)),
+        "markdown-it": (True, MarkdownIt("commonmark", {"html": True}).enable("table").render),
+        "cmark-gfm": (True, lambda t: cmarkgfm.github_flavored_markdown_to_html(t, options=Options.CMARK_OPT_UNSAFE)),
+    }
+
+
+RENDERERS = _renderers()
+
+
+def _shown(text: str, commonmark: bool, render) -> list:
+    """What each parser makes of ``text`` in a paragraph and in a table cell: (links, visible text, other tags)."""
+    out = []
+    for markdown_text, block in ((md_text(text, commonmark=commonmark), "p"), (None, "td")):
+        if markdown_text is None:
+            markdown_text = f"| A |\n| --- |\n| {md_text(text, commonmark=commonmark)} |\n"
+        parsed = parse(render(markdown_text))
+        blocks = [t for tag, t in parsed.blocks if tag == block]
+        tags = {tag for tag, _ in parsed.tags} - {"p", "a", "br", "table", "thead", "tbody", "tr", "th", "td"}
+        out.append(([tuple(link) for link in parsed.links], blocks, tags))
+    return out
+
+
+# Text, and the URLs in it by the grammar of cookie_catalog.render.escape's module doc.
+URL_CASES = [
+    ("see https://github.com/x/y.", ["https://github.com/x/y"]),
+    ("(https://x.io/a_(b)c), and", ["https://x.io/a_(b)c"]),
+    ("https://x.io/a(b c", ["https://x.io/a"]),
+    ("HTTPS://W.X/~a*b*!", ["HTTPS://W.X/~a*b"]),
+    ("http://e.com/?q=1&b=2#f;", ["http://e.com/?q=1&b=2#f"]),
+    ("https://a.b/%zz https://a.b/%41&amp;c", ["https://a.b/", "https://a.b/%41"]),
+    ("https://x.y/'a\"b<c>d|e`f\\g[h]i$j^k{l}m", ["https://x.y/"]),
+    ("https:// http://. xhttps://x.y https://ü.de", []),
+    ("https://u@x.y/:a: https://x.y/++k++==m==~~d~~--e", ["https://u@x.y/:a", "https://x.y/++k++==m==~~d~~--e"]),
+    ("<https://x.y> [t](https://x.y)", ["https://x.y", "https://x.y"]),
+]
+
+
+@pytest.mark.parametrize(("text", "urls"), URL_CASES)
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_urls_in_text_are_links_to_themselves(renderer, text, urls):
+    commonmark, render = RENDERERS[renderer]
+    for links, blocks, tags in _shown(text, commonmark, render):
+        assert links == [(url, url) for url in urls]
+        assert blocks == [seen(text)] and tags == set()
+
+
+_URL_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *["https://", "http://", "HTTP://", "x.io", "/", "(", ")", ".", ",", "'", '"', "<", ">", "&amp;", "&"],
+            *["%2", "%20", "?a=1", "#f", " ", "_", "*", "~", "|", "`", "[", "]", "\\", "@", "www.", ":", "a", "\n"],
+            *["$", "!"],
+        ]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_URL_TEXT)
+def test_any_url_like_text_is_verbatim_and_links_only_to_itself(text):
+    """Whatever surrounds a URL, every parser shows the text as written, and its only links are the text's
+    http(s) URLs, each its own target."""
+    expected = [(m.group(), m.group()) for m in URL.finditer(text)]
+    for commonmark, render in RENDERERS.values():
+        for links, blocks, tags in _shown(text, commonmark, render):
+            if text.strip():
+                assert blocks == [seen(text)], (render, blocks)
+            assert links == expected and tags == set(), (render, links, tags)

@@ -53,7 +53,9 @@ _cell = st.lists(
 
 
 # No "|" but escaped ones, and no backslash that would escape the next cell's "|".
-_plain_cell = _cell.map(lambda text: text.replace("\\|", "\ue000").replace("|", "").replace("\ue000", "\\|").rstrip("\\"))
+_plain_cell = _cell.map(
+    lambda text: text.replace("\\|", "\ue000").replace("|", "").replace("\ue000", "\\|").rstrip("\\")
+)
 
 
 @st.composite

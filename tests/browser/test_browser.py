@@ -205,3 +205,35 @@ def test_screenshots(new_context, base_url, scheme):
     if scheme == "light":
         search(page, "pureengage")
         page.screenshot(path=SCREENSHOTS / "search-pureengage.png")
+
+
+# Each text of a name's code element (the script splits them at dots, <wbr> between): its lines on the page.
+NAME_LINES_JS = """(name) => {
+  const code = [...document.querySelectorAll('td code')].find(c => c.textContent === name);
+  if (!code) return null;
+  const texts = [...code.childNodes].filter(n => n.nodeType === Node.TEXT_NODE);
+  const rects = texts.map(n => {
+    const r = document.createRange();
+    r.selectNodeContents(n);
+    return r.getClientRects();
+  });
+  return {
+    html: code.innerHTML,
+    parts: texts.map(n => n.data),
+    linesPerPart: rects.map(r => r.length),
+    lines: new Set(rects.map(r => Math.round(r[0].top))).size,
+  };
+}"""
+
+
+def test_long_dotted_names_wrap_only_at_their_dots(new_context, base_url):
+    """The page's Markdown holds each name as a code span; in Chromium the shipped script puts a <wbr> after each
+    dot, and on a small screen a long name wraps there and nowhere else, copying as written."""
+    page = new_context(viewport={"width": 375, "height": 740}).new_page()
+    page.goto(base_url + "cookies/webchat/")
+    found = page.evaluate(NAME_LINES_JS, PUREENGAGE_INDEX)
+    assert found is not None, "no code element holds the name as written"
+    assert found["parts"] == [part + "." for part in PUREENGAGE_INDEX.split(".")[:-1]] + ["index"], found
+    assert found["html"].count("<wbr>") == PUREENGAGE_INDEX.count("."), found
+    assert found["lines"] > 1, found  # it wraps on a small screen...
+    assert found["linesPerPart"] == [1] * len(found["parts"]), found  # ...only between its parts

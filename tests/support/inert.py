@@ -26,6 +26,8 @@ POLICY_ALLOWED: dict[str, dict[str, Rule]] = {
         "content": frozenset({CSP, "width=device-width, initial-scale=1"}),
     },
     "div": {"class": frozenset({"table-wrap"})},
+    # an http(s) URL in catalog text, made a link (its text is its target: test_text_properties)
+    "a": {"href": re.compile(r"https?://\S+", re.I)},
     **{
         tag: _NONE
         for tag in (

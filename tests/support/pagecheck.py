@@ -4,7 +4,8 @@ A page is inert when every element and attribute in it is one that Material
 or our templates write, no attribute is an event handler, no URL has a
 scheme (the sites under test link only within themselves), and every
 ``<script>`` and ``<style>`` is one of the theme's own: loaded from its assets,
-or inline and the same as on a page that holds no catalog text. Checking the
+or inline and the same as on a page that holds no catalog text. The one link
+with a scheme that catalog text may make is an http(s) URL shown as itself. Checking the
 whole page matters: a ``</title>`` in a title ends the ``<title>`` element in
 the ``<head>``, far from the ``<article>`` a narrower check looks at.
 
@@ -203,6 +204,17 @@ def _has_scheme(url: str | None) -> bool:
     return bool(re.match(r"[a-z][a-z0-9+.-]*:|//", _SPACE_AND_CONTROL.sub("", url or "").lower()))
 
 
+def _text_url(node: Node) -> bool:
+    """A link the escapes made of an http(s) URL in catalog text: its target is exactly the text it shows."""
+    href = node.attrs.get("href") or ""
+    return (
+        node.tag == "a"
+        and set(node.attrs) == {"href"}
+        and re.fullmatch(r"https?://\S+", href, re.I) is not None
+        and node.text() == href
+    )
+
+
 def problems(root: Node, base: str, theme: set[str]) -> list[str]:
     """Everything in the page not on the allowlist; ``theme``: what the theme itself writes (:func:`theme_own`)."""
     found = [
@@ -225,7 +237,7 @@ def problems(root: Node, base: str, theme: set[str]) -> list[str]:
                 continue
             if name not in ATTRIBUTES and not name.startswith(ATTRIBUTE_PREFIXES):
                 found.append(f"attribute {name}={value!r} on <{node.tag}>")
-            if name in URL_ATTRIBUTES and _has_scheme(value) and f"url {value}" not in theme:
+            if name in URL_ATTRIBUTES and _has_scheme(value) and f"url {value}" not in theme and not _text_url(node):
                 found.append(f"URL with a scheme: {name}={value!r} on <{node.tag}>")
         if node.tag in ("script", "style"):
             src = node.attrs.get("src")

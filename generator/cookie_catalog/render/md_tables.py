@@ -5,10 +5,11 @@ on its own: for a catalog of 2,000 cookies most of the policy downloads' time.
 The rule here takes a table only where its result is certain to be what the
 stock ``table`` rule gives (tests/test_md_tables.py checks that against the
 stock parser on generated documents): every line starts at its line's start
-with ``|`` and ends with ``|``, its cells split as the stock rule splits them (a
-``|`` right after a backslash belongs to its cell, the backslash dropped), the delimiter row has no alignment colons, every row has the header's
-number of cells, and the table ends at a blank line or the end of the
-document. Anything else is left to the stock rule. The cells are rendered with
+with ``|`` and ends with ``|``, its cells split as the stock rule splits them
+(a ``|`` right after a backslash belongs to its cell, the backslash dropped),
+the delimiter row has no alignment colons, every row has the header's number
+of cells, and the table ends at a blank line or the end of the document.
+Anything else is left to the stock rule. The cells are rendered with
 the same parser (``MarkdownIt.renderInline``) once per distinct text, after the
 whole document is parsed, as the stock pipeline does.
 """

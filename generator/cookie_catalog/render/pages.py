@@ -63,15 +63,6 @@ def _anchor(cookie: Cookie) -> str:
     return cookie.anchor
 
 
-def _breakable(markdown: str) -> str:
-    """Let long dotted names wrap at their dots rather than mid-word.
-
-    Applied to already-escaped Markdown: a "." left literal by the escaping is a
-    plain dot, and <wbr> adds no character to what a reader copies.
-    """
-    return markdown.replace(".", ".<wbr>")
-
-
 class _ContainedLoader(jinja2.FileSystemLoader):
     """A file-system loader that reads templates only from inside their directory.
 
@@ -155,7 +146,6 @@ class Renderer:
         self.env.filters["md_code"] = partial(md_code, commonmark=commonmark)
         self.env.filters["md_code_html"] = partial(md_code_html, commonmark=commonmark)
         self.env.filters["md_line"] = partial(md_line, commonmark=commonmark)
-        self.env.filters["breakable"] = _breakable
         self.env.filters["html_text"] = html_text
         self.env.filters["html_attr"] = html_attr
         self.env.filters["url_part"] = url_part
