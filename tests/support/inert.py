@@ -26,9 +26,11 @@ POLICY_ALLOWED: dict[str, dict[str, Rule]] = {
         "content": frozenset({CSP, "width=device-width, initial-scale=1"}),
     },
     "div": {"class": frozenset({"table-wrap"})},
+    "span": {"class": frozenset({"name-part"})},  # a name's piece up to a dot, kept on one line
     **{
         tag: _NONE
         for tag in (
+            "wbr",
             "head",
             "title",
             "style",
