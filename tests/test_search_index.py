@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -66,7 +67,31 @@ def test_a_name_that_other_names_extend_ranks_first_when_typed_in_full():
     docs = add_entries(index, [entry(f"p/#{n}", n) for n in names])["docs"][1:]
     boost = {d["title"]: d["boost"] for d in docs}
     assert boost["a.commandPlugin"] == boost["a.state.x-y.open"] == boost["a.other"] == COOKIE_BOOST
-    assert boost["a.command"] == boost["a.state.open"] > COOKIE_BOOST
+    assert boost["a.command"] > COOKIE_BOOST and boost["a.state.open"] > COOKIE_BOOST
+
+
+def test_a_common_short_name_outranks_the_rare_names_that_extend_it():
+    """lunr scores a match by its term's rarity: `_gaexp` (one entry) would beat `_ga` (many) on `_ga*`."""
+    separator = r"[\s\-_]+|\.(?!\d)"
+    pages = [{"location": f"p{i}/", "title": "P", "text": "the _ga cookie"} for i in range(20)]
+    index = {"config": {"separator": separator}, "docs": [*pages, {"location": "q/", "title": "Q", "text": ""}]}
+    names = ["_ga", "_gaexp", "_gaexp_rc", "_gat"]
+    docs = add_entries(index, [entry(f"q/#{n}", n) for n in names])["docs"]
+    boost = {d["title"]: d["boost"] for d in docs if "#" in d["location"]}
+    frequency = {"ga": 21, "gaexp": 2, "rc": 1, "gat": 1}  # entries holding each term, the pages' text included
+    idf = {t: math.log(1 + (len(docs) - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
+    # each name typed in full: its own score above every other name's it matches (Material: x2 for all terms)
+    assert boost["_ga"] * idf["ga"] > max(boost[n] * idf[n[1:]] for n in ("_gaexp", "_gat"))
+    assert boost["_gaexp"] * idf["gaexp"] * 2 > boost["_gaexp_rc"] * idf["gaexp"] * 2
+    assert boost["_gaexp_rc"] == COOKIE_BOOST  # nothing extends it
+
+
+def test_names_that_outscore_each_other_do_not_raise_each_other_without_end():
+    """`cs` matches both terms of `_cs_c` and `_cs_c` the one of `cs`: no boost settles it; both stay bounded."""
+    index = {"config": {"separator": r"[\s\-_]+"}, "docs": [{"location": "p/", "title": "P", "text": ""}]}
+    names = ["c", "cs", "_cs_c", "C"]
+    docs = add_entries(index, [entry(f"p/#{n}", n) for n in names])["docs"][1:]
+    assert all(COOKIE_BOOST <= d["boost"] < COOKIE_BOOST * 10 for d in docs), docs
 
 
 def build(tmp_path: Path, config: str) -> dict:

@@ -182,3 +182,20 @@ def test_zensical_serve_shows_a_catalog_edit_made_under_build_watch(tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def test_wide_pages_hide_the_table_of_contents_and_all_cookies_stands_next_to_the_overview(built):
+    """Plugin pages and All cookies give the table the page's width; All cookies follows the overview in the nav."""
+    site = built / "site" / "cookies"
+    toc = re.compile(r'<div class="md-sidebar md-sidebar--secondary"[^>]*data-md-type="toc"([^>]*)>')
+    for name in ("webchat", "all-cookies"):
+        found = toc.findall((site / name / "index.html").read_text(encoding="utf-8"))
+        assert found and all("hidden" in attrs for attrs in found), name
+    assert all("hidden" not in attrs for attrs in toc.findall((site / "index.html").read_text(encoding="utf-8")))
+    page = (site / "webchat" / "index.html").read_text(encoding="utf-8")
+    links = list(dict.fromkeys(re.findall(r'href="(\.\./(?:[a-z-]+/)?)"', page)))
+    assert links.index("../all-cookies/") == links.index("../") + 1
+    every = (site / "all-cookies" / "index.html").read_text(encoding="utf-8")
+    assert all(f'id="{c.anchor}"' in every for p in load_catalog(CATALOG).plugins for c in p.cookies)
+    # left out of search, where it would answer every name before the cookie's own page
+    assert "cookies/all-cookies/" not in (built / "site" / "search.json").read_text(encoding="utf-8")

@@ -28,9 +28,11 @@ POLICY_ALLOWED: dict[str, dict[str, Rule]] = {
     "div": {"class": frozenset({"table-wrap"})},
     # an http(s) URL in catalog text, made a link (its text is its target: test_text_properties)
     "a": {"href": re.compile(r"https?://\S+", re.I)},
+    "span": {"class": frozenset({"name-part"})},  # a name's piece up to a dot, kept on one line
     **{
         tag: _NONE
         for tag in (
+            "wbr",
             "head",
             "title",
             "style",

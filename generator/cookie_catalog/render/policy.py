@@ -13,6 +13,7 @@ import json
 import re
 
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from cookie_catalog.catalog.model import Catalog, Cookie, Note
 from cookie_catalog.catalog.schema import PolicyCookie, PolicyData, PolicyNote
@@ -53,6 +54,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 _PAGE_SIZE = "<style>@page { size: A4; }</style>"
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _DOCTYPE = re.compile(r"\s*<!doctype\b[^>]*>", re.I)
+_CODE = re.compile(r"<code>([^<]*)</code>")
 
 
 class PolicyError(Exception):
@@ -68,7 +70,31 @@ def policy_html(renderer: Renderer, markdown: str) -> str:
     # text reaches the Markdown with "<" already written as a character reference.
     body = use_plain_tables(MarkdownIt("commonmark", {"html": True}).enable("table")).render(markdown)
     body = body.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
-    return renderer.render("policy.html.j2", body=body, lang="en")
+    body = _CODE.sub(_break_at_dots, body)
+    return renderer.render("policy.html.j2", body=body, lang="en", css_string=css_string)
+
+
+def _break_at_dots(code: re.Match[str]) -> str:
+    """A name whose lines may break after its dots and nowhere else (not after a "-" or "/").
+
+    Each piece up to and including a dot is kept whole (``.name-part``, white-space:
+    nowrap; a name without a dot is one piece) and a ``<wbr>`` lets the line break
+    between them; neither adds a character to what a reader copies. The text is
+    markdown-it's, already escaped, and a character reference holds no dot.
+    """
+    parts = [part for part in re.split(r"(?<=\.)", code.group(1)) if part]
+    return "<code>" + "<wbr>".join(f'<span class="name-part">{part}</span>' for part in parts) + "</code>"
+
+
+def css_string(text: object) -> Markup:
+    """``text`` as a quoted CSS string, for a ``content:`` inside the template's ``<style>``.
+
+    Every character but ASCII letters and digits is a 6-digit CSS escape: no
+    quote ends the string, no ``</style>`` ends the element, no newline breaks it.
+    Spaces too: CSS takes a space after an escape as the escape's end.
+    """
+    escaped = "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def pdf_source(html: str) -> str:

@@ -22,26 +22,32 @@ escaped here too.
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import NamedTuple
 
 from cookie_catalog.catalog.model import Catalog
 
 INDEX_PATH = Path("search") / "search_index.json"
+_TAG = re.compile(r"<[^>]*>")
 
 # Material multiplies the score of a page's entry by up to 5 and of a section's
 # by up to 2, and a page names all its cookies (and its title is usually part of
 # their names). A cookie's entry must outrank its page: 3 > 5 / 2.
 COOKIE_BOOST = 3.0
 # The search box appends a wildcard to every term, so typing a name in full
-# also matches every name that extends it (`console.command` finds
-# `console.commandPlugin`, `state.open` finds `state.pureengage-v3-rest.open`),
-# and these can score as high or higher. The shorter name gets this much more,
-# so typing a name in full lists that cookie first.
-CONTAINED_BOOST = 1.4
+# also matches every name that extends it (`_ga` finds `_gaexp` and `_gat`,
+# `state.open` finds `state.pureengage-v3-rest.open`), and lunr scores a match
+# by the rarity (idf) of the term it matched: a rare longer name outranks the
+# common short one typed in full. Each name's boost is raised until its own
+# name, typed in full, scores it this much above every other name it matches.
+MARGIN = 1.1
+MAX_BOOST = COOKIE_BOOST * 1000  # a bound for rivals that outbid each other
+ROUNDS = 20  # converges in a few; a bound all the same
 
 
 class CookieEntry(NamedTuple):
@@ -80,7 +86,7 @@ def add_entries(index: dict, entries: Iterable[CookieEntry]) -> dict:
     with the same location is replaced, so adding twice changes nothing.
     """
     entries = list(entries)
-    boosts = _boosts([e.name for e in entries], index.get("config", {}).get("separator"))
+    boosts = _boosts(entries, index.get("docs", []), index.get("config", {}).get("separator"))
     by_page: dict[str, list[CookieEntry]] = {}
     for entry in entries:
         by_page.setdefault(_page(entry.location), []).append(entry)
@@ -109,29 +115,92 @@ def update_index_file(site_dir: Path, entries: list[CookieEntry]) -> bool:
     return True
 
 
-def _boosts(names: list[str], separator: str | None) -> dict[str, float]:
-    """Each name's boost: more for a name whose every term starts a term of another name."""
+def _boosts(entries: list[CookieEntry], docs: list[dict], separator: str | None) -> dict[str, float]:
+    """Each name's boost: enough for the name typed in full to rank its cookie above every other cookie.
+
+    A model of Material's lunr scoring for the query a name makes (each of its
+    terms with a trailing wildcard): a cookie's entry scores through its title,
+    whose field boost dwarfs the text's, by the idf of each of its terms that
+    starts with a query term, times the entry's boost. Names that split into
+    the same terms cannot be told apart by search and are not each other's rivals.
+    """
     try:
         split = re.compile(separator or r"[\s\-]+").split
     except re.error:  # a JavaScript-only pattern: no finer ranking
-        return {name: COOKIE_BOOST for name in names}
-    terms = {name: [t.lower() for t in split(name) if t] for name in names}
-    # Every prefix of every term -> the names holding a term that starts so;
-    # a name is "contained" when another name is found under all its terms.
-    # Intersecting these sets keeps it near-linear: 2,264 names in milliseconds.
+        return {e.name: COOKIE_BOOST for e in entries}
+
+    def terms(text: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.lower() for t in split(text) if t))
+
+    texts = [f"{d.get('title', '')} {d.get('text', '')}" for d in docs] + [f"{e.title} {e.text}" for e in entries]
+    frequency = Counter(t for text in texts for t in terms(unescape(_TAG.sub(" ", text))))
+    idf = {t: math.log(1 + abs((len(texts) - n + 0.5) / (n + 0.5))) for t, n in frequency.items()}
+    names = {e.name: terms(e.name) for e in entries}
+    rivals = _without_deadlocks(_rivals(names, idf), {n: sum(idf.get(t, 0.0) for t in ts) for n, ts in names.items()})
+    boost = dict.fromkeys(names, COOKIE_BOOST)
+    for _ in range(ROUNDS):
+        raised = False
+        for name in sorted(names):
+            own = sum(idf.get(t, 0.0) for t in names[name])
+            if not own:
+                continue
+            need = max((boost[other] * score / own for other, score in rivals[name].items()), default=0.0) * MARGIN
+            if need > boost[name] and boost[name] < MAX_BOOST:
+                boost[name], raised = min(need, MAX_BOOST), True
+        if not raised:
+            break
+    return {name: round(value, 3) for name, value in boost.items()}
+
+
+def _rivals(names: dict[str, tuple[str, ...]], idf: dict[str, float]) -> dict[str, dict[str, float]]:
+    """For each name, the other names matching every term of its full-name query, and the score each gets.
+
+    Every prefix of every term -> the names holding a term that starts so.
+    """
     starting: dict[str, set[str]] = {}
-    for name, name_terms in terms.items():
+    for name, name_terms in names.items():
         for term in name_terms:
             for end in range(1, len(term) + 1):
                 starting.setdefault(term[:end], set()).add(name)
+    out: dict[str, dict[str, float]] = {}
+    for name, query in names.items():
+        # Names matching some query terms only score at most (1 + ½²) / 2 of a full match: left out, which
+        # keeps this near-linear (an intersection, where a union of the names under `a*` or `t*` is not).
+        found = set.intersection(*(starting.get(q, set()) for q in query)) if query else set()
+        out[name] = {other: _match(query, names[other], idf) for other in found if set(names[other]) != set(query)}
+    return out
 
-    def contained(name: str) -> bool:
-        candidates = set.intersection(*(starting[t] for t in terms[name]))
-        return len(candidates - {name}) > 0
+
+def _without_deadlocks(rivals: dict[str, dict[str, float]], own: dict[str, float]) -> dict[str, dict[str, float]]:
+    """The rivalries that can be won: not two names each of which outscores the other on its own query.
+
+    ``cs`` matches both terms of ``_cs_c`` (``cs*`` and ``c*``) and ``_cs_c`` every
+    term of ``cs``: no pair of boosts ranks each first for itself, and raising
+    one after the other would only lift both without end.
+    """
+
+    def ratio(name: str, other: str) -> float:
+        return rivals[name].get(other, 0.0) / own[name] if own[name] else 0.0
 
     return {
-        name: round(COOKIE_BOOST * (CONTAINED_BOOST if terms[name] and contained(name) else 1.0), 3) for name in names
+        name: {
+            other: score
+            for other, score in found.items()
+            if ratio(name, other) * ratio(other, name) * MARGIN * MARGIN < 1
+        }
+        for name, found in rivals.items()
     }
+
+
+def _match(query: tuple[str, ...], terms: tuple[str, ...], idf: dict[str, float]) -> float:
+    """How a name with ``terms`` scores for ``query``, relative to a name matching every query term exactly.
+
+    lunr adds the idf of the term each query term matched; Material then
+    multiplies by 1 + (share of query terms matched)², 2 for a full match.
+    """
+    scores = [max((idf.get(t, 0.0) for t in terms if t.startswith(q)), default=0.0) for q in query]
+    share = sum(1 for score in scores if score) / len(query)
+    return sum(scores) * (1 + share**2) / 2
 
 
 def _page(location: str) -> str:
