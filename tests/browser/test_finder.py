@@ -184,7 +184,7 @@ def test_exact_name_then_its_link_opens_the_row(page, base_url):
     page.goto(base_url + "cookies/")
     results = find(page, cookie.name)
     assert results[0] == {"kind": "This cookie", "names": [cookie.name], "more": ""}
-    assert status(page).startswith(f"{cookie.name}: listed by this name")
+    assert status(page).startswith(f"{cookie.name} is in this policy.")
     page.locator(".cc-finder__group a").first.click()
     page.wait_for_url("**/cookies/webchat/#*")
     assert unquote(urlsplit(page.url).fragment) == cookie.anchor
@@ -199,7 +199,7 @@ def test_a_prefix_lists_the_names_it_starts_and_counts_the_rest(page, base_url):
     assert [r["kind"] for r in results] == ["Starts with"]
     assert results[0]["names"] == expected[:8]
     assert results[0]["more"] == (f"and {len(expected) - 8} more" if len(expected) > 8 else "")
-    assert f"{len(expected)} cookie(s) start with it" in status(page)
+    assert status(page) == f"{prefix} is not in this policy. {len(expected)} cookies start with it."
 
 
 def test_a_name_not_in_the_policy_says_so_in_the_live_region(page, base_url):
@@ -305,10 +305,11 @@ def test_customer_site_finds_exact_pattern_and_prefix(page, customer_url):
     page.goto(customer_url)
     results = find(page, "_ga_ABC123")
     assert results == [{"kind": "Could be", "names": ["_ga_"], "more": ""}]
-    assert "1 pattern(s) match" in status(page)
+    assert status(page) == "_ga_ABC123 could be the pattern cookie _ga_."
     details = page.locator(".cc-finder__details").first.text_content()
     assert details == "Shop · Analytics · 1 day"
     results = find(page, "_ga")
+    assert status(page) == "_ga is in this policy. 1 cookie starts with it."
     assert [r["kind"] for r in results] == ["This cookie", "Starts with"]
     assert results[0]["names"] == ["_ga"] and results[1]["names"] == ["_ga_"]
     href = page.locator(".cc-finder__group a").first.get_attribute("href")
@@ -418,3 +419,65 @@ def test_a_100000_cookie_catalog_answers_each_keystroke_within_50_ms(tmp_path, n
         server.shutdown()
         server.server_close()
     assert json.loads(index)["version"] == 1
+
+
+# ---- The Open Cookie Database: 2,264 cookies, patterns, every category --------------------------------
+
+
+@pytest.fixture(scope="module")
+def ocd_url(ocd_catalog, tmp_path_factory):
+    """The OCD imported, built as a site by the plugin (the project's mkdocs.yml), served."""
+    out = tmp_path_factory.mktemp("ocd-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COOKIE_CATALOG": str(ocd_catalog)}
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)]
+    proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, f"mkdocs build failed:\n{proc.stdout}\n{proc.stderr}"
+    server = _serve(out)
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.slow
+def test_ocd_site_finds_a_google_analytics_cookie_and_its_pattern(page, ocd_url):
+    page.goto(ocd_url + "cookies/")
+    results = find(page, "_ga_ABC123")
+    assert {"kind": "Could be", "names": ["_ga_"], "more": ""} in results
+    assert status(page) == "_ga_ABC123 could be the pattern cookie _ga_."
+    assert find(page, "_gat_gtag_UA_1234")[0]["names"] == ["_gat_gtag_", "_gat"]  # the more specific first
+    assert status(page) == "_gat_gtag_UA_1234 could be one of 2 pattern cookies."
+    results = find(page, "_ga_ABC123")
+    assert page.locator(".cc-finder__details").first.text_content() == "Google Analytics · Analytics · 2 years"
+    results = find(page, "_ga")
+    assert results[0]["kind"] == "This cookie" and results[0]["names"] == ["_ga"]
+    assert find(page, "surely-not-a-cookie") == []
+    assert status(page) == "surely-not-a-cookie is not in this policy."
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_ocd_plugin_page_filters_sorts_and_passes_axe(new_context, ocd_url, ocd_catalog, axe_source, scheme):
+    context = new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(ocd_url + "cookies/google-analytics/", wait_until="networkidle")
+    finder(page).wait_for()
+    rows = page.locator("table tbody tr:has(.cc-anchor)").count()
+    counts = page.evaluate(
+        """() => [...document.querySelectorAll('.cc-filters__group')].map(g =>
+          [...g.querySelectorAll('.cc-filters__count')].reduce((sum, c) => sum + Number(c.textContent), 0))"""
+    )
+    assert counts == [rows, rows, rows]  # every row is known to the index, in each group
+    page.locator("table").first.get_by_role("button", name="Duration", exact=True).click()
+    order = page.evaluate("() => [...document.querySelectorAll('table tbody tr .cc-anchor')].map(a => a.id)")
+    durations = {c.anchor: c.duration for p in load_catalog(ocd_catalog).plugins for c in p.cookies}
+    keys = [durations[anchor].sort_key for anchor in order]
+    assert keys == sorted(keys) and keys[0] < keys[-1]  # session first, then by seconds, persistent, unknown
+    find(page, "_gat_gtag_UA_1234")
+    shot(page, f"ocd-google-analytics-{scheme}")
+    assert axe_serious(page, axe_source) == []
+    assert context.requests.external() == []
+    small = new_context(color_scheme=scheme, viewport={"width": 375, "height": 740}).new_page()
+    small.goto(ocd_url + "cookies/google-analytics/")
+    find(small, "_gat_gtag_UA_1234")
+    assert small.evaluate(NO_SIDEWAYS_JS)
+    shot(small, f"ocd-google-analytics-375-{scheme}")

@@ -18,10 +18,13 @@
     prefix: "Starts with",
     more: "and {count} more",
     notFound: "{query} is not in this policy.",
-    found: "{query}: {summary}.",
-    exactCount: "listed by this name",
-    patternCount: "{count} pattern(s) match",
-    prefixCount: "{count} cookie(s) start with it",
+    exactFound: "{query} is in this policy.",
+    // Counted texts have a form for each plural category of the page's language (Intl.PluralRules).
+    patternFound: {
+      one: "{query} could be the pattern cookie {name}.",
+      other: "{query} could be one of {count} pattern cookies.",
+    },
+    prefixFound: { one: "1 cookie starts with it.", other: "{count} cookies start with it." },
     details: "{plugin} · {category} · {duration}",
     filters: "Filter the cookies on this page",
     category: "Category",
@@ -41,9 +44,21 @@
   var loading = null;
 
   function say(key, fields) {
-    return TEXT[key].replace(/\{(\w+)\}/g, function (all, field) {
+    var text = TEXT[key];
+    if (typeof text === "object") text = text[plurals().select(fields.count)] || text.other;
+    return text.replace(/\{(\w+)\}/g, function (all, field) {
       return fields && field in fields ? String(fields[field]) : all;
     });
+  }
+
+  var pluralRules = null;
+
+  function plurals() {
+    if (!pluralRules) {
+      try { pluralRules = new Intl.PluralRules(document.documentElement.lang || "en"); }
+      catch (e) { pluralRules = new Intl.PluralRules("en"); }
+    }
+    return pluralRules;
   }
 
   function element(tag, attributes, text) {
@@ -162,14 +177,14 @@
       else if (prefix.length < LIMIT) prefix.push(i);
     }
     var prefixCount = last - first - exact.length;
-    for (var length = 0; length <= Math.min(query.length, this.longestStart); length++) {
+    // The longest literal start first: `_gat_gtag_` says more about `_gat_gtag_UA_1` than `_gat`.
+    for (var length = Math.min(query.length, this.longestStart); length >= 0; length--) {
       var candidates = this.patterns.get(query.slice(0, length)) || [];
       for (var k = 0; k < candidates.length; k++) {
         var c = candidates[k];
         if (this.names[c.cookie] !== query && c.regex.test(query)) pattern.push(c.cookie);
       }
     }
-    pattern.sort(function (a, b) { return a - b; }); // catalog order
     return { exact: exact, pattern: pattern, prefix: prefix, prefixCount: prefixCount };
   };
 
@@ -232,20 +247,22 @@
     var parts = [];
     if (found.exact.length) {
       lists.push(resultList(index, TEXT.exact, found.exact, 0));
-      parts.push(say("exactCount"));
+      parts.push(say("exactFound", { query: query }));
     }
     if (found.pattern.length) {
       lists.push(resultList(index, TEXT.pattern, found.pattern.slice(0, LIMIT), found.pattern.length - LIMIT));
-      parts.push(say("patternCount", { count: found.pattern.length }));
+      if (!found.exact.length) {
+        var name = index.names[found.pattern[0]];
+        parts.push(say("patternFound", { query: query, name: name, count: found.pattern.length }));
+      }
     }
     if (found.prefixCount) {
       lists.push(resultList(index, TEXT.prefix, found.prefix, found.prefixCount - found.prefix.length));
-      parts.push(say("prefixCount", { count: found.prefixCount }));
+      parts.push(say("prefixFound", { count: found.prefixCount }));
     }
+    if (!found.exact.length && !found.pattern.length) parts.unshift(say("notFound", { query: query }));
     results.replaceChildren.apply(results, lists);
-    status.textContent = parts.length
-      ? say("found", { query: query, summary: parts.join("; ") })
-      : say("notFound", { query: query });
+    status.textContent = parts.join(" ");
   }
 
   function resultList(index, title, cookies, more) {
