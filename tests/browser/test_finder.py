@@ -25,7 +25,8 @@ from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.sinks.site_assets import asset_files, index_bytes
 
 from support.catalogs import write_catalog
-from support.paths import ROOT
+from support.hostile import build_hostile_site
+from support.paths import HOSTILE, ROOT
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 FIND = "Find a cookie"
@@ -481,3 +482,37 @@ def test_ocd_plugin_page_filters_sorts_and_passes_axe(new_context, ocd_url, ocd_
     find(small, "_gat_gtag_UA_1234")
     assert small.evaluate(NO_SIDEWAYS_JS)
     shot(small, f"ocd-google-analytics-375-{scheme}")
+
+
+# ---- The hostile catalog: names the anchors had to rewrite, markup, Unicode -------------------------------
+
+
+def test_hostile_names_are_found_and_every_row_is_known_to_the_index(page, tmp_path):
+    site = build_hostile_site(tmp_path / "hostile")
+    catalog = load_catalog(HOSTILE)
+    server = _serve(site)
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/"
+        page.goto(base + "cookies/")
+        for plugin in catalog.plugins:
+            for cookie in plugin.cookies:
+                finder(page).fill(cookie.name)  # pasted, as a visitor would
+                results = page.evaluate(RESULTS_JS)
+                assert results and results[0]["kind"] == "This cookie", cookie.name
+                assert cookie.name in results[0]["names"]
+                link = page.locator(".cc-finder__group").first.locator("a").nth(results[0]["names"].index(cookie.name))
+                target = urlsplit(link.get_attribute("href"))
+                assert unquote(target.fragment) == cookie.anchor
+                assert target.path == f"/cookies/{plugin.slug}/", cookie.name
+        for plugin in catalog.plugins:
+            page.goto(f"{base}cookies/{plugin.slug}/")
+            finder(page).wait_for()
+            rows = page.locator("table tbody tr:has(.cc-anchor)").count()
+            counts = page.evaluate(
+                """() => [...document.querySelectorAll('.cc-filters__group')].map(g =>
+                  [...g.querySelectorAll('.cc-filters__count')].reduce((sum, c) => sum + Number(c.textContent), 0))"""
+            )
+            assert counts == [rows, rows, rows], plugin.slug  # the script derived or was given each row's anchor
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -236,7 +236,8 @@
   }
 
   function showResults(index, raw, status, results) {
-    var query = raw.trim();
+    // Pasted text loses its surrounding spaces, unless a name has them.
+    var query = raw !== raw.trim() && index.find(raw).exact.length ? raw : raw.trim();
     if (!query) {
       results.replaceChildren();
       status.textContent = "";
@@ -312,7 +313,8 @@
       var tools = element("span", { class: "cc-row-tools" });
       var link = element("a", {
         class: "cc-row-link", href: "#" + encodeURIComponent(anchor), "aria-label": say("rowLink", { name: name }),
-      }, "#");
+        title: say("rowLink", { name: name }),
+      }); // its "#" is drawn by the CSS: the row's text, as read or copied, stays the catalog's
       var copy = element("button", {
         type: "button", class: "cc-copy", "aria-label": say("copyName", { name: name }),
         title: say("copyName", { name: name }),
