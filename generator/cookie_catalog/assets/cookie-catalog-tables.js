@@ -510,21 +510,37 @@
     firstTable = firstTable && firstTable.closest("table");
     if (!places.length && !firstTable) return;
     loadIndex().then(function (index) {
-      var rows = cookieRows(index);
-      var place = places[0];
-      if (!place && firstTable) {
-        place = element("div", { class: "cc-finder-here" });
-        var block = outermost(firstTable);
-        block.parentNode.insertBefore(place, block);
-      }
-      places.forEach(function (p) { if (!p.querySelector(".cc-finder")) buildFinder(p, index); });
-      if (!places.length) buildFinder(place, index);
-      if (rows.length) {
-        buildFilters(place, index, rows);
-        addRowTools(index, rows);
-        addSorting(index, rows);
-      }
+      keepInPlace(function () { enhance(index, places, firstTable); });
     }, function () { /* no index: the plain tables */ });
+  }
+
+  // What the controls add above a row linked to (#anchor) must not push that row out of view.
+  function keepInPlace(change) {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var before = target ? target.getBoundingClientRect().top : 0;
+    change();
+    if (target) {
+      var moved = target.getBoundingClientRect().top - before;
+      if (moved) window.scrollBy(0, moved);
+    }
+  }
+
+  // The finder where the page asks for it, or above its first cookie table; the controls with it.
+  function enhance(index, places, firstTable) {
+    var rows = cookieRows(index);
+    var place = places[0];
+    if (!place) {
+      place = element("div", { class: "cc-finder-here" });
+      var block = outermost(firstTable);
+      block.parentNode.insertBefore(place, block);
+      places = [place];
+    }
+    places.forEach(function (p) { if (!p.querySelector(".cc-finder")) buildFinder(p, index); });
+    if (rows.length && !place.querySelector(".cc-filters")) {
+      buildFilters(place, index, rows);
+      addRowTools(index, rows);
+      addSorting(index, rows);
+    }
   }
 
   // Material's instant navigation replaces the page without reloading scripts.
