@@ -95,6 +95,13 @@ CUSTOMER_CONFIG = """site_name: Customer
 theme:
   name: material
   font: false
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle: {icon: material/weather-night, name: Dark mode}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle: {icon: material/weather-sunny, name: Light mode}
 plugins:
   - search
   - cookie-catalog:
@@ -359,6 +366,8 @@ def test_customer_site_axe_small_screen_privacy_and_screenshots(new_context, cus
     context = new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(customer_url, wait_until="networkidle")
+    expected = {"light": "default", "dark": "slate"}[scheme]
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
     find(page, "_ga_ABC123")
     shot(page, f"customer-{scheme}")
     assert axe_serious(page, axe_source) == []

@@ -404,7 +404,8 @@
         counts.set(value, (counts.get(value) || 0) + 1);
       });
       var set = element("fieldset", { class: "cc-filters__group" });
-      set.append(element("legend", {}, TEXT[group[1]]));
+      var options = element("span", { class: "cc-filters__options" });
+      set.append(element("legend", {}, TEXT[group[1]]), options);
       Array.from(counts.keys()).sort(function (a, b) { return a - b; }).forEach(function (value) {
         var boxId = id + "-" + group[1] + "-" + value;
         var check = element("input", { type: "checkbox", id: boxId, "aria-describedby": boxId + "-n" });
@@ -417,7 +418,7 @@
         var label = element("label", { for: boxId }, index.doc[group[0]][value][1]);
         option.append(check, label, element("span", { class: "cc-filters__count", id: boxId + "-n" },
           String(counts.get(value))));
-        set.append(option);
+        options.append(option);
       });
       box.append(set);
     });
