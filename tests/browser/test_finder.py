@@ -421,11 +421,15 @@ def test_a_100000_cookie_catalog_answers_each_keystroke_within_50_ms(tmp_path, n
         page = new_context().new_page()
         page.goto(f"http://127.0.0.1:{server.server_port}/")
         finder(page).wait_for()
+        ready = page.evaluate("performance.now()")
         queries = ["_v42_c17_ABC123", "_v9", "_V99_C999_*", "nothing-like-it", "_v1_c1"]
         times = page.evaluate(KEYSTROKES_JS, queries)
         assert max(times) < 50, [(round(t), n) for t, n in sorted(zip(times, range(len(times))))[-5:]]
         assert page.evaluate(RESULTS_JS)[0]["kind"] in ("This cookie", "Could be", "Starts with")
-        print(f"index {len(index):,} bytes; slowest keystroke {max(times):.1f} ms")
+        print(
+            f"index {len(index):,} bytes; finder ready {ready:.0f} ms after navigation;"
+            f" slowest keystroke {max(times):.1f} ms"
+        )
     finally:
         server.shutdown()
         server.server_close()
