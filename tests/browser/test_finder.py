@@ -347,6 +347,17 @@ def test_customer_site_filters_with_counts(page, customer_url):
     assert status_line.text_content() == "5 of 8 cookies"
 
 
+def test_a_link_to_a_row_the_filters_hide_shows_every_row_again(page, customer_url):
+    page.goto(customer_url)
+    page.get_by_role("checkbox", name="Analytics", exact=True).uncheck()
+    find(page, "_ga")
+    page.keyboard.press("Enter")  # the first answer: _ga's row, hidden
+    page.wait_for_url("**#shop--_ga")
+    assert page.locator(".cc-filters [role=status]").text_content() == "8 of 8 cookies"
+    assert page.get_by_role("checkbox", name="Analytics", exact=True).is_checked()
+    assert page.locator("tr:has(.cc-anchor:target)").is_visible()
+
+
 def test_customer_site_sorts_durations_in_time_order(page, customer_url):
     page.goto(customer_url)
     finder(page).wait_for()
