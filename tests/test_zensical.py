@@ -93,9 +93,10 @@ def test_search_finds_each_cookie_by_name_as_its_own_result(built):
 
 def test_the_stylesheet_and_script_are_linked_and_published(built):
     page = (built / "site" / "cookies" / "webchat" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../../assets/cookie-catalog/cookie-catalog.css"' in page
-    assert 'src="../../assets/cookie-catalog/cookie-catalog.js"' in page
-    for name in ("cookie-catalog.css", "cookie-catalog.js"):
+    for name in ("cookie-catalog", "cookie-catalog-tables"):
+        assert f'href="../../assets/cookie-catalog/{name}.css"' in page
+        assert f'src="../../assets/cookie-catalog/{name}.js"' in page
+    for name in ("cookie-catalog.css", "cookie-catalog.js", "cookie-catalog-tables.js", "cookie-catalog-index.json"):
         assert (built / "site" / "assets" / "cookie-catalog" / name).is_file()
 
 

@@ -49,7 +49,7 @@ SITE_NAME = collapsed(expected()["product"]["title"])
 def site_config() -> str:
     """The project's own mkdocs.yml, without its hand-written pages, with more of Material's features on."""
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"\nnav:\n(?:[ ].*\n)+", "\n", config).replace("extra_css:\n  - assets/cookie-catalog.css\n", "")
+    config = re.sub(r"\nnav:\n(?:[ ].*\n)+", "\n", config)
     config = config.replace("  features:\n", "  features:\n" + "".join(f"    - {f}\n" for f in FEATURES))
     options = f"      catalog: catalog\n      nav_title: {json.dumps(NAV_TITLE)}"
     return config.replace("      catalog: !ENV [COOKIE_CATALOG, catalog]", options)

@@ -18,10 +18,13 @@
     prefix: "Starts with",
     more: "and {count} more",
     notFound: "{query} is not in this policy.",
-    found: "{query}: {summary}.",
-    exactCount: "listed by this name",
-    patternCount: "{count} pattern(s) match",
-    prefixCount: "{count} cookie(s) start with it",
+    exactFound: "{query} is in this policy.",
+    // Counted texts have a form for each plural category of the page's language (Intl.PluralRules).
+    patternFound: {
+      one: "{query} could be the pattern cookie {name}.",
+      other: "{query} could be one of {count} pattern cookies.",
+    },
+    prefixFound: { one: "1 cookie starts with it.", other: "{count} cookies start with it." },
     details: "{plugin} · {category} · {duration}",
     filters: "Filter the cookies on this page",
     category: "Category",
@@ -41,9 +44,21 @@
   var loading = null;
 
   function say(key, fields) {
-    return TEXT[key].replace(/\{(\w+)\}/g, function (all, field) {
+    var text = TEXT[key];
+    if (typeof text === "object") text = text[plurals().select(fields.count)] || text.other;
+    return text.replace(/\{(\w+)\}/g, function (all, field) {
       return fields && field in fields ? String(fields[field]) : all;
     });
+  }
+
+  var pluralRules = null;
+
+  function plurals() {
+    if (!pluralRules) {
+      try { pluralRules = new Intl.PluralRules(document.documentElement.lang || "en"); }
+      catch (e) { pluralRules = new Intl.PluralRules("en"); }
+    }
+    return pluralRules;
   }
 
   function element(tag, attributes, text) {
@@ -162,14 +177,14 @@
       else if (prefix.length < LIMIT) prefix.push(i);
     }
     var prefixCount = last - first - exact.length;
-    for (var length = 0; length <= Math.min(query.length, this.longestStart); length++) {
+    // The longest literal start first: `_gat_gtag_` says more about `_gat_gtag_UA_1` than `_gat`.
+    for (var length = Math.min(query.length, this.longestStart); length >= 0; length--) {
       var candidates = this.patterns.get(query.slice(0, length)) || [];
       for (var k = 0; k < candidates.length; k++) {
         var c = candidates[k];
         if (this.names[c.cookie] !== query && c.regex.test(query)) pattern.push(c.cookie);
       }
     }
-    pattern.sort(function (a, b) { return a - b; }); // catalog order
     return { exact: exact, pattern: pattern, prefix: prefix, prefixCount: prefixCount };
   };
 
@@ -221,7 +236,8 @@
   }
 
   function showResults(index, raw, status, results) {
-    var query = raw.trim();
+    // Pasted text loses its surrounding spaces, unless a name has them.
+    var query = raw !== raw.trim() && index.find(raw).exact.length ? raw : raw.trim();
     if (!query) {
       results.replaceChildren();
       status.textContent = "";
@@ -232,20 +248,22 @@
     var parts = [];
     if (found.exact.length) {
       lists.push(resultList(index, TEXT.exact, found.exact, 0));
-      parts.push(say("exactCount"));
+      parts.push(say("exactFound", { query: query }));
     }
     if (found.pattern.length) {
       lists.push(resultList(index, TEXT.pattern, found.pattern.slice(0, LIMIT), found.pattern.length - LIMIT));
-      parts.push(say("patternCount", { count: found.pattern.length }));
+      if (!found.exact.length) {
+        var name = index.names[found.pattern[0]];
+        parts.push(say("patternFound", { query: query, name: name, count: found.pattern.length }));
+      }
     }
     if (found.prefixCount) {
       lists.push(resultList(index, TEXT.prefix, found.prefix, found.prefixCount - found.prefix.length));
-      parts.push(say("prefixCount", { count: found.prefixCount }));
+      parts.push(say("prefixFound", { count: found.prefixCount }));
     }
+    if (!found.exact.length && !found.pattern.length) parts.unshift(say("notFound", { query: query }));
     results.replaceChildren.apply(results, lists);
-    status.textContent = parts.length
-      ? say("found", { query: query, summary: parts.join("; ") })
-      : say("notFound", { query: query });
+    status.textContent = parts.join(" ");
   }
 
   function resultList(index, title, cookies, more) {
@@ -295,7 +313,8 @@
       var tools = element("span", { class: "cc-row-tools" });
       var link = element("a", {
         class: "cc-row-link", href: "#" + encodeURIComponent(anchor), "aria-label": say("rowLink", { name: name }),
-      }, "#");
+        title: say("rowLink", { name: name }),
+      }); // its "#" is drawn by the CSS: the row's text, as read or copied, stays the catalog's
       var copy = element("button", {
         type: "button", class: "cc-copy", "aria-label": say("copyName", { name: name }),
         title: say("copyName", { name: name }),
@@ -385,7 +404,8 @@
         counts.set(value, (counts.get(value) || 0) + 1);
       });
       var set = element("fieldset", { class: "cc-filters__group" });
-      set.append(element("legend", {}, TEXT[group[1]]));
+      var options = element("span", { class: "cc-filters__options" });
+      set.append(element("legend", {}, TEXT[group[1]]), options);
       Array.from(counts.keys()).sort(function (a, b) { return a - b; }).forEach(function (value) {
         var boxId = id + "-" + group[1] + "-" + value;
         var check = element("input", { type: "checkbox", id: boxId, "aria-describedby": boxId + "-n" });
@@ -398,7 +418,7 @@
         var label = element("label", { for: boxId }, index.doc[group[0]][value][1]);
         option.append(check, label, element("span", { class: "cc-filters__count", id: boxId + "-n" },
           String(counts.get(value))));
-        set.append(option);
+        options.append(option);
       });
       box.append(set);
     });
@@ -491,21 +511,37 @@
     firstTable = firstTable && firstTable.closest("table");
     if (!places.length && !firstTable) return;
     loadIndex().then(function (index) {
-      var rows = cookieRows(index);
-      var place = places[0];
-      if (!place && firstTable) {
-        place = element("div", { class: "cc-finder-here" });
-        var block = outermost(firstTable);
-        block.parentNode.insertBefore(place, block);
-      }
-      places.forEach(function (p) { if (!p.querySelector(".cc-finder")) buildFinder(p, index); });
-      if (!places.length) buildFinder(place, index);
-      if (rows.length) {
-        buildFilters(place, index, rows);
-        addRowTools(index, rows);
-        addSorting(index, rows);
-      }
+      keepInPlace(function () { enhance(index, places, firstTable); });
     }, function () { /* no index: the plain tables */ });
+  }
+
+  // What the controls add above a row linked to (#anchor) must not push that row out of view.
+  function keepInPlace(change) {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var before = target ? target.getBoundingClientRect().top : 0;
+    change();
+    if (target) {
+      var moved = target.getBoundingClientRect().top - before;
+      if (moved) window.scrollBy(0, moved);
+    }
+  }
+
+  // The finder where the page asks for it, or above its first cookie table; the controls with it.
+  function enhance(index, places, firstTable) {
+    var rows = cookieRows(index);
+    var place = places[0];
+    if (!place) {
+      place = element("div", { class: "cc-finder-here" });
+      var block = outermost(firstTable);
+      block.parentNode.insertBefore(place, block);
+      places = [place];
+    }
+    places.forEach(function (p) { if (!p.querySelector(".cc-finder")) buildFinder(p, index); });
+    if (rows.length && !place.querySelector(".cc-filters")) {
+      buildFilters(place, index, rows);
+      addRowTools(index, rows);
+      addSorting(index, rows);
+    }
   }
 
   // Material's instant navigation replaces the page without reloading scripts.
