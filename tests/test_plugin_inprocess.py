@@ -9,6 +9,7 @@ subprocess builds (test_site, test_plugin_options, test_embed) stay as they are.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -93,14 +94,68 @@ def test_pages_in_catalog_order_in_a_section_named_nav_title(site):
 
 
 def test_plugin_pages_grouped_by_initial_over_nav_group_over(site):
+    """Sections in index order (letters, digits, the rest), whatever the catalog's order."""
     nav = site("nav_group_over: 2")
     assert outline(nav.items[1].children) == [
         "cookies/index.md",
+        ("A", ["cookies/alpha.md"]),
         ("B", ["cookies/bravo.md"]),
         ("0–9", ["cookies/nine.md"]),
-        ("A", ["cookies/alpha.md"]),
     ]
     assert nav.items[1].children[1].parent is nav.items[1]
+
+
+def test_grouped_titles_sort_as_people_expect(tmp_path, site):
+    """``Google`` before ``Google Ads`` (file names sort the other way), accents and case aside, numbers by value;
+    "#" (a title not starting with a letter or digit) last, even where the catalog lists it first."""
+    shutil.rmtree(tmp_path / "cat" / "plugins")
+    files = {
+        "none": "(no platform)",
+        "google-ads": "Google Ads",
+        "google": "google",
+        "elan": "Élan",
+        "ezoic": "Ezoic",
+        "plugin-10": "Plugin 10",
+        "plugin-9": "Plugin 9",
+        "zeta": "Zeta",
+        "1rx": "1rx.io",
+    }
+    plugins = {f"{slug}.yml": plugin_file(title, i, f"c{i}") for i, (slug, title) in enumerate(files.items())}
+    write_catalog(tmp_path / "cat", plugins=plugins)
+    nav = site("nav_group_over: 2")
+    assert outline(nav.items[1].children) == [
+        "cookies/index.md",
+        ("E", ["cookies/elan.md", "cookies/ezoic.md"]),
+        ("G", ["cookies/google.md", "cookies/google-ads.md"]),
+        ("P", ["cookies/plugin-9.md", "cookies/plugin-10.md"]),
+        ("Z", ["cookies/zeta.md"]),
+        ("0–9", ["cookies/1rx.md"]),
+        ("#", ["cookies/none.md"]),
+    ]
+    # previous/next follow the nav
+    assert [p.file.src_uri for p in nav.pages][2:4] == ["cookies/elan.md", "cookies/ezoic.md"]
+
+
+def test_each_page_renders_only_its_own_letter_without_navigation_prune(site, tmp_path):
+    """The theme gets a nav with the other letters as links to their first page, whatever its features.
+
+    A bare ``theme: material`` (no ``navigation.prune``) would otherwise write every plugin's link into
+    every page: n² in build time and size.
+    """
+    nav = site("nav_group_over: 2", nav="theme:\n  name: material\n")
+    page = (tmp_path / "project" / "site" / "cookies" / "bravo" / "index.html").read_text(encoding="utf-8")
+    primary = page[page.index("md-nav--primary") :]
+    links = re.findall(
+        r'<a href="\.\./(alpha|nine)/" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', primary
+    )
+    assert sorted(links) == [("alpha", "A"), ("nine", "0–9")]  # the other letters: links titled by their letter
+    assert 'id="__nav_2_3_label"' in primary  # its own letter, a section with a toggle
+    # the nav handed back to MkDocs (sitemap, other plugins) is whole again after the page
+    assert outline(nav.items[1].children)[1:] == [
+        ("A", ["cookies/alpha.md"]),
+        ("B", ["cookies/bravo.md"]),
+        ("0–9", ["cookies/nine.md"]),
+    ]
 
 
 def test_no_grouping_at_nav_group_over(site):

@@ -4,15 +4,26 @@ MkDocs sorts generated files by name and lists them wherever their folder
 falls; the catalog's order is the plugin order, and a site's ``nav:`` may name
 the overview page where the section should stand. The tree is rebuilt with
 MkDocs' own helpers, as ``mkdocs.structure.nav.get_navigation`` does.
+
+A large catalog's pages are filed in sections by initial, in the order of an
+index (letters, then digits, then the rest; titles compared as people read
+them), and each page is rendered with only its own section open: the other
+sections are links to their first page (:func:`pruned`). Themes write the
+whole nav into every page, so n pages in full would cost n² in build time and
+site size; this is what Material's ``navigation.prune`` does, made the default
+for every theme and configuration.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 from mkdocs.structure import StructureItem as Item
 from mkdocs.structure.nav import (
+    Link,
     Navigation,
     Section,
     _add_parent_links,
@@ -41,29 +52,79 @@ def grouped(pages: Sequence[Page], plugin_titles: Mapping[str, str], group_over:
     """Our pages in order; with more than ``group_over`` plugins, their pages in sections by initial.
 
     ``plugin_titles`` maps a plugin page's src_uri to its title; pages not in it
-    (the overview, the Changes page) stay at the top level.
+    (the overview, the Changes page) stay at the top, in their order. Sections
+    come in index order (A-Z, then "0–9", then "#") and hold their pages by
+    :func:`title_key`: the catalog's order means nothing in an alphabetical index.
     """
     if len(plugin_titles) <= group_over:
         return list(pages)
-    out: list[Item] = []
+    out: list[Item] = [page for page in pages if page.file.src_uri not in plugin_titles]
+    filed = sorted(
+        (page for page in pages if page.file.src_uri in plugin_titles),
+        key=lambda page: title_key(plugin_titles[page.file.src_uri]),
+    )
     sections: dict[str, Section] = {}
-    for page in pages:
-        title = plugin_titles.get(page.file.src_uri)
-        if title is None:
-            out.append(page)
-            continue
-        initial = _initial(title)
-        if initial not in sections:
-            sections[initial] = Section(_html(initial), [])
-            out.append(sections[initial])
-        sections[initial].children.append(page)
+    for page in filed:
+        initial = _initial(plugin_titles[page.file.src_uri])
+        sections.setdefault(initial, Section(_html(initial), [])).children.append(page)
+    out += [sections[initial] for initial in sorted(sections, key=_initial_rank)]
     return out
 
 
+_NUMBER = re.compile(r"(\d+)")
+
+
+def title_key(title: str) -> tuple[tuple[int, str], ...]:
+    """How people sort titles: case and accents aside, numbers by value, a title before its longer forms.
+
+    ``Google`` comes before ``Google Ads`` (file names would put ``google-ads``
+    first), ``Élan`` among the E's, ``Plugin 9`` before ``Plugin 10``. The
+    title itself breaks ties, so the order is total and stable.
+    """
+    parts = _NUMBER.split(_folded(title))
+    return (
+        *((int(part), "") if i % 2 else (-1, part) for i, part in enumerate(parts) if part),
+        (-2, title),
+    )
+
+
+def _folded(text: str) -> str:
+    """``text`` without case and accents: ``Élan`` -> ``elan``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 def _initial(title: str) -> str:
-    """The letter a title is filed under: its initial, "0–9" for a digit, "#" for anything else."""
-    first = title[:1]
+    """The letter a title is filed under: its initial without accent, "0–9" for a digit, "#" for anything else."""
+    first = _folded(title.strip())[:1]
     return first.upper() if first.isalpha() else "0–9" if first.isdigit() else "#"
+
+
+def _initial_rank(initial: str) -> tuple[int, str]:
+    """Index order: letters (A-Z, then other scripts by code point), then "0–9", then "#"."""
+    return (2, initial) if initial == "#" else (1, initial) if initial == "0–9" else (0, initial)
+
+
+def pruned(section: Section, page: Page) -> list[Item]:
+    """``section``'s children as ``page`` shows them: sections not holding it become links to their first page.
+
+    The link keeps the section's title (its initial), as Material's
+    ``navigation.prune`` renders a closed section.
+    """
+    out: list[Item] = []
+    for item in section.children:
+        if isinstance(item, Section) and page not in item.children and item.children:
+            link = Link(item.title, _first_page(item).url)
+            link.parent = section
+            out.append(link)
+        else:
+            out.append(item)
+    return out
+
+
+def _first_page(section: Section) -> Page:
+    first = section.children[0]
+    return first if isinstance(first, Page) else _first_page(first)  # type: ignore[arg-type]
 
 
 def _html(text: str) -> Markup:
