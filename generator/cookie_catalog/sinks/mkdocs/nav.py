@@ -16,8 +16,6 @@ for every theme and configuration.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
@@ -31,6 +29,8 @@ from mkdocs.structure.nav import (
     _get_by_type,
 )
 from mkdocs.structure.pages import Page
+
+from cookie_catalog.sinks.letters import initial, initial_rank, title_key
 
 
 def place_section(nav: Navigation, title: str, section_items: list[Item], ours: Sequence[Page]) -> Navigation:
@@ -65,44 +65,10 @@ def grouped(pages: Sequence[Page], plugin_titles: Mapping[str, str], group_over:
     )
     sections: dict[str, Section] = {}
     for page in filed:
-        initial = _initial(plugin_titles[page.file.src_uri])
-        sections.setdefault(initial, Section(_html(initial), [])).children.append(page)
-    out += [sections[initial] for initial in sorted(sections, key=_initial_rank)]
+        letter = initial(plugin_titles[page.file.src_uri])
+        sections.setdefault(letter, Section(_html(letter), [])).children.append(page)
+    out += [sections[letter] for letter in sorted(sections, key=initial_rank)]
     return out
-
-
-_NUMBER = re.compile(r"(\d+)")
-
-
-def title_key(title: str) -> tuple[tuple[int, str], ...]:
-    """How people sort titles: case and accents aside, numbers by value, a title before its longer forms.
-
-    ``Google`` comes before ``Google Ads`` (file names would put ``google-ads``
-    first), ``Élan`` among the E's, ``Plugin 9`` before ``Plugin 10``. The
-    title itself breaks ties, so the order is total and stable.
-    """
-    parts = _NUMBER.split(_folded(title))
-    return (
-        *((int(part), "") if i % 2 else (-1, part) for i, part in enumerate(parts) if part),
-        (-2, title),
-    )
-
-
-def _folded(text: str) -> str:
-    """``text`` without case and accents: ``Élan`` -> ``elan``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def _initial(title: str) -> str:
-    """The letter a title is filed under: its initial without accent, "0–9" for a digit, "#" for anything else."""
-    first = _folded(title.strip())[:1]
-    return first.upper() if first.isalpha() else "0–9" if first.isdigit() else "#"
-
-
-def _initial_rank(initial: str) -> tuple[int, str]:
-    """Index order: letters (A-Z, then other scripts by code point), then "0–9", then "#"."""
-    return (2, initial) if initial == "#" else (1, initial) if initial == "0–9" else (0, initial)
 
 
 def pruned(section: Section, page: Page) -> list[Item]:

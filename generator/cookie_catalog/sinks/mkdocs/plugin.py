@@ -31,6 +31,7 @@ from cookie_catalog.render.placement import Placement
 from cookie_catalog.render.policy import PolicyError
 from cookie_catalog.render.search_index import cookie_entries, update_index_file
 from cookie_catalog.sinks.embed import expand_page, first_line, has_directives, template_problem
+from cookie_catalog.sinks.letters import GROUP_OVER
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section, pruned
@@ -49,7 +50,7 @@ class CookieCatalogConfig(Config):
     """Where the generated pages go inside the site."""
     nav_title = c.Type(str, default="Cookies")
     """Title of the nav section holding the generated pages."""
-    nav_group_over = c.Type(int, default=40)
+    nav_group_over = c.Type(int, default=GROUP_OVER)
     """With more plugins than this, the nav groups their pages in sections by initial.
 
     Themes render the whole nav into every page, so a flat list of n plugin
