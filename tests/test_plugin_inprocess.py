@@ -8,6 +8,7 @@ subprocess builds (test_site, test_plugin_options, test_embed) stay as they are.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -241,3 +242,42 @@ def test_a_bad_directive_names_the_files_line_past_the_front_matter(site, caplog
     with pytest.raises(Abort):
         site("pages: false", pages={"privacy.md": page})
     assert re.search(r'docs/privacy\.md:10: no plugin "Nope" in the catalog', caplog.text), caplog.text
+
+
+def test_downloads_are_made_in_a_child_while_pages_build_same_bytes(site, tmp_path, monkeypatch):
+    """``mkdocs build`` (one thread) makes the downloads on the second core; the files are those made here."""
+    from cookie_catalog.catalog import parallel
+    from cookie_catalog.sinks.mkdocs import files
+
+    makers = tmp_path / "makers"
+    made = files.site_downloads
+
+    def recording(*args, **kwargs):
+        with open(makers, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(files, "site_downloads", recording)
+    site()
+    forked = {p.name: p.read_bytes() for p in (tmp_path / "project" / "site" / "downloads").iterdir()}
+    assert makers.read_text().split() != [str(os.getpid())]  # made by a child
+    monkeypatch.setattr(parallel, "may_fork", lambda: False)
+    monkeypatch.setattr(files, "may_fork", lambda: False)
+    makers.unlink()
+    site()
+    assert makers.read_text().split() == [str(os.getpid())]
+    here = {p.name: p.read_bytes() for p in (tmp_path / "project" / "site" / "downloads").iterdir()}
+    assert forked == here and len(here) == 5 and all(here.values())
+
+
+def test_downloads_failing_in_the_child_fail_the_build_with_the_problem(site, tmp_path, monkeypatch, caplog):
+    from cookie_catalog.render.policy import PolicyError
+    from cookie_catalog.sinks.mkdocs import files
+
+    def failing(*args, **kwargs):
+        raise PolicyError("the policy cannot be made (test)")
+
+    monkeypatch.setattr(files, "site_downloads", failing)
+    with pytest.raises(Abort):
+        site()
+    assert "cookie-catalog: the policy downloads: the policy cannot be made (test)" in caplog.text

@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,7 +40,7 @@ def split_map(
     total of ``min_cost`` a fork would cost more than it saves.
     """
     at = _halfway(items, cost, min_cost)
-    if at == 0 or not _may_fork():
+    if at == 0 or not may_fork():
         return work(items)
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -57,7 +57,39 @@ def split_map(
     return mine + (theirs if theirs is not None else work(items[at:]))
 
 
-def _may_fork() -> bool:
+class Forked(Generic[R]):
+    """``compute()`` started in a forked child now, its result collected by :meth:`result` later.
+
+    Where no fork is made (see the module docstring), or the child fails,
+    :meth:`result` computes it here, raising what ``compute`` raises.
+    """
+
+    def __init__(self, compute: Callable[[], R]) -> None:
+        self._compute = compute
+        self._child: tuple[int, int] | None = None
+        if may_fork():
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                os.close(read_end)
+                _child(lambda: [compute()], write_end)
+            os.close(write_end)
+            self._child = (pid, read_end)
+
+    def result(self) -> R:
+        child, self._child = self._child, None
+        theirs = _reap(*child, kill=False) if child else None
+        return theirs[0] if theirs is not None else self._compute()
+
+    def cancel(self) -> None:
+        """Kill and reap the child, if any: its result is no longer wanted."""
+        child, self._child = self._child, None
+        if child:
+            _reap(*child, kill=True)
+
+
+def may_fork() -> bool:
+    """A fork is safe here: Linux, and no thread but this one."""
     return hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
 
 

@@ -80,6 +80,11 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.last_pages: list[str] = []  # src_uris of the last good build: where the problems are shown
         self._start_build()
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build no longer wants the downloads being made in a child."""
+        if self.built is not None and self.built.pending is not None:
+            self.built.pending.cancel()
+
     def _start_build(self) -> None:
         self.built: generated_files.Generated | None = None  # what a good build added
         self.ours: list[str] = []  # src_uris of our pages (or their stand-ins), overview first
@@ -152,7 +157,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Make the theme's `striptags` safe; hand the downloads their content before MkDocs copies static files."""
         env.filters["striptags"] = text_as_html(env.filters["striptags"])
-        if self.built is None:
+        if self.built is None or (not self.serving and self.built.start_downloads()):
             return env
         try:
             self.built.fill_downloads()
@@ -246,8 +251,13 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     @event_priority(-50)  # after the search plugin has written search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Make each cookie a search result of its own that opens its row."""
+        """Write the downloads made while the pages were built; make each cookie a search result that opens its row."""
         if self.built is not None:
+            try:
+                self.built.finish_downloads()
+            except (jinja2.TemplateError, PolicyError) as exc:
+                problem = template_problem(exc) if isinstance(exc, jinja2.TemplateError) else str(exc)
+                raise PluginError(str(Broken(f"the policy downloads: {problem}", []))) from None
             entries = cookie_entries(self.built.catalog, self.built.page_urls(self.placement))
             update_index_file(Path(config.site_dir), entries)
 
