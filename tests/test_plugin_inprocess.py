@@ -281,3 +281,13 @@ def test_downloads_failing_in_the_child_fail_the_build_with_the_problem(site, tm
     with pytest.raises(Abort):
         site()
     assert "cookie-catalog: the policy downloads: the policy cannot be made (test)" in caplog.text
+
+
+def test_a_rebuild_marks_only_the_pages_it_changed_as_modified(site, catalog):
+    """``mkdocs serve --dirty`` converts only modified pages: after an edit of one plugin, its page and the overview."""
+    site()
+    plugin = catalog / "plugins" / "alpha.yml"
+    plugin.write_text(plugin.read_text(encoding="utf-8").replace("Keeps state.", "Keeps more state."), encoding="utf-8")
+    nav = site()
+    modified = sorted(p.file.src_uri for p in nav.pages if p.file.is_modified())
+    assert modified == ["cookies/alpha.md", "cookies/index.md"]

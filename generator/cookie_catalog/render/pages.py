@@ -216,17 +216,22 @@ class PageCache:
 
     def __init__(self) -> None:
         self._pages: dict[Hashable, str] = {}
-        self.rendered = 0  # pages the last call had to render
+        self.fresh: set[str] = set()  # names of the pages the last call had to render
+
+    @property
+    def rendered(self) -> int:
+        """How many pages the last call had to render."""
+        return len(self.fresh)
 
     def pages(self, renderer: Renderer) -> dict[str, str]:
         kept: dict[Hashable, str] = {}
         out: dict[str, str] = {}
-        self.rendered = 0
+        self.fresh = set()
         for name, key, render in renderer.plan():
             text = self._pages.get(key)
             if text is None:
                 text = render()
-                self.rendered += 1
+                self.fresh.add(name)
             out[name] = kept[key] = text
         self._pages = kept
         return out

@@ -174,17 +174,35 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
 def _add_pages(config: MkDocsConfig, options: Options, out: Generated) -> None:
     pages = _page_cache.pages(out.renderer)
     log.debug(f"rendered {_page_cache.rendered} of {len(pages)} pages")
+    kept = set(pages) - _page_cache.fresh
     if options.history:
         pages.update(changes_pages(options.catalog, out.renderer))
     for name, text in pages.items():
-        out.pages.append(page_file(config, options.placement.page(name), text))
+        out.pages.append(page_file(config, options.placement.page(name), text, modified=name not in kept))
     out.files += out.pages
 
 
-def page_file(config: MkDocsConfig, src_uri: str, text: str) -> File:
+class GeneratedPage(File):
+    """A generated page that tells ``mkdocs serve --dirty`` whether the rebuild changed it.
+
+    MkDocs takes every generated file for modified; a page handed over from the
+    page cache is the very text of the last build, so a dirty rebuild after an
+    edit of one cookie converts two pages (its plugin's and the overview), not all.
+    """
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+def page_file(config: MkDocsConfig, src_uri: str, text: str, *, modified: bool = True) -> File:
     """A generated page, NOT_IN_NAV: MkDocs would warn that it is missing from an explicit nav
     before on_nav gets to place it."""
-    return File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+    file = GeneratedPage.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+    assert isinstance(file, GeneratedPage)
+    file.modified = modified
+    return file
 
 
 def add(files: Files, added: list[File]) -> None:
