@@ -1,18 +1,24 @@
 """Cookie Catalog benchmarks: `make bench`, or `.venv/bin/python benchmarks/run.py`.
 
-Three measurements in one run, each contender in a fresh subprocess so that
+Every measurement in one run, each contender in a fresh subprocess so that
 its wall time and peak memory (the child's own ru_maxrss, from wait4) are its
-alone:
+alone; contenders alternate over --rounds rounds and medians are reported:
 
-1. ocd: the Open Cookie Database built three ways, alternating over --rounds
-   rounds (medians reported): with the cookie-catalog plugin; as the same pages
-   pre-rendered into flat Markdown files (plain MkDocs + Material, no generator:
-   the baseline); and with mkdocs-table-reader-plugin reading per-platform CSV
-   (what a docs team would otherwise write). All three share the project's
-   theme and Markdown settings.
+1. ocd: the Open Cookie Database built three ways, in two configurations
+   (this project's `mkdocs.yml` settings, and a bare `theme: material` with
+   `search`, `admonition` and `tables`, as a customer may have): with the
+   cookie-catalog plugin; as the same pages pre-rendered into flat Markdown
+   files (plain MkDocs + Material, no generator: the baseline); and with
+   mkdocs-table-reader-plugin reading per-platform CSV (what a docs team
+   would otherwise write).
 2. gen: validate + render alone (no MkDocs) of synthetic catalogs.
-3. serve: a real `mkdocs serve` of the seed catalog; one cookie is edited and
-   the page polled until it shows the edit.
+3. zensical: `cookie-catalog build --docs-dir` of the OCD, then a
+   `zensical build` of the result (the path for Zensical, which runs no
+   MkDocs plugin).
+4. serve: a real `mkdocs serve` of the seed catalog and of the OCD; one
+   cookie is edited and its page polled until it shows the edit.
+
+The report ends with each target of issue 16 against its measure.
 
 Only standard library here plus the project itself; the contenders need the
 `bench` extra (pip install -e '.[bench]').
@@ -30,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -50,6 +57,16 @@ def project_settings() -> dict:
     return {key: config[key] for key in ("theme", "markdown_extensions", "extra_css") if key in config}
 
 
+# The two configurations: ours (navigation.prune, sections, toc permalinks...) and a customer's bare one.
+BARE = {"theme": {"name": "material"}, "markdown_extensions": ["admonition", "tables"]}
+CONFIGURATIONS = {"project": project_settings, "bare": lambda: dict(BARE)}
+
+
+# CPU seconds (user + system) of the last run_measured child and the children it waited for: steadier than
+# wall time on a busy machine, though blind to work done in parallel.
+LAST_CPU = [0.0]
+
+
 def run_measured(argv: list[str], cwd: Path) -> tuple[float, int, str]:
     """Run a child to completion: its wall seconds, its own peak RSS in bytes, its output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -57,6 +74,7 @@ def run_measured(argv: list[str], cwd: Path) -> tuple[float, int, str]:
         process = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
+        LAST_CPU[0] = usage.ru_utime + usage.ru_stime
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
             err.seek(0)
@@ -81,18 +99,26 @@ def write_config(project: Path, settings: dict, **config) -> None:
     )
 
 
-def ocd_projects(work: Path, settings: dict) -> dict[str, Path]:
-    """The three contenders' projects, built from one import of the OCD."""
-    import csv
-
-    from cookie_catalog.catalog.loader import load_catalog
+def ocd_catalog(work: Path) -> Path:
+    """The OCD imported once into a catalog directory."""
     from cookie_catalog.interop.importers.ocd import import_ocd
-    from cookie_catalog.render.pages import Renderer
-    from cookie_catalog.render.policy import DEFAULT_FORMATS
     from cookie_catalog.sinks.directory import write_tree
 
     catalog_dir = work / "catalog"
-    write_tree(catalog_dir, import_ocd(OCD_CSV).files())
+    if not catalog_dir.exists():
+        write_tree(catalog_dir, import_ocd(OCD_CSV).files())
+    return catalog_dir
+
+
+def ocd_projects(work: Path, settings: dict, catalog_dir: Path) -> dict[str, Path]:
+    """The three contenders' projects over one import of the OCD."""
+    import csv
+
+    from cookie_catalog.catalog.loader import load_catalog
+    from cookie_catalog.render.pages import Renderer
+    from cookie_catalog.render.policy import DEFAULT_FORMATS
+
+    work.mkdir(parents=True)
     catalog = load_catalog(catalog_dir)
 
     plugin = work / "plugin"
@@ -127,11 +153,18 @@ def ocd_projects(work: Path, settings: dict) -> dict[str, Path]:
     return {"plugin": plugin, "flat": flat, "table-reader": table}
 
 
-def bench_ocd(work: Path, rounds: int) -> dict[str, dict[str, float]]:
+def bench_ocd(work: Path, rounds: int) -> dict[str, dict[str, dict[str, float]]]:
+    """Per configuration, per contender: median time and peak, site and search index size."""
     work.mkdir(parents=True)
-    projects = ocd_projects(work, project_settings())
+    catalog_dir = ocd_catalog(work)
+    projects = {
+        f"{config}/{name}": path
+        for config, settings in CONFIGURATIONS.items()
+        for name, path in ocd_projects(work / config, settings(), catalog_dir).items()
+    }
     names = list(projects)
     times: dict[str, list[float]] = {n: [] for n in names}
+    cpus: dict[str, list[float]] = {n: [] for n in names}
     peaks: dict[str, list[int]] = {n: [] for n in names}
     sizes: dict[str, int] = {}
     for r in range(rounds):
@@ -141,18 +174,21 @@ def bench_ocd(work: Path, rounds: int) -> dict[str, dict[str, float]]:
             shutil.rmtree(project / "site", ignore_errors=True)
             elapsed, peak, _ = run_measured([sys.executable, "-m", "mkdocs", "build", "-q"], project)
             times[name].append(elapsed)
+            cpus[name].append(LAST_CPU[0])
             peaks[name].append(peak)
             sizes[name] = tree_size(project / "site")
         print(f"  round {r + 1}: " + ", ".join(f"{n} {times[n][-1]:.2f} s" for n in names), file=sys.stderr)
-    return {
-        n: {
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for n in names:
+        config, name = n.split("/")
+        out.setdefault(config, {})[name] = {
             "time": statistics.median(times[n]),
+            "cpu": statistics.median(cpus[n]),
             "peak": statistics.median(peaks[n]),
             "size": sizes[n],
             "search": (projects[n] / "site/search/search_index.json").stat().st_size,
         }
-        for n in names
-    }
+    return out
 
 
 # 2. Generation alone.
@@ -187,9 +223,11 @@ def generate_once(catalog: str) -> None:
     from cookie_catalog.catalog.loader import load_catalog
     from cookie_catalog.render.pages import Renderer
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), os.times()
     Renderer(load_catalog(catalog)).pages()
-    print(f"{time.perf_counter() - start:.4f}")
+    end = os.times()
+    spent = sum(getattr(end, f) - getattr(cpu, f) for f in ("user", "system", "children_user", "children_system"))
+    print(f"{time.perf_counter() - start:.4f} {spent:.4f}")
 
 
 def bench_generation(work: Path, sizes: list[int], rounds: int) -> dict[int, dict[str, float]]:
@@ -198,17 +236,60 @@ def bench_generation(work: Path, sizes: list[int], rounds: int) -> dict[int, dic
     for size in sizes:
         root = work / f"synthetic-{size}"
         synthetic_catalog(root, size)
-        times, peaks = [], []
+        times, cpus, peaks = [], [], []
         for _ in range(rounds):
             _, peak, output = run_measured([sys.executable, __file__, "--generate-once", str(root)], work)
             times.append(float(output.split()[0]))
+            cpus.append(float(output.split()[1]))
             peaks.append(peak)
-        out[size] = {"time": statistics.median(times), "peak": statistics.median(peaks)}
+        out[size] = {"time": statistics.median(times), "cpu": statistics.median(cpus), "peak": statistics.median(peaks)}
         print(f"  {size:,} cookies: {out[size]['time']:.2f} s", file=sys.stderr)
     return out
 
 
-# 3. Edit to served page under `mkdocs serve`.
+# 3. The Zensical path: build --docs-dir, then zensical build.
+
+ZENSICAL_CONFIG = REPO / "zensical.yml"
+
+
+def zensical_project(work: Path) -> Path:
+    """The project's zensical.yml with a nav of the home page and the cookie pages only."""
+    project = work / "zensical"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Open Cookie Database\n", encoding="utf-8")
+    text = ZENSICAL_CONFIG.read_text(encoding="utf-8")
+    start, end = text.index("\nnav:\n"), text.index("\nplugins:\n")
+    nav = "\nnav:\n  - Home: index.md\n  - Cookies: cookies/\n"
+    (project / "zensical.yml").write_text(text[:start] + nav + text[end:], encoding="utf-8")
+    return project
+
+
+def bench_zensical(work: Path, rounds: int) -> dict[str, dict[str, float]]:
+    """``cookie-catalog build --docs-dir`` of the OCD and ``zensical build`` of the result, alternating."""
+    work.mkdir(parents=True, exist_ok=True)
+    catalog_dir = ocd_catalog(work)
+    project = zensical_project(work)
+    program, zensical = Path(sys.executable).parent / "cookie-catalog", Path(sys.executable).parent / "zensical"
+    steps = {
+        "docs-dir": [str(program), "build", str(catalog_dir), "--docs-dir", str(project / "docs")],
+        "zensical": [str(zensical), "build", "-f", "zensical.yml"],
+    }
+    times: dict[str, list[float]] = {n: [] for n in steps}
+    peaks: dict[str, list[int]] = {n: [] for n in steps}
+    for r in range(rounds):
+        shutil.rmtree(project / "docs" / "cookies", ignore_errors=True)  # every round writes every page
+        shutil.rmtree(project / "site", ignore_errors=True)
+        for name, argv in steps.items():
+            elapsed, peak, _ = run_measured(argv, project)
+            times[name].append(elapsed)
+            peaks[name].append(peak)
+        print(f"  round {r + 1}: " + ", ".join(f"{n} {times[n][-1]:.2f} s" for n in steps), file=sys.stderr)
+    out = {n: {"time": statistics.median(times[n]), "peak": statistics.median(peaks[n])} for n in steps}
+    out["zensical"]["size"] = tree_size(project / "site")
+    return out
+
+
+# 4. Edit to served page under `mkdocs serve`.
 
 
 def poll(url: str, text: str, timeout: float = 60.0) -> float:
@@ -221,97 +302,172 @@ def poll(url: str, text: str, timeout: float = 60.0) -> float:
     sys.exit(f"{url} never showed {text!r}")
 
 
-def bench_serve(work: Path, edits: int) -> dict[str, float]:
-    project = work / "serve"
+_PURPOSE = re.compile(r"^(\s*-?\s*purpose: )(['\"]?)(?![|>])", re.M)
+
+
+def mark_first_purpose(path: Path, marker: str) -> None:
+    """Put ``marker`` (replacing the previous one) at the start of the file's first cookie purpose."""
+    text = re.sub(r"bench\d+ ", "", path.read_text(encoding="utf-8"))
+    path.write_text(_PURPOSE.sub(lambda m: f"{m.group(1)}{m.group(2)}{marker} ", text, count=1), encoding="utf-8")
+
+
+def serve_projects(work: Path) -> dict[str, tuple[Path, Path, str, list[str]]]:
+    """Per run: the mkdocs.yml to serve, the plugin file to edit, its page's path, extra serve options."""
+    seed = work / "serve-seed"
     for name in ("docs", "catalog"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    address = f"127.0.0.1:{free_port()}"
-    with open(work / "serve.log", "w+", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-v", "-f", str(project / "mkdocs.yml"), "-a", address],
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            env=ENV,
-        )
-        url = f"http://{address}/cookies/console/"
-        console = project / "catalog/plugins/console.yml"
-        latencies = []
-        try:
-            poll(url, "windowPosition")
-            for i in range(edits):
-                text = console.read_text(encoding="utf-8")
-                marker = f"place{i} of the Console plugin"
-                console.write_text(
-                    re.sub(r"(position|place\d+) of the Console plugin", marker, text, count=1), encoding="utf-8"
-                )
-                latencies.append(poll(url, marker))
-                time.sleep(1.0)  # let the watcher settle before the next edit
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-        log.seek(0)
-        rewritten = re.findall(r"cookie-catalog: rendered (\d+) of (\d+) pages", log.read())
+        shutil.copytree(REPO / name, seed / name)
+    shutil.copy(REPO / "mkdocs.yml", seed / "mkdocs.yml")
+    ocd = work / "serve-ocd"
+    ocd_projects(ocd, project_settings(), shutil.copytree(ocd_catalog(work), work / "serve-ocd-catalog"))
+    plugins = work / "serve-ocd-catalog" / "plugins"
+    ocd_run = (ocd / "plugin" / "mkdocs.yml", plugins / "google-analytics.yml", "cookies/google-analytics/")
+    return {
+        "seed": (seed / "mkdocs.yml", seed / "catalog/plugins/console.yml", "cookies/console/", []),
+        "ocd": (*ocd_run, []),
+        "ocd, `--dirty`": (*ocd_run, ["--dirty"]),
+    }
+
+
+def bench_serve(work: Path, edits: int) -> dict[str, dict[str, Any]]:
+    out = {}
+    for i, (name, (config, plugin_file, page, options)) in enumerate(serve_projects(work).items()):
+        address = f"127.0.0.1:{free_port()}"
+        with open(work / f"serve-{i}.log", "w+", encoding="utf-8") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "serve", "-v", "-f", str(config), "-a", address, *options],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                env=ENV,
+            )
+            url = f"http://{address}/{page}"
+            latencies = []
+            try:
+                poll(url, "</html>", timeout=120)
+                for i in range(edits):
+                    mark_first_purpose(plugin_file, f"bench{i}")
+                    latencies.append(poll(url, f"bench{i} "))
+                    time.sleep(1.5)  # let the watcher and the rebuild settle before the next edit
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+            log.seek(0)
+            rewritten = re.findall(r"rendered (\d+) of (\d+) pages", log.read())
         last = rewritten[-1] if rewritten else ("?", "?")
-    return {"latency": statistics.median(latencies), "max": max(latencies), "rendered": last[0], "pages": last[1]}
+        out[name] = {
+            "latency": statistics.median(latencies),
+            "max": max(latencies),
+            "rendered": last[0],
+            "pages": last[1],
+        }
+        print(f"  {name}: {', '.join(f'{t:.2f} s' for t in latencies)}", file=sys.stderr)
+    return out
 
 
 # The report.
 
+# Issue 16's targets: (what, measure, limit); a measure is None when its benchmark did not run.
+Target = tuple[str, float | None, float, str]
 
-def report(ocd: dict, gen: dict, serve: dict) -> str:
+
+def targets(ocd: dict, gen: dict, zen: dict, serve: dict) -> list[Target]:
+    out: list[Target] = []
+    for config, limit in (("project", 0.6), ("bare", 0.8)):
+        m = ocd.get(config)
+        ratio = m["plugin"]["time"] / m["flat"]["time"] if m else None
+        out.append((f"OCD build / flat build, {config} config", ratio, limit, "x"))
+        out.append((f"OCD site, {config} config", m["plugin"]["size"] / 1e6 if m else None, 10.0, " MB"))
+    top = gen.get(100_000)
+    out.append(("100,000 cookies, validate + render", top["time"] if top else None, 3.0, " s"))
+    out.append(("100,000 cookies, peak memory", top["peak"] / MIB if top else None, 500.0, " MiB"))
+    out.append(("build --docs-dir of the OCD", zen["docs-dir"]["time"] if zen else None, 1.0, " s"))
+    for run in ("ocd", "ocd, `--dirty`"):
+        out.append((f"serve ({run}): edit to page, median", serve[run]["latency"] if serve else None, 1.0, " s"))
+    return out
+
+
+def report_targets(rows: list[Target]) -> list[str]:
+    lines = ["Targets (issue 16):", "", "| target | measured | limit | met |", "| --- | ---: | ---: | --- |"]
+    for what, measured, limit, unit in rows:
+        shown = "not run" if measured is None else f"{measured:.2f}{unit}"
+        met = "" if measured is None else "yes" if measured <= limit else "**no**"
+        lines.append(f"| {what} | {shown} | {limit:g}{unit} | {met} |")
+    return [*lines, ""]
+
+
+def report_ocd(config: str, ocd: dict) -> list[str]:
+    p, f, t = ocd["plugin"], ocd["flat"], ocd["table-reader"]
+    return [
+        f"Open Cookie Database (2,264 cookies, 354 platforms), `mkdocs build`, {config} configuration, "
+        "median of rounds:",
+        "",
+        "| contender | wall time | CPU time | peak memory | site size | search index |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {name} | {m['time']:.2f} s | {m['cpu']:.2f} s | {m['peak'] / MIB:.0f} MiB "
+            f"| {m['size'] / 1e6:.1f} MB | {m['search'] / 1e6:.2f} MB |"
+            for name, m in ocd.items()
+        ),
+        "",
+        "| ratio | wall time | CPU time | peak memory | site size |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *(
+            f"| plugin / {name} | {p['time'] / m['time']:.2f}x | {p['cpu'] / m['cpu']:.2f}x "
+            f"| {p['peak'] / m['peak']:.2f}x | {p['size'] / m['size']:.2f}x |"
+            for name, m in (("flat", f), ("table-reader", t))
+        ),
+        "",
+    ]
+
+
+def report_gen(gen: dict) -> list[str]:
+    sizes = sorted(gen)
+    lines = [
+        "Generation alone (validate + render, no MkDocs), synthetic catalogs of 100 plugins:",
+        "",
+        "| cookies | time | CPU time (both processes) | peak memory | time per 1,000 cookies |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {s:,} | {gen[s]['time']:.2f} s | {gen[s]['cpu']:.2f} s | {gen[s]['peak'] / MIB:.0f} MiB "
+            f"| {gen[s]['time'] / s * 1000 * 1000:.1f} ms |"
+            for s in sizes
+        ),
+        "",
+    ]
+    if len(sizes) >= 2:
+        a, b = sizes[-2], sizes[-1]
+        lines += [
+            f"Growth {a:,} -> {b:,} cookies: time x{gen[b]['time'] / gen[a]['time']:.1f}, "
+            f"memory x{gen[b]['peak'] / gen[a]['peak']:.1f} for x{b / a:.0f} the cookies.",
+            "",
+        ]
+    return lines
+
+
+def report(ocd: dict, gen: dict, zen: dict, serve: dict) -> str:
     lines = []
-    if ocd:
-        p, f, t = ocd["plugin"], ocd["flat"], ocd["table-reader"]
-        lines += [
-            "Open Cookie Database (2,264 cookies, 354 platforms), `mkdocs build`, median of rounds:",
-            "",
-            "| contender | wall time | peak memory | site size | search index |",
-            "| --- | ---: | ---: | ---: | ---: |",
-            *(
-                f"| {name} | {m['time']:.2f} s | {m['peak'] / MIB:.0f} MiB "
-                f"| {m['size'] / MIB:.1f} MB | {m['search'] / MIB:.2f} MB |"
-                for name, m in ocd.items()
-            ),
-            "",
-            "| ratio | wall time | peak memory | site size |",
-            "| --- | ---: | ---: | ---: |",
-            *(
-                f"| plugin / {name} | {p['time'] / m['time']:.2f}x "
-                f"| {p['peak'] / m['peak']:.2f}x | {p['size'] / m['size']:.2f}x |"
-                for name, m in (("flat", f), ("table-reader", t))
-            ),
-            "",
-        ]
+    for config, measured in ocd.items():
+        lines += report_ocd(config, measured)
     if gen:
-        sizes = sorted(gen)
+        lines += report_gen(gen)
+    if zen:
+        d, z = zen["docs-dir"], zen["zensical"]
         lines += [
-            "Generation alone (validate + render, no MkDocs), synthetic catalogs of 100 plugins:",
+            "The Zensical path, the OCD, median of rounds:",
             "",
-            "| cookies | time | peak memory | time per 1,000 cookies |",
-            "| ---: | ---: | ---: | ---: |",
-            *(
-                f"| {s:,} | {gen[s]['time']:.2f} s | {gen[s]['peak'] / MIB:.0f} MiB "
-                f"| {gen[s]['time'] / s * 1000 * 1000:.1f} ms |"
-                for s in sizes
-            ),
+            "| step | wall time | peak memory |",
+            "| --- | ---: | ---: |",
+            f"| `cookie-catalog build --docs-dir` | {d['time']:.2f} s | {d['peak'] / MIB:.0f} MiB |",
+            f"| `zensical build` ({z['size'] / 1e6:.1f} MB site) | {z['time']:.2f} s | {z['peak'] / MIB:.0f} MiB |",
             "",
         ]
-        if len(sizes) >= 2:
-            a, b = sizes[-2], sizes[-1]
-            lines += [
-                f"Growth {a:,} -> {b:,} cookies: "
-                f"time x{gen[b]['time'] / gen[a]['time']:.1f} for x{b / a:.0f} the cookies.",
-                "",
-            ]
-    if serve:
+    for name, m in serve.items():
         lines += [
-            "`mkdocs serve` of the seed catalog, one cookie's purpose edited:",
-            "",
-            f"edit to served page: median {serve['latency']:.2f} s, worst {serve['max']:.2f} s; "
-            f"generated pages re-rendered: {serve['rendered']} of {serve['pages']}",
+            f"`mkdocs serve` ({name}), one cookie's purpose edited: edit to served page "
+            f"median {m['latency']:.2f} s, worst {m['max']:.2f} s; generated pages re-rendered: "
+            f"{m['rendered']} of {m['pages']}",
             "",
         ]
+    lines += report_targets(targets(ocd, gen, zen, serve))
     return "\n".join(lines)
 
 
@@ -319,7 +475,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic catalog sizes, comma-separated")
-    parser.add_argument("--only", default="ocd,gen,serve", help="which benchmarks, comma-separated")
+    parser.add_argument("--only", default="ocd,gen,zensical,serve", help="which benchmarks, comma-separated")
     parser.add_argument("--generate-once", metavar="CATALOG", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_once:
@@ -327,17 +483,23 @@ def main() -> None:
     only = set(args.only.split(","))
     with tempfile.TemporaryDirectory(prefix="cookie-bench-") as tmp:
         work = Path(tmp)
-        ocd = gen = serve = {}
+        ocd: dict = {}
+        gen: dict = {}
+        zen: dict = {}
+        serve: dict = {}
         if "ocd" in only:
-            print("ocd: building the Open Cookie Database three ways...", file=sys.stderr)
+            print("ocd: building the Open Cookie Database three ways, in two configurations...", file=sys.stderr)
             ocd = bench_ocd(work / "ocd", args.rounds)
         if "gen" in only:
             print("gen: validate + render of synthetic catalogs...", file=sys.stderr)
             gen = bench_generation(work / "gen", [int(s) for s in args.sizes.split(",")], args.rounds)
+        if "zensical" in only:
+            print("zensical: build --docs-dir, then zensical build...", file=sys.stderr)
+            zen = bench_zensical(work / "zensical", args.rounds)
         if "serve" in only:
             print("serve: editing a cookie under mkdocs serve...", file=sys.stderr)
-            serve = bench_serve(work, edits=max(3, args.rounds))
-    print(report(ocd, gen, serve))
+            serve = bench_serve(work / "serve", edits=max(3, args.rounds))
+    print(report(ocd, gen, zen, serve))
 
 
 if __name__ == "__main__":

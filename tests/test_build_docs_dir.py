@@ -51,6 +51,39 @@ def test_build_writes_every_folder_and_check_passes(runner, tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_nav_file_of_a_large_catalog_files_plugins_by_initial(runner, tmp_path):
+    """Over 40 plugins, ``.nav.md`` nests them under their initial, in index order, as the plugin's nav does:
+    with ``navigation.prune`` each page then carries one letter (the OCD's Zensical site: 49 MB -> 22 MB)."""
+    from support.catalogs import COOKIE, write_catalog
+
+    titles = [f"Vendor {i}" for i in range(1, 40)] + ["(none)", "Ádám", "adobe", "Adobe Target", "9 Lives"]
+    plugins = {
+        f"p{i:02d}.yml": f"plugin: '{title}'\norder: {i}\ncookies:\n" + COOKIE.format(name=f"c{i}", purpose="Keeps.")
+        for i, title in enumerate(titles)
+    }
+    catalog = write_catalog(tmp_path / "cat", plugins=plugins)
+    docs = tmp_path / "docs"
+    result = _build(runner, docs, catalog)
+    assert result.exit_code == 0, result.output
+    nav = (docs / "cookies" / ".nav.md").read_text(encoding="utf-8").splitlines()
+    slugs = {p.title: p.slug for p in load_catalog(catalog).plugins}
+    assert nav[0].endswith("](index.md)")
+    assert nav[:5] == [
+        nav[0],
+        "- A",
+        f"    - [Ádám]({slugs['Ádám']}.md)",
+        f"    - [adobe]({slugs['adobe']}.md)",
+        f"    - [Adobe Target]({slugs['Adobe Target']}.md)",
+    ]
+    assert nav[5:8] == ["- V", f"    - [Vendor 1]({slugs['Vendor 1']}.md)", f"    - [Vendor 2]({slugs['Vendor 2']}.md)"]
+    assert nav[-4:] == [
+        "- 0–9",
+        f"    - [9 Lives]({slugs['9 Lives']}.md)",
+        "- &#35;",  # escaped: a bare "#" would be a heading in the list item
+        f"    - [(none)]({slugs['(none)']}.md)",
+    ]
+
+
 def test_check_names_stale_files_after_a_catalog_edit_and_passes_after_build(runner, tmp_path, catalog_copy):
     docs = tmp_path / "docs"
     assert _build(runner, docs, catalog_copy).exit_code == 0

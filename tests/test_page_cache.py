@@ -27,7 +27,7 @@ def test_editing_one_cookie_renders_its_page_the_overview_and_all_cookies_only(c
     after = cache.pages(renderer)
     assert after == renderer.pages()  # the edit shows, and nothing stale is left
     assert "place of the Console plugin" in after["console.md"] and "place of" not in before["console.md"]
-    assert cache.rendered == 3  # console.md, index.md, all-cookies.md
+    assert cache.rendered == 3 and cache.fresh == {"console.md", "index.md", "all-cookies.md"}
     for name in ("app.md", "clicktocall.md", "knowledgecenter.md", "webchat.md"):
         assert after[name] is before[name]  # handed over as the very same text
 

@@ -8,7 +8,9 @@ subprocess builds (test_site, test_plugin_options, test_embed) stay as they are.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -96,15 +98,70 @@ def test_pages_in_catalog_order_in_a_section_named_nav_title(site):
 
 
 def test_plugin_pages_grouped_by_initial_over_nav_group_over(site):
+    """Sections in index order (letters, digits, the rest), whatever the catalog's order."""
     nav = site("nav_group_over: 2")
     assert outline(nav.items[1].children) == [
         "cookies/index.md",
         "cookies/all-cookies.md",
+        ("A", ["cookies/alpha.md"]),
         ("B", ["cookies/bravo.md"]),
         ("0–9", ["cookies/nine.md"]),
-        ("A", ["cookies/alpha.md"]),
     ]
     assert nav.items[1].children[2].parent is nav.items[1]
+
+
+def test_grouped_titles_sort_as_people_expect(tmp_path, site):
+    """``Google`` before ``Google Ads`` (file names sort the other way), accents and case aside, numbers by value;
+    "#" (a title not starting with a letter or digit) last, even where the catalog lists it first."""
+    shutil.rmtree(tmp_path / "cat" / "plugins")
+    files = {
+        "none": "(no platform)",
+        "google-ads": "Google Ads",
+        "google": "google",
+        "elan": "Élan",
+        "ezoic": "Ezoic",
+        "plugin-10": "Plugin 10",
+        "plugin-9": "Plugin 9",
+        "zeta": "Zeta",
+        "1rx": "1rx.io",
+    }
+    plugins = {f"{slug}.yml": plugin_file(title, i, f"c{i}") for i, (slug, title) in enumerate(files.items())}
+    write_catalog(tmp_path / "cat", plugins=plugins)
+    nav = site("nav_group_over: 2")
+    assert outline(nav.items[1].children) == [
+        "cookies/index.md",
+        "cookies/all-cookies.md",
+        ("E", ["cookies/elan.md", "cookies/ezoic.md"]),
+        ("G", ["cookies/google.md", "cookies/google-ads.md"]),
+        ("P", ["cookies/plugin-9.md", "cookies/plugin-10.md"]),
+        ("Z", ["cookies/zeta.md"]),
+        ("0–9", ["cookies/1rx.md"]),
+        ("#", ["cookies/none.md"]),
+    ]
+    # previous/next follow the nav
+    assert [p.file.src_uri for p in nav.pages][3:5] == ["cookies/elan.md", "cookies/ezoic.md"]
+
+
+def test_each_page_renders_only_its_own_letter_without_navigation_prune(site, tmp_path):
+    """The theme gets a nav with the other letters as links to their first page, whatever its features.
+
+    A bare ``theme: material`` (no ``navigation.prune``) would otherwise write every plugin's link into
+    every page: n² in build time and size.
+    """
+    nav = site("nav_group_over: 2", nav="theme:\n  name: material\n")
+    page = (tmp_path / "project" / "site" / "cookies" / "bravo" / "index.html").read_text(encoding="utf-8")
+    primary = page[page.index("md-nav--primary") :]
+    links = re.findall(
+        r'<a href="\.\./(alpha|nine)/" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', primary
+    )
+    assert sorted(links) == [("alpha", "A"), ("nine", "0–9")]  # the other letters: links titled by their letter
+    assert 'id="__nav_2_3_label"' in primary  # its own letter, a section with a toggle
+    # the nav handed back to MkDocs (sitemap, other plugins) is whole again after the page
+    assert outline(nav.items[1].children)[2:] == [
+        ("A", ["cookies/alpha.md"]),
+        ("B", ["cookies/bravo.md"]),
+        ("0–9", ["cookies/nine.md"]),
+    ]
 
 
 def test_no_grouping_at_nav_group_over(site):
@@ -202,3 +259,52 @@ def test_a_bad_directive_names_the_files_line_past_the_front_matter(site, caplog
     with pytest.raises(Abort):
         site("pages: false", pages={"privacy.md": page})
     assert re.search(r'docs/privacy\.md:10: no plugin "Nope" in the catalog', caplog.text), caplog.text
+
+
+def test_downloads_are_made_in_a_child_while_pages_build_same_bytes(site, tmp_path, monkeypatch):
+    """``mkdocs build`` (one thread) makes the downloads on the second core; the files are those made here."""
+    from cookie_catalog.catalog import parallel
+    from cookie_catalog.sinks.mkdocs import files
+
+    makers = tmp_path / "makers"
+    made = files.site_downloads
+
+    def recording(*args, **kwargs):
+        with open(makers, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(files, "site_downloads", recording)
+    site()
+    forked = {p.name: p.read_bytes() for p in (tmp_path / "project" / "site" / "downloads").iterdir()}
+    assert makers.read_text().split() != [str(os.getpid())]  # made by a child
+    monkeypatch.setattr(parallel, "may_fork", lambda: False)
+    monkeypatch.setattr(files, "may_fork", lambda: False)
+    makers.unlink()
+    site()
+    assert makers.read_text().split() == [str(os.getpid())]
+    here = {p.name: p.read_bytes() for p in (tmp_path / "project" / "site" / "downloads").iterdir()}
+    assert forked == here and len(here) == 5 and all(here.values())
+
+
+def test_downloads_failing_in_the_child_fail_the_build_with_the_problem(site, tmp_path, monkeypatch, caplog):
+    from cookie_catalog.render.policy import PolicyError
+    from cookie_catalog.sinks.mkdocs import files
+
+    def failing(*args, **kwargs):
+        raise PolicyError("the policy cannot be made (test)")
+
+    monkeypatch.setattr(files, "site_downloads", failing)
+    with pytest.raises(Abort):
+        site()
+    assert "cookie-catalog: the policy downloads: the policy cannot be made (test)" in caplog.text
+
+
+def test_a_rebuild_marks_only_the_pages_it_changed_as_modified(site, catalog):
+    """``mkdocs serve --dirty`` converts only modified pages: after an edit of one plugin, its page and the overview."""
+    site()
+    plugin = catalog / "plugins" / "alpha.yml"
+    plugin.write_text(plugin.read_text(encoding="utf-8").replace("Keeps state.", "Keeps more state."), encoding="utf-8")
+    nav = site()
+    modified = sorted(p.file.src_uri for p in nav.pages if p.file.is_modified())
+    assert modified == ["cookies/alpha.md", "cookies/index.md"]

@@ -18,6 +18,7 @@ from jinja2.loaders import split_template_path
 
 from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
+from cookie_catalog.catalog.parallel import split_map
 from cookie_catalog.catalog.problems import display_path
 from cookie_catalog.catalog.slugs import ALL_PAGE, OVERVIEW_PAGE
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
@@ -25,6 +26,8 @@ from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
 ALL_COOKIES = f"{ALL_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
+# From this many cookies a forked child renders half the plugin pages.
+PARALLEL_COOKIES = 10_000
 
 
 def bundled_templates() -> Path:
@@ -178,8 +181,16 @@ class Renderer:
         return lambda key: f"[{labels[key]}]({overview_href}#{url_part(category_anchor(key))})"
 
     def pages(self) -> dict[str, str]:
-        """Every page of the catalog: the overview, then one page per plugin."""
-        return {name: render() for name, _, render in self.plan()}
+        """Every page of the catalog: the overview, then one page per plugin.
+
+        A large catalog's plugin pages are rendered half here, half in a forked
+        child (``cookie_catalog.catalog.parallel``): same pages, same order.
+        """
+        plugins = self.catalog.plugins
+        texts = split_map(
+            lambda part: [self.plugin_page(p) for p in part], plugins, lambda p: len(p.cookies), PARALLEL_COOKIES
+        )
+        return {OVERVIEW: self.overview()} | {f"{p.slug}.md": text for p, text in zip(plugins, texts)}
 
     def plan(self) -> Iterator[tuple[str, Hashable, Callable[[], str]]]:
         """Each page's name, everything it is rendered from (a cache key), and how to render it.
@@ -237,17 +248,22 @@ class PageCache:
 
     def __init__(self) -> None:
         self._pages: dict[Hashable, str] = {}
-        self.rendered = 0  # pages the last call had to render
+        self.fresh: set[str] = set()  # names of the pages the last call had to render
+
+    @property
+    def rendered(self) -> int:
+        """How many pages the last call had to render."""
+        return len(self.fresh)
 
     def pages(self, renderer: Renderer) -> dict[str, str]:
         kept: dict[Hashable, str] = {}
         out: dict[str, str] = {}
-        self.rendered = 0
+        self.fresh = set()
         for name, key, render in renderer.plan():
             text = self._pages.get(key)
             if text is None:
                 text = render()
-                self.rendered += 1
+                self.fresh.add(name)
             out[name] = kept[key] = text
         self._pages = kept
         return out

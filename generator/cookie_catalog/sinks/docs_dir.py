@@ -7,8 +7,8 @@ would add. Each folder below is owned as a whole (a marker file, written by
 never touched:
 
 - ``DOCS/<dir>/``: the overview, one page per plugin, the Changes page when
-  the catalog has a history, and ``.nav.md``, the section's navigation in
-  catalog order for the literate-nav plugin (built into Zensical);
+  the catalog has a history, and ``.nav.md``, the section's navigation for
+  the literate-nav plugin (built into Zensical), by initial for a large catalog;
 - ``DOCS/downloads/``: the policy as HTML, CSV and JSON, at the plugin's paths;
 - ``DOCS/.cookie-catalog-theme/downloads/cookie-policy.md``: the Markdown
   policy. Zensical renders every ``.md`` in the docs folder as a page and
@@ -41,6 +41,7 @@ from cookie_catalog.render.policy import BASENAME, DEFAULT_FORMATS
 from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.directory import SinkError
 from cookie_catalog.sinks.downloads import site_downloads
+from cookie_catalog.sinks.letters import GROUP_OVER, initial, initial_rank, title_key
 
 DOWNLOADS = "downloads"
 THEME = ".cookie-catalog-theme"
@@ -116,13 +117,24 @@ def _markdown_links(page: str, href: str) -> str:
 
 
 def _nav(catalog: Catalog, pages: dict[str, str]) -> str:
-    """The section's nav for literate-nav: the overview, All cookies, the plugins in catalog order, then the rest.
+    """The section's nav for literate-nav: the overview, All cookies, the plugins, then the rest.
 
     Without it engines list the pages by file name; titles are Markdown link
-    text, escaped as the pages' own headings are.
+    text, escaped as the pages' own headings are. The plugins come in catalog
+    order, or, over ``GROUP_OVER`` of them, in sections by initial as the
+    MkDocs plugin's nav has them (``sinks.letters``): with the theme's
+    ``navigation.prune`` each page then carries one letter, not every plugin.
     """
     lines = [f"- [{md_line(catalog.title)}]({OVERVIEW})", f"- [{_TITLES[ALL_COOKIES]}]({ALL_COOKIES})"]
-    lines += [f"- [{md_line(p.title)}]({p.slug}.md)" for p in catalog.plugins]
-    named = {OVERVIEW, ALL_COOKIES, *(f"{p.slug}.md" for p in catalog.plugins)}
+    plugins = catalog.plugins
+    if len(plugins) <= GROUP_OVER:
+        lines += [f"- [{md_line(p.title)}]({p.slug}.md)" for p in plugins]
+    else:
+        letters: dict[str, list[str]] = {}
+        for p in sorted(plugins, key=lambda p: title_key(p.title)):
+            letters.setdefault(initial(p.title), []).append(f"    - [{md_line(p.title)}]({p.slug}.md)")
+        for letter in sorted(letters, key=initial_rank):
+            lines += [f"- {md_line(letter)}", *letters[letter]]
+    named = {OVERVIEW, ALL_COOKIES, *(f"{p.slug}.md" for p in plugins)}
     lines += [f"- [{_TITLES.get(name, name)}]({name})" for name in pages if name not in named and name != NAV_FILE]
     return "\n".join(lines) + "\n"

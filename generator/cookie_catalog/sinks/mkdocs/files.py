@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import Catalog
+from cookie_catalog.catalog.parallel import Forked, may_fork
 from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.changes.history import changes_pages
 from cookie_catalog.render.pages import PageCache, Renderer
@@ -38,10 +39,20 @@ _page_cache = PageCache()
 
 
 class Download(File):
-    """A generated file MkDocs copies as it is, even when its name ends in .md."""
+    """A generated file MkDocs copies as it is, even when its name ends in .md.
+
+    While its content is being made in a forked child (``Generated.start_downloads``),
+    MkDocs' copy of static files leaves it alone; ``finish_downloads`` writes it.
+    """
+
+    deferred = False
 
     def is_documentation_page(self) -> bool:
         return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if not self.deferred:
+            super().copy_file(dirty)
 
 
 @dataclass(frozen=True)
@@ -61,16 +72,19 @@ class Options:
 class Generated:
     """What one good build adds: the catalog, its renderer, our pages (overview first) and the downloads.
 
-    The downloads are made in ``on_env`` (``make_downloads``), in this process,
-    so that no child outlives a killed build; their files are empty until then.
+    The downloads are made in ``on_env`` (``make_downloads``); in ``mkdocs build``
+    in a forked child that dies with the build (``start_downloads``), collected
+    and written after the pages (``finish_downloads``). Their files are empty until then.
     """
 
     catalog: Catalog
     renderer: Renderer
     files: list[File] = field(default_factory=list)
     pages: list[File] = field(default_factory=list)
-    downloads: dict[str, File] = field(default_factory=dict)
+    downloads: dict[str, Download] = field(default_factory=dict)
     make_downloads: Callable[[], dict[str, bytes]] | None = None
+    pending: Forked[dict[str, bytes]] | None = None  # the downloads being made in a forked child
+    forkable: bool = False  # whether they may be
 
     def plugin_pages(self, placement: Placement) -> dict[str, str]:
         """Plugin slug -> src_uri of its page, for the plugins that have one."""
@@ -96,6 +110,30 @@ class Generated:
         for name, file in self.downloads.items():
             file.content_bytes = produced[name]
         self.make_downloads = None
+
+    def start_downloads(self) -> bool:
+        """Start making the downloads on the second core, while MkDocs builds the pages; False if it cannot.
+
+        A build with threads (``mkdocs serve``) or on a platform without fork makes them in ``fill_downloads``.
+        """
+        if self.make_downloads is None or not self.forkable or not may_fork():
+            return False
+        self.pending = Forked(self.make_downloads)
+        self.make_downloads = None
+        for file in self.downloads.values():
+            file.deferred = True
+        return True
+
+    def finish_downloads(self) -> None:
+        """Write the downloads started by ``start_downloads``; jinja2.TemplateError or PolicyError as there."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        produced = pending.result()
+        for name, file in self.downloads.items():
+            file.content_bytes = produced[name]
+            file.deferred = False
+            file.copy_file()
 
 
 def generate(config: MkDocsConfig, options: Options) -> Generated:
@@ -126,25 +164,46 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
         find_engine()
     catalog, templates = out.catalog, options.templates
     out.make_downloads = lambda: site_downloads(catalog, formats, templates)
+    out.forkable = "pdf" not in formats  # Chromium printing stays a child of the build itself
     for name in site_download_names(formats):
-        out.downloads[name] = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
-        out.files.append(out.downloads[name])
+        file = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
+        assert isinstance(file, Download)
+        out.downloads[name] = file
+        out.files.append(file)
 
 
 def _add_pages(config: MkDocsConfig, options: Options, out: Generated) -> None:
     pages = _page_cache.pages(out.renderer)
     log.debug(f"rendered {_page_cache.rendered} of {len(pages)} pages")
+    kept = set(pages) - _page_cache.fresh
     if options.history:
         pages.update(changes_pages(options.catalog, out.renderer))
     for name, text in pages.items():
-        out.pages.append(page_file(config, options.placement.page(name), text))
+        out.pages.append(page_file(config, options.placement.page(name), text, modified=name not in kept))
     out.files += out.pages
 
 
-def page_file(config: MkDocsConfig, src_uri: str, text: str) -> File:
+class GeneratedPage(File):
+    """A generated page that tells ``mkdocs serve --dirty`` whether the rebuild changed it.
+
+    MkDocs takes every generated file for modified; a page handed over from the
+    page cache is the very text of the last build, so a dirty rebuild after an
+    edit of one cookie converts two pages (its plugin's and the overview), not all.
+    """
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+def page_file(config: MkDocsConfig, src_uri: str, text: str, *, modified: bool = True) -> File:
     """A generated page, NOT_IN_NAV: MkDocs would warn that it is missing from an explicit nav
     before on_nav gets to place it."""
-    return File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+    file = GeneratedPage.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+    assert isinstance(file, GeneratedPage)
+    file.modified = modified
+    return file
 
 
 def add(files: Files, added: list[File]) -> None:

@@ -4,6 +4,14 @@ MkDocs sorts generated files by name and lists them wherever their folder
 falls; the catalog's order is the plugin order, and a site's ``nav:`` may name
 the overview page where the section should stand. The tree is rebuilt with
 MkDocs' own helpers, as ``mkdocs.structure.nav.get_navigation`` does.
+
+A large catalog's pages are filed in sections by initial, in the order of an
+index (letters, then digits, then the rest; titles compared as people read
+them), and each page is rendered with only its own section open: the other
+sections are links to their first page (:func:`pruned`). Themes write the
+whole nav into every page, so n pages in full would cost n² in build time and
+site size; this is what Material's ``navigation.prune`` does, made the default
+for every theme and configuration.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup, escape
 from mkdocs.structure import StructureItem as Item
 from mkdocs.structure.nav import (
+    Link,
     Navigation,
     Section,
     _add_parent_links,
@@ -20,6 +29,8 @@ from mkdocs.structure.nav import (
     _get_by_type,
 )
 from mkdocs.structure.pages import Page
+
+from cookie_catalog.sinks.letters import initial, initial_rank, title_key
 
 
 def place_section(nav: Navigation, title: str, section_items: list[Item], ours: Sequence[Page]) -> Navigation:
@@ -41,29 +52,45 @@ def grouped(pages: Sequence[Page], plugin_titles: Mapping[str, str], group_over:
     """Our pages in order; with more than ``group_over`` plugins, their pages in sections by initial.
 
     ``plugin_titles`` maps a plugin page's src_uri to its title; pages not in it
-    (the overview, the Changes page) stay at the top level.
+    (the overview, the Changes page) stay at the top, in their order. Sections
+    come in index order (A-Z, then "0–9", then "#") and hold their pages by
+    :func:`title_key`: the catalog's order means nothing in an alphabetical index.
     """
     if len(plugin_titles) <= group_over:
         return list(pages)
-    out: list[Item] = []
+    out: list[Item] = [page for page in pages if page.file.src_uri not in plugin_titles]
+    filed = sorted(
+        (page for page in pages if page.file.src_uri in plugin_titles),
+        key=lambda page: title_key(plugin_titles[page.file.src_uri]),
+    )
     sections: dict[str, Section] = {}
-    for page in pages:
-        title = plugin_titles.get(page.file.src_uri)
-        if title is None:
-            out.append(page)
-            continue
-        initial = _initial(title)
-        if initial not in sections:
-            sections[initial] = Section(_html(initial), [])
-            out.append(sections[initial])
-        sections[initial].children.append(page)
+    for page in filed:
+        letter = initial(plugin_titles[page.file.src_uri])
+        sections.setdefault(letter, Section(_html(letter), [])).children.append(page)
+    out += [sections[letter] for letter in sorted(sections, key=initial_rank)]
     return out
 
 
-def _initial(title: str) -> str:
-    """The letter a title is filed under: its initial, "0–9" for a digit, "#" for anything else."""
-    first = title[:1]
-    return first.upper() if first.isalpha() else "0–9" if first.isdigit() else "#"
+def pruned(section: Section, page: Page) -> list[Item]:
+    """``section``'s children as ``page`` shows them: sections not holding it become links to their first page.
+
+    The link keeps the section's title (its initial), as Material's
+    ``navigation.prune`` renders a closed section.
+    """
+    out: list[Item] = []
+    for item in section.children:
+        if isinstance(item, Section) and page not in item.children and item.children:
+            link = Link(item.title, _first_page(item).url)
+            link.parent = section
+            out.append(link)
+        else:
+            out.append(item)
+    return out
+
+
+def _first_page(section: Section) -> Page:
+    first = section.children[0]
+    return first if isinstance(first, Page) else _first_page(first)  # type: ignore[arg-type]
 
 
 def _html(text: str) -> Markup:

@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from cookie_catalog.catalog.problems import display_path
@@ -32,9 +32,10 @@ from cookie_catalog.render.policy import PolicyError
 from cookie_catalog.render.search_index import cookie_entries, update_index_file
 from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.embed import expand_page, first_line, has_directives, template_problem
+from cookie_catalog.sinks.letters import GROUP_OVER
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs.compact import compact
-from cookie_catalog.sinks.mkdocs.nav import grouped, place_section
+from cookie_catalog.sinks.mkdocs.nav import grouped, place_section, pruned
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
 from cookie_catalog.sinks.mkdocs.site import bring_search_separator, name_the_site, warn_about_google_fonts
 from cookie_catalog.sinks.mkdocs.titles import text_as_html, title_markup
@@ -51,12 +52,13 @@ class CookieCatalogConfig(Config):
     """Where the generated pages go inside the site."""
     nav_title = c.Type(str, default="Cookies")
     """Title of the nav section holding the generated pages."""
-    nav_group_over = c.Type(int, default=40)
+    nav_group_over = c.Type(int, default=GROUP_OVER)
     """With more plugins than this, the nav groups their pages in sections by initial.
 
-    Material renders the whole nav into every page, so a flat list of n plugin
-    pages costs n² in build time and site size; in sections, with Material's
-    `navigation.prune`, each page carries only its own section.
+    Themes render the whole nav into every page, so a flat list of n plugin
+    pages costs n² in build time and site size; in sections, each page is
+    rendered with only its own section open and the others as links to their
+    first page (as Material's `navigation.prune` does, in any configuration).
     """
     history = c.Type(bool, default=True)
     """False to leave out the Changes page computed from the catalog's git history."""
@@ -80,12 +82,19 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.last_pages: list[str] = []  # src_uris of the last good build: where the problems are shown
         self._start_build()
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build no longer wants the downloads being made in a child."""
+        if self.built is not None and self.built.pending is not None:
+            self.built.pending.cancel()
+
     def _start_build(self) -> None:
         self.built: generated_files.Generated | None = None  # what a good build added
         self.ours: list[str] = []  # src_uris of our pages (or their stand-ins), overview first
         self.broken: Broken | None = None  # what stopped this build's pages, under serve
         self.problem_pages: dict[str, str] = {}  # src_uri -> HTML listing the problems, put atop that page
         self.embedded: dict[str, str] = {}  # anchor -> URL of the first hand-written page embedding its row
+        self.letters: Section | None = None  # the nav section holding sections by initial, pruned per page
+        self._letters_full: list[Any] = []  # its children while one page's render has them pruned
 
     @property
     def placement(self) -> Placement:
@@ -157,7 +166,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Make the theme's `striptags` safe; hand the downloads their content before MkDocs copies static files."""
         env.filters["striptags"] = text_as_html(env.filters["striptags"])
-        if self.built is None:
+        if self.built is None or (not self.serving and self.built.start_downloads()):
             return env
         try:
             self.built.fill_downloads()
@@ -189,7 +198,20 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         ours = [files.get_file_from_path(uri) for uri in self.ours[: 1 if self.broken else None]]
         pages = [file.page for file in ours if file is not None and isinstance(file.page, Page)]
         titles = self.built.plugin_titles(self.placement) if self.built else {}
-        return place_section(nav, self.config.nav_title, grouped(pages, titles, self.config.nav_group_over), pages)
+        items = grouped(pages, titles, self.config.nav_group_over)
+        nav = place_section(nav, self.config.nav_title, items, pages)
+        self.letters = next((item.parent for item in items if isinstance(item, Section)), None)
+        return nav
+
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        """A page of a grouped nav shows only its own letter open: the theme renders a nav of ~30 links, not n.
+
+        The children are swapped for this page's render and put back in ``on_post_page``.
+        """
+        if self.letters is not None:
+            self._letters_full = self.letters.children
+            self.letters.children = pruned(self.letters, page)
+        return context
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages, as the Markdown extension does.
@@ -235,12 +257,20 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Our pages without the theme's indentation (``compact``): most of a large site's size."""
+        if self.letters is not None:
+            self.letters.children = self._letters_full
         return compact(output) if page.file.src_uri in self.ours else output
 
     @event_priority(-50)  # after the search plugin has written search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Make each cookie a search result of its own that opens its row; write the cookie finder's index."""
+        """Write the downloads made while the pages were built; make each cookie a search result that opens its row;
+        write the cookie finder's index."""
         if self.built is not None:
+            try:
+                self.built.finish_downloads()
+            except (jinja2.TemplateError, PolicyError) as exc:
+                problem = template_problem(exc) if isinstance(exc, jinja2.TemplateError) else str(exc)
+                raise PluginError(str(Broken(f"the policy downloads: {problem}", []))) from None
             page_urls = self.built.page_urls(self.placement)
             entries = cookie_entries(self.built.catalog, page_urls)
             update_index_file(Path(config.site_dir), entries)
