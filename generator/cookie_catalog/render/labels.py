@@ -47,6 +47,9 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 # Languages whose Babel unit data holds abbreviations where the long form belongs ("2 bhl" for two years in
 # Irish): their durations always come from the PO file.
 _CLDR_UNITS_UNUSABLE = frozenset({"ga"})
+# The CLDR locale of a language where it is not the language alone: CLDR's "pt" is Brazil's Portuguese (zero is
+# singular there, "0 segundo"); the EU's is Portugal's.
+_CLDR_LOCALES = {"pt": "pt_PT"}
 
 
 def N_(msgid: str) -> str:
@@ -123,7 +126,7 @@ class Labels:
         if lang not in SUPPORTED:
             raise ValueError(f"{lang!r} is not a supported language; expected one of {', '.join(SUPPORTED)}")
         self.lang = lang
-        self.locale = Locale.parse(lang)
+        self.locale = Locale.parse(_CLDR_LOCALES.get(lang, lang))
         self._translations = _compile(lang)
         self._durations: dict[Duration, str] = {}
 
@@ -169,10 +172,8 @@ class Labels:
         if self.lang in _CLDR_UNITS_UNUSABLE:
             return None
         forms = self.locale._data["unit_patterns"].get(f"duration-{unit}", {}).get("long", {})
-        needed = {*self.locale.plural_form.tags, "other"}
-        if not needed <= set(forms):
-            return None
-        return str(forms[self.locale.plural_form(amount)])
+        pattern = forms.get(self.locale.plural_form(amount))
+        return str(pattern) if pattern is not None else None
 
     def date(self, value: Any) -> Any:
         """A date in the locale's long form ("15. April 2020"); English keeps ISO 8601; anything else as is."""
