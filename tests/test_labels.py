@@ -7,6 +7,8 @@ so a label added in English without its translations fails here, naming it.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
+import json
 import re
 from pathlib import Path
 
@@ -120,21 +122,51 @@ def test_po_file_is_complete(lang, source):
     assert po.plural_expr == get_plural(lang).plural_expr
 
 
+def _counts_by_form(lang: str) -> dict[int, set[int]]:
+    """The counts 1-200 each plural form of the language's PO file is used for."""
+    rule = gettext.c2py(get_plural(lang).plural_expr)
+    forms: dict[int, set[int]] = {}
+    for n in range(1, 201):
+        forms.setdefault(rule(n), set()).add(n)
+    return forms
+
+
 @pytest.mark.parametrize("lang", SUPPORTED)
 def test_placeholders_match(lang):
+    """A translation keeps its source's placeholders. A plural form keeps the plural's when it is used for any
+    count but 1 (Croatian's "one" is also 21), the singular's when used for 1 alone; it may hold both."""
+    counts = _counts_by_form(lang)
     for message in messages.read(lang):
         if not message.id:
             continue
-        ids = (message.id,) if isinstance(message.id, str) else message.id
-        for form in _forms(message):
-            assert placeholders(form) == placeholders(ids[-1]), f"{lang}: {ids[0]!r} -> {form!r}"
+        if not message.pluralizable:
+            assert placeholders(message.string) == placeholders(message.id), f"{lang}: {message.id!r}"
+            continue
+        singular, plural = (set(placeholders(text)) for text in message.id)
+        for index, form in enumerate(message.string):
+            found = set(placeholders(form))
+            needed = plural if counts.get(index, {0}) - {1} else singular
+            assert needed <= found <= singular | plural, f"{lang}: {message.id[0]!r} form {index}: {form!r}"
+
+
+_SCRIPT_ONLY = {m if isinstance(m, str) else m[0] for m in labels.FINDER_TEXT.values()} - {
+    "Category",
+    "Provenance",
+    "Storage",
+}
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)
 def test_translations_are_plain_text(lang):
-    """No Markdown or HTML syntax, no stray whitespace: a label reads the same in every output format."""
+    """No Markdown or HTML syntax, no stray whitespace: a label reads the same in every output format.
+    (The finder's texts, which its script sets as text, may hold a name such as _ga_ABC123.)"""
     for message in messages.read(lang):
-        for form in _forms(message) if message.id else ():
+        if not message.id:
+            continue
+        if _key(message)[1] in _SCRIPT_ONLY:
+            assert all(form == form.strip() for form in _forms(message))
+            continue
+        for form in _forms(message):
             assert not MARKUP.search(form), f"{lang}: {form!r} holds markup"
             assert form == form.strip(), f"{lang}: {form!r} has surrounding whitespace"
 
@@ -299,6 +331,47 @@ def test_html_templates_escape_placeholder_values():
 def test_unknown_term_is_shown_as_is():
     assert labels_for("de").term("cookie", "storage") == "Cookie"
     assert labels_for("de").term("something-new", "storage") == "something-new"
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_finder_text(lang):
+    """The finder's texts in the script's shape: every key, a counted text with a form for each CLDR category
+    a whole count of the language falls in and "other", and a count in every form used for a count other than 1."""
+    text = labels_for(lang).finder_text()
+    assert text.keys() == labels.FINDER_TEXT.keys()
+    locale = labels_for(lang).locale
+    for key, value in text.items():
+        if isinstance(labels.FINDER_TEXT[key], str):
+            assert isinstance(value, str) and value
+            continue
+        counted = {locale.plural_form(n) for n in range(1, 201)} | {"other"}
+        assert isinstance(value, dict) and counted <= value.keys(), (lang, key)
+        for category, form in value.items():
+            if any(locale.plural_form(n) == category for n in range(2, 201)):
+                assert "{count}" in form, (lang, key, category, form)
+    json.dumps(text)
+
+
+def test_finder_text_in_german():
+    text = labels_for("de").finder_text()
+    assert text["find"] == "Cookie suchen"
+    assert text["prefixFound"] == {"one": "1 Cookie beginnt damit.", "other": "{count} Cookies beginnen damit."}
+    assert labels_for("pl").finder_text()["prefixFound"]["few"] == "{count} pliki cookie zaczynają się w ten sposób."
+
+
+def test_finder_script_keeps_the_same_english():
+    """Once the finder's script is in the package, its TEXT says what FINDER_TEXT says, key for key."""
+    script = Path(labels.__file__).resolve().parent.parent / "assets" / "cookie-catalog-tables.js"
+    if not script.is_file():
+        pytest.skip("the finder's script is not in this tree")
+    block = re.search(r"var TEXT = \{(.*?)\n  \};", script.read_text(encoding="utf-8"), re.S)
+    assert block, "TEXT not found in the finder's script"
+    found = dict(re.findall(r'^\s*(\w+): "((?:[^"\\]|\\.)*)"', block.group(1), re.M))
+    counted = re.findall(r'^\s*(\w+): \{\s*one: "([^"]*)",\s*other: "([^"]*)"', block.group(1), re.M | re.S)
+    plural = {key: (one, other) for key, one, other in counted}
+    assert (found.keys() - {"one", "other"}) | plural.keys() == labels.FINDER_TEXT.keys()
+    for key, english in labels.FINDER_TEXT.items():
+        assert found.get(key, plural.get(key)) == english, key
 
 
 def test_table_for_scripts():
