@@ -10,6 +10,7 @@ import os
 import posixpath
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
+from dataclasses import replace
 from functools import cached_property, partial
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from cookie_catalog.catalog.parallel import split_map
 from cookie_catalog.catalog.problems import display_path
 from cookie_catalog.catalog.slugs import ALL_PAGE, OVERVIEW_PAGE
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
+from cookie_catalog.render.labels import SOURCE, install, labels_for
 
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
 ALL_COOKIES = f"{ALL_PAGE}.md"
@@ -118,7 +120,9 @@ class Renderer:
     pages) is None where there are no downloads to link to. ``flavour`` is
     the Markdown the pages are written for: "mkdocs" (Python-Markdown, notes as
     Material admonitions) or "gfm" (CommonMark/GitHub, which would render an
-    admonition as a paragraph and a code block: notes as GitHub alerts).
+    admonition as a paragraph and a code block: notes as GitHub alerts). ``lang`` is the language of the
+    fixed labels, durations and dates (``cookie_catalog.render.labels.SUPPORTED``); the built-in categories'
+    labels and descriptions are shown in it too, unless the catalog gives its own.
     """
 
     def __init__(
@@ -130,7 +134,12 @@ class Renderer:
         downloads_href: str | None = None,
         download_formats: tuple[str, ...] = (),
         flavour: str = "mkdocs",
+        lang: str = SOURCE,
     ):
+        self.labels = labels_for(lang)
+        self.lang = lang
+        if lang != SOURCE:
+            catalog = replace(catalog, categories=tuple(map(self.labels.category, catalog.categories)))
         self.catalog = catalog
         search = [str(templates)] if templates else []
         self._loader = _ContainedLoader([*search, str(bundled_templates())])
@@ -143,6 +152,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=False,
         )
+        install(self.env, self.labels)
         # The text filters escape for the flavour's parsers: CommonMark for "gfm", Python-Markdown for "mkdocs".
         self._commonmark = commonmark = flavour == "gfm"
         self.env.filters["md"] = partial(md_text, commonmark=commonmark)
@@ -166,7 +176,7 @@ class Renderer:
             row_id=_anchor,
             all_cookies_page=ALL_COOKIES,
         )
-        self._links = (overview_href, downloads_href, download_formats, flavour)
+        self._links = (overview_href, downloads_href, download_formats, flavour, lang)
 
     @cached_property
     def fingerprint(self) -> Hashable:

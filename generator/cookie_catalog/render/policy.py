@@ -71,7 +71,7 @@ def policy_html(renderer: Renderer, markdown: str) -> str:
     body = use_plain_tables(MarkdownIt("commonmark", {"html": True}).enable("table")).render(markdown)
     body = body.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
     body = _CODE.sub(_break_at_dots, body)
-    return renderer.render("policy.html.j2", body=body, lang="en", css_string=css_string)
+    return renderer.render("policy.html.j2", body=body, lang=renderer.lang, css_string=css_string)
 
 
 def _break_at_dots(code: re.Match[str]) -> str:
