@@ -68,14 +68,15 @@ def test_nav_file_of_a_large_catalog_files_plugins_by_initial(runner, tmp_path):
     nav = (docs / "cookies" / ".nav.md").read_text(encoding="utf-8").splitlines()
     slugs = {p.title: p.slug for p in load_catalog(catalog).plugins}
     assert nav[0].endswith("](index.md)")
-    assert nav[:5] == [
+    assert nav[:6] == [
         nav[0],
+        "- [All cookies](all-cookies.md)",
         "- A",
         f"    - [Ádám]({slugs['Ádám']}.md)",
         f"    - [adobe]({slugs['adobe']}.md)",
         f"    - [Adobe Target]({slugs['Adobe Target']}.md)",
     ]
-    assert nav[5:8] == ["- V", f"    - [Vendor 1]({slugs['Vendor 1']}.md)", f"    - [Vendor 2]({slugs['Vendor 2']}.md)"]
+    assert nav[6:9] == ["- V", f"    - [Vendor 1]({slugs['Vendor 1']}.md)", f"    - [Vendor 2]({slugs['Vendor 2']}.md)"]
     assert nav[-4:] == [
         "- 0–9",
         f"    - [9 Lives]({slugs['9 Lives']}.md)",
