@@ -191,7 +191,7 @@ class Renderer:
         return lambda key: f"[{labels[key]}]({overview_href}#{url_part(category_anchor(key))})"
 
     def pages(self) -> dict[str, str]:
-        """Every page of the catalog: the overview, then one page per plugin.
+        """Every page of the catalog: the overview, All cookies, then one page per plugin.
 
         A large catalog's plugin pages are rendered half here, half in a forked
         child (``cookie_catalog.catalog.parallel``): same pages, same order.
@@ -200,7 +200,8 @@ class Renderer:
         texts = split_map(
             lambda part: [self.plugin_page(p) for p in part], plugins, lambda p: len(p.cookies), PARALLEL_COOKIES
         )
-        return {OVERVIEW: self.overview()} | {f"{p.slug}.md": text for p, text in zip(plugins, texts)}
+        first = {OVERVIEW: self.overview(), ALL_COOKIES: self.all_cookies()}
+        return first | {f"{p.slug}.md": text for p, text in zip(plugins, texts)}
 
     def plan(self) -> Iterator[tuple[str, Hashable, Callable[[], str]]]:
         """Each page's name, everything it is rendered from (a cache key), and how to render it.
