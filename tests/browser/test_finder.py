@@ -353,7 +353,7 @@ def test_a_link_to_a_row_the_filters_hide_shows_every_row_again(page, customer_u
     find(page, "_ga")
     page.keyboard.press("Enter")  # the first answer: _ga's row, hidden
     page.wait_for_url("**#shop--_ga")
-    assert page.locator(".cc-filters [role=status]").text_content() == "8 of 8 cookies"
+    page.wait_for_function("document.querySelector('.cc-filters [role=status]').textContent === '8 of 8 cookies'")
     assert page.get_by_role("checkbox", name="Analytics", exact=True).is_checked()
     assert page.locator("tr:has(.cc-anchor:target)").is_visible()
 
