@@ -512,6 +512,7 @@ def test_ocd_plugin_page_filters_sorts_and_passes_axe(new_context, ocd_url, ocd_
 # ---- The hostile catalog: names the anchors had to rewrite, markup, Unicode -------------------------------
 
 
+@pytest.mark.slow
 def test_hostile_names_are_found_and_every_row_is_known_to_the_index(page, tmp_path):
     site = build_hostile_site(tmp_path / "hostile")
     catalog = load_catalog(HOSTILE)
