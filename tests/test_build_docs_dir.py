@@ -117,7 +117,8 @@ def test_an_unchanged_build_rewrites_nothing(runner, tmp_path):
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in docs.rglob("*") if p.is_file()}
     result = _build(runner, docs)
     assert result.exit_code == 0 and "changed" in result.output
-    assert all(line.endswith(" 0 changed") for line in result.output.splitlines())
+    written = [line for line in result.output.splitlines() if " files, " in line]
+    assert len(written) == 4 and all(line.endswith(" 0 changed") for line in written)
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in docs.rglob("*") if p.is_file()} == before
 
 
@@ -196,3 +197,17 @@ def test_watch_rewrites_an_edited_page_in_place(tmp_path, catalog_copy):
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=10)
         process.stdout.close()
+
+
+def test_build_says_how_the_site_lists_the_css_and_js(runner, tmp_path):
+    result = _build(runner, tmp_path / "docs")
+    assert result.exit_code == 0
+    assert (
+        "  extra_css: [assets/cookie-catalog/cookie-catalog.css, assets/cookie-catalog/cookie-catalog-tables.css]"
+        in (result.output)
+    )
+    scripts = "assets/cookie-catalog/cookie-catalog.js, assets/cookie-catalog/cookie-catalog-tables.js"
+    assert f"  extra_javascript: [{scripts}]" in result.output
+    config = (CATALOG.parent / "zensical.yml").read_text(encoding="utf-8")
+    for path in ("assets/cookie-catalog/cookie-catalog-tables.css", "assets/cookie-catalog/cookie-catalog-tables.js"):
+        assert f"  - {path}\n" in config  # the project's own Zensical site lists them as told

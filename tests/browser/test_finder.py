@@ -353,7 +353,7 @@ def test_a_link_to_a_row_the_filters_hide_shows_every_row_again(page, customer_u
     find(page, "_ga")
     page.keyboard.press("Enter")  # the first answer: _ga's row, hidden
     page.wait_for_url("**#shop--_ga")
-    assert page.locator(".cc-filters [role=status]").text_content() == "8 of 8 cookies"
+    page.wait_for_function("document.querySelector('.cc-filters [role=status]').textContent === '8 of 8 cookies'")
     assert page.get_by_role("checkbox", name="Analytics", exact=True).is_checked()
     assert page.locator("tr:has(.cc-anchor:target)").is_visible()
 
@@ -512,6 +512,7 @@ def test_ocd_plugin_page_filters_sorts_and_passes_axe(new_context, ocd_url, ocd_
 # ---- The hostile catalog: names the anchors had to rewrite, markup, Unicode -------------------------------
 
 
+@pytest.mark.slow
 def test_hostile_names_are_found_and_every_row_is_known_to_the_index(page, tmp_path):
     site = build_hostile_site(tmp_path / "hostile")
     catalog = load_catalog(HOSTILE)

@@ -220,7 +220,6 @@
     var results = element("div", { class: "cc-finder__results" });
     box.append(label, input, status, results);
     place.replaceChildren(box);
-    place.hidden = false;
     input.addEventListener("input", function () { showResults(index, input.value, status, results); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") {
@@ -232,7 +231,6 @@
         showResults(index, "", status, results);
       }
     });
-    if (input.value) showResults(index, input.value, status, results); // typed before the index came
   }
 
   function showResults(index, raw, status, results) {
@@ -244,24 +242,25 @@
       return;
     }
     var found = index.find(query);
+    var shown = query.length > 80 ? query.slice(0, 80) + "\u2026" : query; // a pasted page is not read out whole
     var lists = [];
     var parts = [];
     if (found.exact.length) {
       lists.push(resultList(index, TEXT.exact, found.exact, 0));
-      parts.push(say("exactFound", { query: query }));
+      parts.push(say("exactFound", { query: shown }));
     }
     if (found.pattern.length) {
       lists.push(resultList(index, TEXT.pattern, found.pattern.slice(0, LIMIT), found.pattern.length - LIMIT));
       if (!found.exact.length) {
         var name = index.names[found.pattern[0]];
-        parts.push(say("patternFound", { query: query, name: name, count: found.pattern.length }));
+        parts.push(say("patternFound", { query: shown, name: name, count: found.pattern.length }));
       }
     }
     if (found.prefixCount) {
       lists.push(resultList(index, TEXT.prefix, found.prefix, found.prefixCount - found.prefix.length));
       parts.push(say("prefixFound", { count: found.prefixCount }));
     }
-    if (!found.exact.length && !found.pattern.length) parts.unshift(say("notFound", { query: query }));
+    if (!found.exact.length && !found.pattern.length) parts.unshift(say("notFound", { query: shown }));
     results.replaceChildren.apply(results, lists);
     status.textContent = parts.join(" ");
   }
