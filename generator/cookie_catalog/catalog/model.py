@@ -365,6 +365,8 @@ class CatalogDocument(_Strict):
 
 # The validated catalog, as every renderer and sink sees it.
 
+Lifetime = duration.Duration  # in Cookie's body, `duration` names the field
+
 
 @dataclass(frozen=True)
 class Category:
@@ -401,7 +403,7 @@ class Cookie:
     third_party_access: bool | None = field(init=False, repr=False, compare=False)
     legal_basis: LegalBasis | None = field(init=False, repr=False, compare=False)
     data_categories: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    retention: duration.Duration | None = field(init=False, repr=False, compare=False)
+    retention: Lifetime | None = field(init=False, repr=False, compare=False)
     lifetime_refreshed: bool | None = field(init=False, repr=False, compare=False)
     country: str | None = field(init=False, repr=False, compare=False)
     transfers: tuple[Transfer, ...] = field(init=False, repr=False, compare=False)
