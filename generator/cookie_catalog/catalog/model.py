@@ -297,7 +297,7 @@ class CookieEntry(_Strict):
     third_party_access: YamlBool | None = Field(
         None,
         description="Whether third parties can access the cookie or the data read through it: users must be told "
-        "(CJEU C-673/17 Planet49, para. 81).",
+        "(CJEU C-673/17 Planet49, ruling point 2).",
     )
     legal_basis: LegalBasis | None = Field(
         None,

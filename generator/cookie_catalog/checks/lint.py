@@ -38,7 +38,8 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-        said = f"{where}: {self.level}: {self.rule}: {self.field}: {self.message}"
+        about = f"{self.field}: " if self.field else ""
+        said = f"{where}: {self.level}: {self.rule}: {about}{self.message}"
         return f"{said} (accepted: {self.accepted})" if self.accepted is not None else said
 
 

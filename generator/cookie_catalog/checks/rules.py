@@ -175,10 +175,10 @@ def records_consent(cookie: Cookie) -> bool:
     return not needs_consent(cookie) and bool(_CONSENT_WORD.search(cookie.purpose))
 
 
-def cc115(catalog: Catalog) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def cc115(catalog: Catalog) -> Iterator[Hit]:
     cookies = [c for p in catalog.plugins for c in p.cookies]
     if any(needs_consent(c) for c in cookies) and not any(records_consent(c) for c in cookies):
-        yield ("product",), "lists cookies that need consent but none that records the choice; expected that cookie"
+        yield (), "lists cookies that need consent but none that records the choice; expected that cookie"
 
 
 CookieCheck = Callable[[Cookie], Iterator[Hit]]
@@ -280,7 +280,7 @@ RULES: tuple[Rule, ...] = (
         "exemption-for-tracking-cookie",
         "error",
         "An analytics, marketing or personalization cookie claims the strictly-necessary or communication exemption.",
-        "ePrivacy Directive art. 5(3); EDPB/Article 29 WP Opinion 04/2012 on cookie consent exemption.",
+        "ePrivacy Directive art. 5(3); Article 29 Working Party, Opinion 04/2012 on Cookie Consent Exemption (WP194).",
         "Set `legal_basis: consent`, or file the cookie under the category that describes it.",
     ),
     Rule(
@@ -309,7 +309,8 @@ RULES: tuple[Rule, ...] = (
         "third-party-access-not-stated",
         "note",
         "A cookie that needs consent does not say whether third parties can access it.",
-        f"{_PLANET49}, para. 81: information must include whether third parties may have access to the cookie.",
+        f"{_PLANET49}, ruling point 2: the information given includes whether third parties may have access to "
+        "the cookies.",
         "Add `third_party_access: true` or `false`.",
         frozenset(),
         {"edpb": "warning"},
