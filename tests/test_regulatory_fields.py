@@ -1,0 +1,151 @@
+"""The fields a regulator expects (docs/lint.md): refused where wrong, shown where a format has a place for them,
+verbatim and inert whatever text the data categories hold."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_text_properties import assert_inert, commonmark_renderers
+
+from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.render.pages import Renderer
+from cookie_catalog.sinks.downloads import policy_files
+
+from support.catalogs import write_catalog
+from support.inert import seen
+from support.readback import read_csv, unguard
+from support.rendered import EXTENSIONS, parse
+from support.strategies import markup_nonblank, yaml_quote
+
+FACTS = """    legal_basis: consent
+    third_party_access: true
+    retention: 25 months
+    lifetime_refreshed: false
+    country: US
+    transfers: [{country: US, safeguard: data-privacy-framework}, {country: IN}]
+    data_categories: [%s]
+"""
+COOKIE = "  - name: c\n    purpose: p\n    duration: 1 day\n    provenance: third-party\n    category: analytics\n"
+
+
+def facts_cell(categories: list[str]) -> str:
+    """The provenance cell as a reader sees it, every fact given."""
+    return (
+        "Third-party\nLegal basis: Consent\n"
+        f"Data: {seen(', '.join(categories))}\nData kept: 25 months\nLifetime not renewed by visits\n"
+        "Third parties can access it\nCountry: US\n"
+        "Transfer to US: EU-US Data Privacy Framework (adequacy decision of 10 July 2023)\n"
+        "Transfer to IN: no safeguard given"
+    )
+
+
+def catalog_with(root: Path, categories: list[str]) -> Path:
+    listed = ", ".join(yaml_quote(c) for c in categories)
+    return write_catalog(root, plugins={"p.yml": "plugin: P\ncookies:\n" + COOKIE + FACTS % listed})
+
+
+def provenance_cells(html: str, allowed_hrefs: str = r"(?!)") -> list[str]:
+    parsed = parse(html)
+    assert_inert(parsed, re.compile(allowed_hrefs))
+    cells = [t for tag, t in parsed.blocks if tag == "td"]
+    found = [i for i, t in enumerate(cells) if t.startswith("Third-party")]
+    assert all(cells[i + 1] == "Analytics" for i in found)  # the row goes on after the facts
+    return [cells[i] for i in found]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(markup_nonblank, min_size=1, max_size=3))
+def test_facts_verbatim_and_inert_on_pages_fragments_and_policy(categories):
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = load_catalog(catalog_with(Path(tmp) / "cat", categories))
+    expected = [facts_cell(categories)]
+    renderer = Renderer(catalog)
+    page = markdown.Markdown(extensions=EXTENSIONS).convert(renderer.pages()["p.md"])
+    assert provenance_cells(page, r"index\.md#category-analytics|downloads/cookie-policy\.\w+") == expected
+    assert provenance_cells(renderer.fragments()["p.html"]) == expected
+    files = policy_files(catalog)
+    for html in (
+        *(render(files["cookie-policy.md"].decode()) for render in commonmark_renderers()),
+        files["cookie-policy.html"].decode(),
+    ):
+        assert provenance_cells(html) == expected
+    cookie = json.loads(files["cookie-policy.json"])["plugins"][0]["cookies"][0]
+    assert cookie["data_categories"] == categories
+    row = read_csv(files["cookie-policy.csv"])[0]
+    assert unguard(row["data_categories"]) == "; ".join(categories)
+
+
+def test_policy_json_and_csv_carry_every_fact(tmp_path):
+    files = policy_files(load_catalog(catalog_with(tmp_path / "cat", ["unique identifier"])))
+    cookie = json.loads(files["cookie-policy.json"])["plugins"][0]["cookies"][0]
+    assert {k: cookie[k] for k in ("third_party_access", "legal_basis", "retention", "retention_iso8601")} == {
+        "third_party_access": True,
+        "legal_basis": "consent",
+        "retention": "25 months",
+        "retention_iso8601": "P25M",
+    }
+    assert (cookie["lifetime_refreshed"], cookie["country"]) == (False, "US")
+    assert cookie["transfers"] == [
+        {"country": "US", "safeguard": "data-privacy-framework"},
+        {"country": "IN", "safeguard": None},
+    ]
+    row = read_csv(files["cookie-policy.csv"])[0]
+    assert [row[k] for k in ("third_party_access", "legal_basis", "retention", "retention_iso8601")] == [
+        "true",
+        "consent",
+        "25 months",
+        "P25M",
+    ]
+    assert [row[k] for k in ("lifetime_refreshed", "country", "transfers")] == [
+        "false",
+        "US",
+        "US: data-privacy-framework; IN: ",
+    ]
+
+
+def test_without_the_facts_nothing_changes(tmp_path):
+    """A catalog that gives none of them shows none: no empty line, no label without a value."""
+    files = policy_files(
+        load_catalog(write_catalog(tmp_path / "cat", plugins={"p.yml": "plugin: P\ncookies:\n" + COOKIE}))
+    )
+    html = files["cookie-policy.html"].decode()
+    assert provenance_cells(html) == ["Third-party"]
+    cookie = json.loads(files["cookie-policy.json"])["plugins"][0]["cookies"][0]
+    assert (cookie["data_categories"], cookie["transfers"], cookie["retention"]) == ([], [], None)
+
+
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ("    country: UK\n", "cookies[0].country: 'UK' is not a country code (the United Kingdom is GB)"),
+        ("    country: EL\n", "cookies[0].country: 'EL' is not a country code (Greece is GR)"),
+        ("    country: us\n", "cookies[0].country: 'us' is not a country code; expected an ISO 3166-1 alpha-2"),
+        ("    legal_basis: legitimate-interest\n", "cookies[0].legal_basis: 'legitimate-interest' is not allowed"),
+        ("    retention: forever\n", "cookies[0].retention: 'forever' is not a duration"),
+        ("    lifetime_refreshed: yes\n", "cookies[0].lifetime_refreshed: 'yes' is not a boolean"),
+        ("    third_party_access: 1\n", "cookies[0].third_party_access: '1' is not a boolean"),
+        ("    data_categories: ids\n", "cookies[0].data_categories: is the text 'ids'; expected a list"),
+        ("    data_categories: ['  ']\n", "cookies[0].data_categories[0]: is blank; expected text"),
+        (
+            "    transfers: [{country: US, safeguard: hope}]\n",
+            "cookies[0].transfers[0].safeguard: 'hope' is not allowed",
+        ),
+        ("    transfers: [{safeguard: certification}]\n", "cookies[0].transfers[0].country: is required but missing"),
+        ("    transfers: {country: US}\n", "cookies[0].transfers: is a mapping; expected a list"),
+        ("    accept: [{rule: 101, reason: r}]\n", "cookies[0].accept[0].rule: '101' is not a rule id"),
+        ("    accept: [{rule: CC101}]\n", "cookies[0].accept[0].reason: is required but missing"),
+    ],
+)
+def test_a_wrong_value_is_refused_at_its_place(cli, tmp_path, monkeypatch, line, expected):
+    monkeypatch.chdir(tmp_path)
+    write_catalog(tmp_path / "cat", plugins={"p.yml": "plugin: P\ncookies:\n" + COOKIE + line})
+    code, _, err = cli("validate", "cat")
+    assert code == 1
+    assert re.search(rf"^cat/plugins/p\.yml:8:\d+: {re.escape(expected)}", err, re.M), err
