@@ -15,11 +15,14 @@ from hypothesis import strategies as st
 from test_text_properties import assert_inert, commonmark_renderers
 
 from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.interop.exporters import cookieconsent
+from cookie_catalog.render import tcf
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.sinks.downloads import policy_files
 
 from support.catalogs import write_catalog
 from support.inert import seen
+from support.jsparse import parse_js
 from support.readback import read_csv, unguard
 from support.rendered import EXTENSIONS, parse
 from support.strategies import markup_nonblank, yaml_quote
@@ -149,3 +152,49 @@ def test_a_wrong_value_is_refused_at_its_place(cli, tmp_path, monkeypatch, line,
     code, _, err = cli("validate", "cat")
     assert code == 1
     assert re.search(rf"^cat/plugins/p\.yml:8:\d+: {re.escape(expected)}", err, re.M), err
+
+
+@pytest.mark.parametrize(
+    "given,refresh", [("    lifetime_refreshed: true\n", True), ("", False), ("    lifetime_refreshed: false\n", False)]
+)
+def test_tcf_disclosure_says_whether_the_lifetime_is_refreshed(tmp_path, given, refresh):
+    """The TCF disclosure's cookieRefresh is the one export field for a regulatory fact: the catalog's, false unsaid."""
+    catalog = load_catalog(write_catalog(tmp_path / "cat", plugins={"p.yml": "plugin: P\ncookies:\n" + COOKIE + given}))
+    (item,) = json.loads(tcf.export(catalog))["disclosures"]
+    assert item["cookieRefresh"] is refresh
+
+
+def test_cookieconsent_table_gets_a_column_for_each_fact_some_cookie_states(tmp_path):
+    plugins = {"p.yml": "plugin: P\ncookies:\n" + COOKIE + FACTS % "ids" + COOKIE.replace("name: c", "name: d")}
+    catalog = load_catalog(write_catalog(tmp_path / "cat", plugins=plugins))
+    config = parse_js(cookieconsent.export(catalog), "export default ")
+    (table,) = [s["cookieTable"] for s in config["language"]["translations"]["en"]["preferencesModal"]["sections"][1:]]
+    assert table["headers"] == {
+        "name": "Name",
+        "duration": "Duration",
+        "description": "Purpose",
+        "legalBasis": "Legal basis",
+        "data": "Data",
+        "dataKept": "Data kept",
+        "thirdPartyAccess": "Third-party access",
+        "provider": "Provider",
+        "transfers": "Transfers",
+    }
+    first, second = table["body"]
+    assert first["data"] == "ids"
+    assert (first["legalBasis"], first["dataKept"], first["thirdPartyAccess"], first["provider"]) == (
+        "Consent",
+        "25 months",
+        "Yes",
+        "US",
+    )
+    assert first["transfers"] == (
+        "US: EU-US Data Privacy Framework (adequacy decision of 10 July 2023); IN: no safeguard given"
+    )
+    assert {k: v for k, v in second.items() if k not in ("name", "duration", "description")} == dict.fromkeys(
+        ("legalBasis", "data", "dataKept", "thirdPartyAccess", "provider", "transfers"), ""
+    )
+    plain = load_catalog(write_catalog(tmp_path / "plain", plugins={"p.yml": "plugin: P\ncookies:\n" + COOKIE}))
+    sections = parse_js(cookieconsent.export(plain), "export default ")["language"]["translations"]["en"]
+    (table,) = [s["cookieTable"] for s in sections["preferencesModal"]["sections"][1:]]
+    assert list(table["headers"]) == ["name", "duration", "description"]
