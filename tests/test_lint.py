@@ -276,3 +276,12 @@ def test_ocd_facts_match_names_prefixes_and_domains():
     assert facts.categories("no-such-cookie-name") == frozenset()
     assert facts.platform(".stats.doubleclick.net") == ("doubleclick.net", facts.domains["doubleclick.net"])
     assert facts.platform("example.com") is None and facts.platform("net") is None
+
+
+def test_sarif_names_a_catalog_outside_the_working_directory_by_file_uri(cli, planted, tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    log = json.loads(cli("lint", str(planted), "--format", "sarif")[1])
+    jsonschema.Draft7Validator(SARIF_SCHEMA).validate(log)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris == {(planted / "plugins" / "planted.yml").as_uri(), (planted / "catalog.yml").as_uri()}

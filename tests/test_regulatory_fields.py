@@ -8,11 +8,12 @@ import re
 import tempfile
 from pathlib import Path
 
+import cmarkgfm
 import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_text_properties import assert_inert, commonmark_renderers
+from markdown_it import MarkdownIt
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.interop.exporters import cookieconsent
@@ -36,6 +37,46 @@ FACTS = """    legal_basis: consent
     data_categories: [%s]
 """
 COOKIE = "  - name: c\n    purpose: p\n    duration: 1 day\n    provenance: third-party\n    category: analytics\n"
+
+
+# The elements the tables' templates write; catalog text may add none.
+TAGS = {
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "code",
+    "a",
+    "br",
+    "small",
+    "wbr",
+    "time",
+    "div",
+    "section",
+}
+
+
+def assert_inert(parsed, allowed_hrefs: re.Pattern) -> None:
+    """Every element of the tables is one the templates write; every link one of theirs; no handler anywhere."""
+    for tag, attrs in parsed.tags:
+        if tag in ("td", "small", "br"):
+            assert not attrs or set(attrs) <= {"class", "title", "style"}, (tag, attrs)
+        if tag == "a":
+            assert allowed_hrefs.fullmatch(attrs.get("href", "")), attrs
+        assert not [k for k in attrs if k.lower().startswith("on")], (tag, attrs)
+    table_tags = {tag for tag, _ in parsed.tags} - {"html", "head", "body", "meta", "title", "style", "main", "h1"}
+    assert table_tags <= TAGS | {"h2", "h3", "p", "blockquote", "strong", "aside", "hr"}, table_tags
+
+
+def commonmark_renderers():
+    """GitHub's renderer (raw HTML kept, as GitHub does before sanitising) and markdown-it with tables."""
+    github = lambda text: cmarkgfm.markdown_to_html_with_extensions(
+        text, options=cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE, extensions=["table", "strikethrough", "tagfilter"]
+    )
+    return [github, MarkdownIt("commonmark", {"html": True}).enable("table").render]
 
 
 def facts_cell(categories: list[str]) -> str:

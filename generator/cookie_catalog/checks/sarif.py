@@ -31,8 +31,10 @@ def _rule(rule: Rule, profile: str | None) -> dict[str, Any]:
 
 
 def _uri(file: str) -> str:
-    """A path as a relative URI reference: forward slashes, every other reserved character percent-encoded."""
-    return quote(PurePath(file).as_posix(), safe="/")
+    """A relative path as a relative URI reference (forward slashes, every other reserved character
+    percent-encoded), as code scanning resolves it from the repository's root; an absolute one as a file URI."""
+    path = PurePath(file)
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
 
 
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
