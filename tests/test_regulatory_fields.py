@@ -239,3 +239,27 @@ def test_cookieconsent_table_gets_a_column_for_each_fact_some_cookie_states(tmp_
     sections = parse_js(cookieconsent.export(plain), "export default ")["language"]["translations"]["en"]
     (table,) = [s["cookieTable"] for s in sections["preferencesModal"]["sections"][1:]]
     assert list(table["headers"]) == ["name", "duration", "description"]
+
+
+def test_diff_reports_a_changed_regulatory_fact(cli, tmp_path, monkeypatch):
+    """A new legal basis, a transfer gained or its safeguard changed is a change of the policy."""
+    monkeypatch.chdir(tmp_path)
+    old = "plugin: P\ncookies:\n" + COOKIE + "    legal_basis: consent\n    transfers: [{country: US}]\n"
+    new = (
+        "plugin: P\ncookies:\n"
+        + COOKIE
+        + "    legal_basis: strictly-necessary-exemption\n"
+        + (
+            "    transfers: [{country: US, safeguard: standard-contractual-clauses}, {country: IN}]\n"
+            "    data_categories: [identifier]\n"
+        )
+    )
+    write_catalog(tmp_path / "old", plugins={"p.yml": old})
+    write_catalog(tmp_path / "new", plugins={"p.yml": new})
+    code, out, _ = cli("diff", "old", "new", "--format", "json")
+    (changed,) = json.loads(out)["plugins"][0]["changed"]
+    assert code == 1 and changed["fields"] == [
+        {"field": "legal_basis", "old": "consent", "new": "strictly-necessary-exemption"},
+        {"field": "data_categories", "old": None, "new": "identifier"},
+        {"field": "transfers", "old": "US: no safeguard", "new": "US: standard-contractual-clauses\nIN: no safeguard"},
+    ]
