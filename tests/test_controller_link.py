@@ -133,7 +133,8 @@ def test_csv_new_columns_at_the_end_and_bom(tmp_path):
     header = data.decode("utf-8-sig").split("\r\n")[0]
     assert header == (
         "plugin,name,purpose,duration,duration_iso8601,provenance,category,condition,storage,domain,"
-        "pattern,duration_note,controller,privacy_url"
+        "pattern,duration_note,controller,privacy_url,third_party_access,legal_basis,data_categories,retention,"
+        "retention_iso8601,lifetime_refreshed,country,transfers"
     )
     row = read_csv(data)[0]
     assert (row["pattern"], row["duration_note"], row["controller"]) == ("false", "", "Ann & Co")

@@ -176,6 +176,14 @@ def test_json_output_parses_back(cli, tmp_path):
             "id": None,
             "controller": None,
             "privacy_url": None,
+            "third_party_access": None,
+            "legal_basis": None,
+            "data_categories": [],
+            "retention": None,
+            "lifetime_refreshed": None,
+            "country": None,
+            "transfers": [],
+            "accept": [],
         }
     ]
     assert [c["name"] for c in plugin["removed"]] == ["b"]

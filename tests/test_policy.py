@@ -34,7 +34,8 @@ def test_csv_one_row_per_cookie(files):
     rows = read_csv(files["cookie-policy.csv"])
     assert files["cookie-policy.csv"].decode("utf-8-sig").split("\r\n")[0] == (
         "plugin,name,purpose,duration,duration_iso8601,provenance,category,condition,storage,domain,"
-        "pattern,duration_note,controller,privacy_url"
+        "pattern,duration_note,controller,privacy_url,third_party_access,legal_basis,data_categories,retention,"
+        "retention_iso8601,lifetime_refreshed,country,transfers"
     )
     assert [(r["plugin"], r["name"], r["purpose"]) for r in rows] == seed_rows()
     assert {(r["duration"], r["provenance"], r["category"], r["storage"]) for r in rows} == {

@@ -44,8 +44,9 @@ CASES = [
     ("plugin: P\nplugin: Q\ncookies: []\n", "cat/plugins/web.yml:2:1: plugin: duplicate key (first at line 1)"),
     (
         "plugin: P\ncookies:\n" + GOOD_COOKIE + "    purpos: x\n",
-        "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of category, condition, controller, "
-        "domain, duration, duration_note, id, name, pattern, privacy_url, provenance, purpose, storage "
+        "cat/plugins/web.yml:8:5: cookies[0].purpos: unknown key; expected one of accept, category, condition, "
+        "controller, country, data_categories, domain, duration, duration_note, id, legal_basis, lifetime_refreshed, "
+        "name, pattern, privacy_url, provenance, purpose, retention, storage, third_party_access, transfers "
         "(did you mean 'purpose'?)",
     ),
     (
@@ -123,7 +124,7 @@ def test_every_problem_reported_not_just_the_first(cli, tmp_path, monkeypatch):
 def test_catalog_yml_problems(cli, tmp_path, monkeypatch):
     err = run_bad(cli, tmp_path, monkeypatch, plugin_yaml(), product="product: T\nupdated: April 2020\nversoin: 1\n")
     assert "cat/catalog.yml:2:10: updated: 'April 2020' is not a date; expected an ISO date such as 2020-04-15" in err
-    assert "cat/catalog.yml:3:1: versoin: unknown key; expected one of categories, contact, effective" in err
+    assert "cat/catalog.yml:3:1: versoin: unknown key; expected one of accept, categories, contact, effective" in err
     assert "did you mean 'version'?" in err
 
 

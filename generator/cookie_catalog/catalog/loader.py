@@ -255,8 +255,10 @@ def _problem(doc: YamlDocument, model: type[BaseModel], error: ErrorDetails) -> 
         )
     if kind == "literal_error":
         return doc.problem(loc, f"{quoted(given)} is not allowed; expected {error['ctx']['expected']}")
-    if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
-        expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
+    if kind in ("string_type", "list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type"):
+        expected = {"string_type": "text", "list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping"}.get(
+            kind, "a mapping"
+        )
         return doc.problem(loc, f"is {_describe(given)}; expected {expected}")
     if kind.startswith("date"):
         return doc.problem(loc, f"{quoted(given)} is not a date; expected an ISO date such as 2020-04-15")

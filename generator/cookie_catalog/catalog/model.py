@@ -10,16 +10,53 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from cookie_catalog.catalog import duration
+from cookie_catalog.catalog.countries import ISO_3166_ALPHA2
 from cookie_catalog.catalog.problems import quoted
 
 NoteKind = Literal["important", "note", "warning"]
 Provenance = Literal["first-party", "third-party"]
 Storage = Literal["cookie", "local-storage", "session-storage", "indexeddb", "pixel"]
+# What lets a cookie be stored or read (ePrivacy Directive art. 5(3)): consent, or one of the exemptions.
+LegalBasis = Literal[
+    "consent", "strictly-necessary-exemption", "communication-exemption", "audience-measurement-exemption"
+]
+LEGAL_BASES: dict[str, str] = {
+    "consent": "Consent",
+    # art. 5(3), second sentence: strictly necessary for a service the user explicitly asked for.
+    "strictly-necessary-exemption": "Exempt: strictly necessary",
+    # art. 5(3), second sentence: for the sole purpose of carrying out the transmission of a communication.
+    "communication-exemption": "Exempt: transmission of a communication",
+    # CNIL guidelines of 17 September 2020, art. 5: audience measurement within strict conditions.
+    "audience-measurement-exemption": "Exempt: audience measurement (CNIL)",
+}
+# What makes a transfer of personal data outside the EU/EEA lawful (GDPR chapter V).
+Safeguard = Literal[
+    "adequacy-decision",
+    "data-privacy-framework",
+    "standard-contractual-clauses",
+    "binding-corporate-rules",
+    "code-of-conduct",
+    "certification",
+    "derogation",
+]
+SAFEGUARDS: dict[str, str] = {
+    "adequacy-decision": "adequacy decision (GDPR art. 45)",
+    "data-privacy-framework": "EU-US Data Privacy Framework (adequacy decision of 10 July 2023)",
+    "standard-contractual-clauses": "standard contractual clauses (GDPR art. 46(2)(c))",
+    "binding-corporate-rules": "binding corporate rules (GDPR art. 47)",
+    "code-of-conduct": "approved code of conduct (GDPR art. 46(2)(e))",
+    "certification": "approved certification (GDPR art. 46(2)(f))",
+    "derogation": "derogation for a specific situation (GDPR art. 49)",
+}
+assert set(get_args(LegalBasis)) == set(LEGAL_BASES) and set(get_args(Safeguard)) == set(SAFEGUARDS)
+# A finding of `cookie-catalog lint` is named by its rule's id; an acceptance names the rule it answers.
+RULE_ID = r"^CC[0-9]{3}$"
+_RULE_ID = re.compile(RULE_ID)
 
 BUILTIN_CATEGORIES: dict[str, tuple[str, str]] = {
     "strictly-necessary": (
@@ -108,6 +145,19 @@ def _yaml_bool(value: object) -> object:
     return value
 
 
+def _country(value: object) -> object:
+    if isinstance(value, str) and value not in ISO_3166_ALPHA2:
+        hint = {"UK": " (the United Kingdom is GB)", "EL": " (Greece is GR)"}.get(value.upper(), "")
+        raise ValueError(f"{quoted(value)} is not a country code{hint}; expected an ISO 3166-1 alpha-2 code such as DE")
+    return value
+
+
+def _rule_id(value: object) -> object:
+    if isinstance(value, str) and not _RULE_ID.fullmatch(value):
+        raise ValueError(f"{quoted(value)} is not a rule id; expected one such as CC101 (see docs/lint.md)")
+    return value
+
+
 def _parse_duration(value: object) -> object:
     return duration.Duration.parse(value) if isinstance(value, str) else value
 
@@ -118,6 +168,18 @@ NonBlank = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1)]
 YamlBool = Annotated[bool, BeforeValidator(_yaml_bool)]
 CategoryKey = Annotated[str, BeforeValidator(_category_key)]
 HttpUrl = Annotated[str, BeforeValidator(_http_url), Field(pattern=HTTP_URL)]
+Country = Annotated[
+    str,
+    BeforeValidator(_country),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": sorted(ISO_3166_ALPHA2),
+            "description": "An ISO 3166-1 alpha-2 country code, such as DE or US (GB for the United Kingdom).",
+        }
+    ),
+]
+RuleId = Annotated[str, BeforeValidator(_rule_id), Field(pattern=RULE_ID)]
 DurationField = Annotated[
     duration.Duration,
     BeforeValidator(_parse_duration),
@@ -149,6 +211,29 @@ class CategoryDef(_Strict):
     description: str | None = None
 
 
+class Transfer(_Strict):
+    """Personal data collected through a cookie sent outside the EU/EEA (GDPR chapter V)."""
+
+    country: Country = Field(description="Where the data goes: an ISO 3166-1 alpha-2 code such as US.")
+    safeguard: Safeguard | None = Field(
+        None,
+        description="What makes the transfer lawful: an adequacy decision (art. 45; data-privacy-framework for "
+        "certified US recipients), standard contractual clauses, binding corporate rules, a code of conduct or a "
+        "certification (art. 46-47), or a derogation (art. 49). `cookie-catalog lint` reports a transfer without one.",
+    )
+
+    @property
+    def safeguard_text(self) -> str:
+        return SAFEGUARDS[self.safeguard] if self.safeguard else "no safeguard given"
+
+
+class Acceptance(_Strict):
+    """A `cookie-catalog lint` finding accepted for this one cookie, with why: reported as accepted, never hidden."""
+
+    rule: RuleId = Field(description="The rule's id, such as CC101 (docs/lint.md lists them).")
+    reason: NonBlank = Field(description="Why the finding is accepted, for the reviewer and the regulator.")
+
+
 class ProductFile(_Strict):
     """``catalog.yml``: the product and its policy as a whole."""
 
@@ -165,6 +250,11 @@ class ProductFile(_Strict):
         description="Extra consent categories, or new labels and descriptions for the built-in ones, by key. "
         f"A key is {CATEGORY_KEY_EXPECTED}.",
         json_schema_extra={"propertyNames": {"pattern": CATEGORY_KEY}},
+    )
+    accept: tuple[Acceptance, ...] = Field(
+        (),
+        description="`cookie-catalog lint` findings about the catalog as a whole (such as CC109) accepted, "
+        "each with its rule and a reason; lint still reports them, as accepted.",
     )
 
 
@@ -202,6 +292,49 @@ class CookieEntry(_Strict):
         None,
         description="Where the data controller's privacy policy or data-subject rights portal is: an http(s) address.",
     )
+    # The fields a regulator expects (CNIL 2020 guidelines and recommendation, ICO PECR guidance, EDPB cookie
+    # banner taskforce report 2023, CJEU C-673/17 Planet49): all optional, shown wherever a format has a place.
+    third_party_access: YamlBool | None = Field(
+        None,
+        description="Whether third parties can access the cookie or the data read through it: users must be told "
+        "(CJEU C-673/17 Planet49, ruling point 2).",
+    )
+    legal_basis: LegalBasis | None = Field(
+        None,
+        description="What allows storing and reading it (ePrivacy Directive art. 5(3)): consent, or the exemption "
+        "relied on: strictly-necessary-exemption (a service the user asked for), communication-exemption "
+        "(transmission of a communication), audience-measurement-exemption (CNIL guidelines 2020, art. 5).",
+    )
+    data_categories: tuple[NonBlank, ...] = Field(
+        (),
+        description="The categories of data the cookie holds or collects, such as 'unique identifier', "
+        "'pages visited', 'IP address' (CNIL recommendation 2020; GDPR art. 13).",
+    )
+    retention: DurationField | None = Field(
+        None,
+        description="How long the data collected through the cookie is kept, distinct from the cookie's own "
+        "lifetime (`duration`): written like a duration (CNIL recommendation 2020: 25 months for audience "
+        "measurement).",
+    )
+    lifetime_refreshed: YamlBool | None = Field(
+        None,
+        description="Whether the cookie's lifetime starts again on each visit, so it may never expire "
+        "(CNIL guidelines 2020: a lifetime must not be extended automatically).",
+    )
+    country: Country | None = Field(
+        None,
+        description="The country of the controller or recipient (`controller`): an ISO 3166-1 alpha-2 code.",
+    )
+    transfers: tuple[Transfer, ...] = Field(
+        (),
+        description="Transfers of the data outside the EU/EEA, each with the country and its safeguard "
+        "(GDPR art. 13(1)(f), chapter V).",
+    )
+    accept: tuple[Acceptance, ...] = Field(
+        (),
+        description="`cookie-catalog lint` findings accepted for this cookie, each with its rule and a reason; "
+        "lint still reports them, as accepted.",
+    )
 
     @property
     def identity(self) -> Identity:
@@ -231,6 +364,8 @@ class CatalogDocument(_Strict):
 
 
 # The validated catalog, as every renderer and sink sees it.
+
+Lifetime = duration.Duration  # in Cookie's body, `duration` names the field
 
 
 @dataclass(frozen=True)
@@ -265,11 +400,24 @@ class Cookie:
     id: str | None = field(init=False, repr=False, compare=False)
     controller: str | None = field(init=False, repr=False, compare=False)
     privacy_url: str | None = field(init=False, repr=False, compare=False)
+    third_party_access: bool | None = field(init=False, repr=False, compare=False)
+    legal_basis: LegalBasis | None = field(init=False, repr=False, compare=False)
+    data_categories: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    retention: Lifetime | None = field(init=False, repr=False, compare=False)
+    lifetime_refreshed: bool | None = field(init=False, repr=False, compare=False)
+    country: str | None = field(init=False, repr=False, compare=False)
+    transfers: tuple[Transfer, ...] = field(init=False, repr=False, compare=False)
+    accept: tuple[Acceptance, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         assign = object.__setattr__  # the dataclass is frozen
         for key, value in self.entry.__dict__.items():
             assign(self, key, value)
+
+    @property
+    def legal_basis_text(self) -> str:
+        """The legal basis as the pages and policy show it; empty when the catalog does not say."""
+        return LEGAL_BASES[self.legal_basis] if self.legal_basis else ""
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,14 @@ from typing_extensions import TypedDict  # pydantic reads typing's TypedDict onl
 from cookie_catalog.catalog import duration
 from cookie_catalog.catalog.model import (
     CatalogDocument,
+    Country,
     HttpUrl,
+    LegalBasis,
     NoteKind,
     PluginFile,
     ProductFile,
     Provenance,
+    Safeguard,
     Storage,
 )
 
@@ -47,6 +50,12 @@ class PolicyCategory(TypedDict):
 
 
 @with_config(_CLOSED)
+class PolicyTransfer(TypedDict):
+    country: Country
+    safeguard: Safeguard | None
+
+
+@with_config(_CLOSED)
 class PolicyCookie(TypedDict):
     name: Annotated[str, Field(min_length=1)]
     purpose: str
@@ -62,6 +71,14 @@ class PolicyCookie(TypedDict):
     pattern: bool
     controller: str | None
     privacy_url: HttpUrl | None
+    third_party_access: bool | None
+    legal_basis: LegalBasis | None
+    data_categories: list[str]
+    retention: Annotated[str, Field(pattern=duration.PATTERN)] | None
+    retention_iso8601: Annotated[str, Field(pattern=r"^P(T?)[0-9]+[SMHDWY]$")] | None
+    lifetime_refreshed: bool | None
+    country: Country | None
+    transfers: list[PolicyTransfer]
     anchor: str
 
 

@@ -10,12 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cookie_catalog.catalog.model import Catalog, CookieEntry, Note, Plugin
+from cookie_catalog.catalog.model import Catalog, CookieEntry, Note, Plugin, Transfer
 from cookie_catalog.render.pages import Renderer
 
 PRODUCT_FIELDS = ("product", "title", "version", "updated", "effective", "contact", "intro", "notes")
 PLUGIN_FIELDS = ("description", "notes")
-COOKIE_FIELDS = ("purpose", "duration", "provenance", "category", "condition", "pattern", "duration_note")
+COOKIE_FIELDS = (
+    "purpose",
+    "duration",
+    "provenance",
+    "category",
+    "condition",
+    "pattern",
+    "duration_note",
+    # What a regulator reads (docs/lint.md): a changed legal basis or a new transfer is a change of the policy.
+    "third_party_access",
+    "legal_basis",
+    "data_categories",
+    "retention",
+    "lifetime_refreshed",
+    "country",
+    "transfers",
+)
 
 
 @dataclass(frozen=True)
@@ -111,15 +127,23 @@ def _fields(old: object, new: object, names: tuple[str, ...]) -> tuple[FieldChan
 
 
 def _text(value: object) -> str | None:
-    """A field's value as catalog text; notes as one ``kind: text`` line each."""
+    """A field's value as catalog text; a list as one line per item (``_item``)."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        notes: list[Note] = list(value)
-        return "\n".join(f"{n.kind}: {n.text}" for n in notes) or None
+        return "\n".join(_item(item) for item in value) or None
     return str(value)
+
+
+def _item(item: object) -> str:
+    """One item of a list field: a note as ``kind: text``, a transfer as ``country: safeguard``, text as itself."""
+    if isinstance(item, Note):
+        return f"{item.kind}: {item.text}"
+    if isinstance(item, Transfer):
+        return f"{item.country}: {item.safeguard or 'no safeguard'}"
+    return str(item)
 
 
 def as_dict(diff: CatalogDiff) -> dict:

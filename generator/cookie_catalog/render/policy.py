@@ -39,6 +39,14 @@ CSV_COLUMNS = (
     "duration_note",
     "controller",
     "privacy_url",
+    "third_party_access",
+    "legal_basis",
+    "data_categories",  # joined with "; "
+    "retention",
+    "retention_iso8601",
+    "lifetime_refreshed",
+    "country",
+    "transfers",  # "US: standard-contractual-clauses; IN: " (a country and its safeguard, if any)
 )
 # Excel opens a CSV as the system's legacy code page unless it starts with the
 # UTF-8 byte order mark; with it, "Café" stays "Café". Other readers skip it
@@ -132,9 +140,29 @@ def policy_csv(catalog: Catalog) -> str:
                 cookie.duration_note or "",
                 cookie.controller or "",
                 cookie.privacy_url or "",
+                *_regulatory_cells(cookie),
             )
             writer.writerow([spreadsheet_safe(value) for value in row])
     return out.getvalue()
+
+
+def _flag(value: bool | None) -> str:
+    return "" if value is None else "true" if value else "false"
+
+
+def _regulatory_cells(cookie: Cookie) -> tuple[str, ...]:
+    """The CSV cells of the fields a regulator expects; empty where the catalog does not say."""
+    retention = cookie.retention
+    return (
+        _flag(cookie.third_party_access),
+        cookie.legal_basis or "",
+        "; ".join(cookie.data_categories),
+        str(retention) if retention else "",
+        retention.iso8601 if retention else "",
+        _flag(cookie.lifetime_refreshed),
+        cookie.country or "",
+        "; ".join(f"{t.country}: {t.safeguard or ''}" for t in cookie.transfers),
+    )
 
 
 def _cookie_data(cookie: Cookie) -> PolicyCookie:
@@ -153,6 +181,14 @@ def _cookie_data(cookie: Cookie) -> PolicyCookie:
         "pattern": cookie.pattern,
         "controller": cookie.controller,
         "privacy_url": cookie.privacy_url,
+        "third_party_access": cookie.third_party_access,
+        "legal_basis": cookie.legal_basis,
+        "data_categories": list(cookie.data_categories),
+        "retention": str(cookie.retention) if cookie.retention else None,
+        "retention_iso8601": (cookie.retention.iso8601 or None) if cookie.retention else None,
+        "lifetime_refreshed": cookie.lifetime_refreshed,
+        "country": cookie.country,
+        "transfers": [{"country": t.country, "safeguard": t.safeguard} for t in cookie.transfers],
         "anchor": cookie.anchor,
     }
 

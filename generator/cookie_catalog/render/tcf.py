@@ -14,7 +14,7 @@ disclosure:
   ``unknown`` 400 days, the longest any cookie lives in current browsers (RFC
   6265bis caps Expires and Max-Age there), so the disclosure never says less than
   the truth;
-- ``cookieRefresh`` (cookies): ``false``; the catalog does not record refreshing;
+- ``cookieRefresh`` (cookies): the cookie's ``lifetime_refreshed``, ``false`` when the catalog does not say;
 - ``domains``: the cookie's domain for a third-party cookie that names one (without
   a leading dot, lower-cased), else ``["*"]``, which the spec allows for
   first-party storage on many partners' sites. The spec wants a domain and no
@@ -104,7 +104,7 @@ def disclosure(cookie: Cookie, plugin: Plugin) -> dict[str, Any]:
     purposes, special = PURPOSES.get(cookie.category, OWN_CATEGORY)
     item: dict[str, Any] = {"identifier": _identifier(cookie, plugin), "type": kind, "maxAgeSeconds": _max_age(cookie)}
     if kind == "cookie":
-        item["cookieRefresh"] = False
+        item["cookieRefresh"] = cookie.lifetime_refreshed is True
     item["domains"] = [_domain(cookie)]
     item["purposes"] = purposes
     if special:

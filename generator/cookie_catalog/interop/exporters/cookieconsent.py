@@ -20,6 +20,7 @@ regular expressions, and stay as they are (patterns escaped by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cookie_catalog.catalog.model import Catalog, Cookie
@@ -35,13 +36,32 @@ def _clear_item(cookie: Cookie) -> dict[str, Any]:
     return {"name": Regex(name_regex(cookie.name)) if cookie.pattern else cookie.name}
 
 
-def _row(cookie: Cookie) -> dict[str, str]:
-    """A row of a cookie table; its cells are HTML to cookieconsent."""
-    return {
-        "name": html_content(cookie.name),
-        "duration": html_content(cookie.duration.text),
-        "description": html_content(cookie.purpose),
-    }
+# The cookie table's columns are the configuration's own (``cookieTable.headers``): beyond name, duration and
+# purpose, a column for each regulatory fact (docs/lint.md) that some cookie of the section states.
+_FACTS: tuple[tuple[str, str, Callable[[Cookie], str]], ...] = (
+    ("legalBasis", "Legal basis", lambda c: c.legal_basis_text),
+    ("data", "Data", lambda c: ", ".join(c.data_categories)),
+    ("dataKept", "Data kept", lambda c: c.retention.text if c.retention else ""),
+    ("thirdPartyAccess", "Third-party access", lambda c: {True: "Yes", False: "No", None: ""}[c.third_party_access]),
+    ("provider", "Provider", lambda c: ", ".join(filter(None, (c.controller, c.country)))),
+    ("transfers", "Transfers", lambda c: "; ".join(f"{t.country}: {t.safeguard_text}" for t in c.transfers)),
+)
+
+
+def _table(cookies: list[Cookie]) -> dict[str, Any]:
+    """A section's cookie table; its cells are HTML to cookieconsent."""
+    facts = [(key, header, cell) for key, header, cell in _FACTS if any(cell(c) for c in cookies)]
+    headers = {"name": "Name", "duration": "Duration", "description": "Purpose", **{k: h for k, h, _ in facts}}
+    body = [
+        {
+            "name": html_content(cookie.name),
+            "duration": html_content(cookie.duration.text),
+            "description": html_content(cookie.purpose),
+            **{key: html_content(cell(cookie)) for key, _, cell in facts},
+        }
+        for cookie in cookies
+    ]
+    return {"headers": headers, "body": body}
 
 
 def config(catalog: Catalog) -> dict[str, Any]:
@@ -71,10 +91,7 @@ def config(catalog: Catalog) -> dict[str, Any]:
                 "title": html_content(category.label),
                 "description": html_content(category.description),
                 "linkedCategory": category.key,
-                "cookieTable": {
-                    "headers": {"name": "Name", "duration": "Duration", "description": "Purpose"},
-                    "body": [_row(c) for c in cookies],
-                },
+                "cookieTable": _table(cookies),
             }
         )
     intro = catalog.product.intro or f"{catalog.product.product} uses cookies; choose which ones you accept."
