@@ -56,6 +56,11 @@ BROWSER_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-c
 # Chromium refuses to start as root without it; a scan as another user keeps the sandbox.
 ROOT_ARGS = ("--no-sandbox",)
 QUIET_ARGS = ("--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync")
+# What a visitor's browser stores, third parties included: recent Chromium builds block third-party cookies and
+# storage (TrackingProtection3pcd), as Chrome itself does not. A page is scanned at the URL given, not upgraded to
+# https. Chromium keeps the last --disable-features only, so this one replaces Playwright's list: third-party
+# storage stays partitioned by site, as in Chrome. A --browser-arg with its own --disable-features replaces it.
+FEATURE_ARGS = ("--disable-features=TrackingProtection3pcd,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",)
 # Consent managers hide from automation (cookieconsent's hideFromBots); a visitor's browser says false.
 NOT_A_BOT_JS = "Object.defineProperty(Navigator.prototype, 'webdriver', {get: () => false});"
 CONSENT_APIS: dict[str, dict[str, str]] = {
@@ -281,6 +286,7 @@ def scan_urls(
         executable = find_chromium(playwright, options.executable)
         args = [
             *QUIET_ARGS,
+            *FEATURE_ARGS,
             *(ROOT_ARGS if hasattr(os, "geteuid") and os.geteuid() == 0 else ()),
             *options.browser_args,
         ]
