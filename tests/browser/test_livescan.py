@@ -28,9 +28,11 @@ import pytest
 import yaml
 
 from cookie_catalog.cli import main
+from cookie_catalog.interop import livescan
 
 from support.browsing import CHROMIUM, unavailable
 from support.catalogs import write_catalog
+from support.cli import no_traceback
 from support.paths import BROWSER
 
 COOKIECONSENT = BROWSER / "node_modules" / "vanilla-cookieconsent" / "dist" / "cookieconsent.umd.js"
@@ -131,7 +133,8 @@ class Shop(http.server.BaseHTTPRequestHandler):
         elif route == (SHOP, "/lib/cookieconsent.umd.js"):
             self._send(COOKIECONSENT.read_text(encoding="utf-8"), "text/javascript")
         elif self.path.startswith("/page"):  # pages the tests write: self.server.pages
-            self._send(self.server.pages.get(self.path, ""), "text/html")
+            kind = "text/javascript" if self.path.endswith(".js") else "text/html"
+            self._send(self.server.pages.get(self.path, ""), kind)
         else:
             self.send_error(404)
 
@@ -308,3 +311,103 @@ def test_draft_is_a_valid_catalog_prefilled_from_the_open_cookie_database(api_sc
         "third-party",
     )
     assert tracker["purpose"].startswith("To review:")
+
+
+def test_consent_by_clicking_selectors_in_the_text_report(shop, catalog, runner):
+    accept, reject = '#cc-main [data-role="all"]', '#cc-main [data-role="necessary"]'
+    result = scan(
+        runner, catalog, "--url", f"{base(shop)}/start", "--accept-selector", accept, "--reject-selector", reject
+    )
+    assert result.exit_code == 1, result.output
+    url = f"{base(shop)}/start"
+    lines = result.output.splitlines()
+    files_it = "the catalog files it under functional (Shop)"
+    assert f"without consent: theme (local-storage) at {url} before any choice; {files_it}" in lines
+    assert f"without consent: theme (local-storage) at {url} after rejecting; {files_it}" in lines
+    tracker = "cookie of tracker.test, third-party, 1 week (and 2 more)"
+    assert f"undocumented: trk_uid (cookie), seen in {url} (accepted): {tracker}" in lines
+    assert f"undocumented: _gid (cookie), seen in {url} (accepted): cookie of {SHOP}, first-party, 1 day" in lines
+    assert "never seen: never_set (Shop)" in lines
+    assert lines[-1] == (
+        "15 names seen in 1 page: 5 documented, 10 undocumented; 1 documented cookies never seen; "
+        "2 present without consent"
+    )
+
+
+KLARO_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>klaro</title></head><body>
+<script>var klaroConfig = {acceptAll: true, services: [{name: "stats", purposes: ["analytics"], cookies: ["_ga"]}],
+  translations: {zz: {purposes: {analytics: "Analytics"}}}};</script>
+<script type="text/plain" data-type="application/javascript" data-name="stats">
+document.cookie = "_ga=GA1.1.1; max-age=3600; path=/";
+</script>
+<script src="/lib/klaro.js"></script>
+</body></html>"""
+
+
+def test_consent_through_klaro_api(shop, catalog, runner):
+    shop.pages["/page-klaro"] = KLARO_PAGE
+    klaro_js = BROWSER / "node_modules" / "klaro" / "dist" / "klaro.js"
+    shop.pages["/page-lib-klaro.js"] = klaro_js.read_text(encoding="utf-8")
+    shop.pages["/page-klaro"] = KLARO_PAGE.replace("/lib/klaro.js", "/page-lib-klaro.js")
+    result = scan(runner, catalog, "--url", f"{base(shop)}/page-klaro", "--consent-api", "klaro", "--format", "json")
+    found = {(r["state"], r["name"]): r["duration"] for r in json.loads(result.stdout)["found"]}
+    assert ("accepted", "_ga") in found and found[("accepted", "_ga")] == "1 hour"
+    assert ("rejected", "_ga") not in found and ("no choice", "_ga") not in found
+    assert ("rejected", "klaro") in found and ("accepted", "klaro") in found  # Klaro's own, holding the choice
+
+
+HOSTILE_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>hostile</title></head><body><script>
+for (const key of ["a\\nb", "\\u001b[31mred", "\\u2028", "x".repeat(5000), "ok"]) localStorage.setItem(key, "1");
+for (let i = 0; i < 7; i++) sessionStorage.setItem("s" + i, "1");
+</script></body></html>"""
+
+
+def test_hostile_names_are_escaped_limited_and_kept_out_of_the_draft(shop, catalog, runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(livescan, "MAX_KEYS", 5)
+    shop.pages["/page-hostile"] = HOSTILE_PAGE
+    url = f"{base(shop)}/page-hostile"
+    result = scan(runner, catalog, "--url", url, "--draft", str(tmp_path / "draft"))
+    assert result.exit_code == 1 and no_traceback(result.output), result.output
+    lines = result.output.splitlines()
+    where = f"{url} (no choice): localStorage of {SHOP}, first-party, persistent"
+    assert f"undocumented: a\\nb (local-storage), seen in {where}" in lines
+    assert not any("\x1b" in line or "\u2028" in line for line in lines)
+    assert any(line.startswith("undocumented: \\x1b[31mred (local-storage)") for line in lines)
+    assert (
+        f"warning: {url} (no choice): localStorage of {base(shop)}: skipped 1 names longer than 4,096 characters"
+        in lines
+    )
+    assert f"warning: {url} (no choice): sessionStorage of {base(shop)}: 7 names; read the first 5" in lines
+    assert sum(line.startswith("undocumented: s") and "(session-storage)" in line for line in lines) == 5
+    assert (
+        f"warning: localStorage name 'a\\nb' of {SHOP}: spans several lines; expected the name on one line; not drafted"
+        in lines
+    )
+    assert runner.invoke(main, ["validate", str(tmp_path / "draft")]).exit_code == 0
+    drafted = (tmp_path / "draft" / "plugins" / "shop-test.yml").read_text(encoding="utf-8")
+    assert "name: ok\n" in drafted and "red" in drafted and "a\\nb" not in drafted
+
+
+def test_a_page_that_cannot_be_loaded_is_one_line_and_exit_2(shop, catalog, runner):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = scan(runner, catalog, "--url", f"http://closed.test:{port}/")
+    assert result.exit_code == 2 and no_traceback(result.output), result.output
+    assert (
+        result.output
+        == f"error: http://closed.test:{port}/ (no choice): could not be loaded: "
+        + (result.output.split("could not be loaded: ", 1)[1])
+    )
+    assert "net::ERR_CONNECTION_REFUSED" in result.output and result.output.count("\n") == 1
+
+
+def test_a_consent_api_that_never_appears_is_one_line_and_exit_2(shop, catalog, runner):
+    shop.pages["/page-plain"] = "<!DOCTYPE html><title>plain</title><p>No consent manager here."
+    url = f"{base(shop)}/page-plain"
+    result = scan(runner, catalog, "--url", url, "--consent-api", "klaro", "--timeout", "1")
+    assert result.exit_code == 2 and no_traceback(result.output), result.output
+    assert result.output.startswith(f"error: {url} (rejected): consent through the klaro API failed: ")
+    assert result.output.count("\n") == 1

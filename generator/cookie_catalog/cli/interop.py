@@ -21,7 +21,14 @@ from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.catalog.source_date import SourceDateError
 from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.cli.common import fail, load_or_exit, out_dir_option, print_problems, usage_fail
-from cookie_catalog.cli.livescan import check_usage, live_options, print_without_consent, scan_pages, write_draft
+from cookie_catalog.cli.livescan import (
+    check_usage,
+    live_options,
+    print_without_consent,
+    read_database,
+    scan_pages,
+    write_draft,
+)
 from cookie_catalog.cli.terminal import one_line
 from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
@@ -184,6 +191,7 @@ def scan(files: tuple[Path, ...], catalog: Path, fmt: str, **live: Any) -> NoRet
     a page (or the catalog) cannot be read.
     """
     check_usage(live, len(files))
+    database = read_database(live)
     try:
         model = load_catalog(catalog)
     except CatalogError as exc:  # a broken catalog is unreadable input here, not drift
@@ -208,7 +216,7 @@ def scan(files: tuple[Path, ...], catalog: Path, fmt: str, **live: Any) -> NoRet
     else:
         _print_report(report, len(files), len(live["urls"]))
     if live["draft_dir"] and isinstance(report, LiveReport):
-        write_draft(report, found, live)
+        write_draft(report, found, database, live)
     sys.exit(DRIFT if report.drift else 0)
 
 

@@ -102,6 +102,19 @@ def check_usage(options: dict[str, Any], file_count: int) -> None:
             livescan.check_url(url)
     except LiveScanError as exc:
         _usage(f"--url {one_line(str(exc))}")
+    out = options["draft_dir"]
+    if out and out.is_dir() and any(out.iterdir()) and not options["force"]:
+        _usage(f"--draft {one_line(str(out))} is not empty; choose a new directory or pass --force to replace it")
+
+
+def read_database(options: dict[str, Any]) -> Database | None:
+    """The Open Cookie Database for --draft, read before any page is visited: a bad --ocd is one line, exit 2."""
+    if not options["draft_dir"]:
+        return None
+    try:
+        return Database.read(options["ocd"] or BUNDLED_OCD)
+    except CatalogError as exc:
+        _fail(f"--ocd: {exc.problems[0]}")
 
 
 def _usage(message: str) -> NoReturn:
@@ -134,16 +147,9 @@ def print_without_consent(report: LiveReport) -> None:
         )
 
 
-def write_draft(report: LiveReport, found: list[Found], options: dict[str, Any]) -> None:
-    """The undocumented names as a catalog in --draft; a non-empty directory only with --force."""
+def write_draft(report: LiveReport, found: list[Found], database: Database | None, options: dict[str, Any]) -> None:
+    """The undocumented names as a catalog in --draft (checked by ``check_usage`` to be new, or --force)."""
     out: Path = options["draft_dir"]
-    if out.is_dir() and any(out.iterdir()) and not options["force"]:
-        _fail(f"{out} is not empty; choose a new directory or pass --force to replace it")
-    path = options["ocd"] or BUNDLED_OCD
-    try:
-        database = Database.read(path)
-    except CatalogError as exc:
-        _fail(f"--ocd: {exc.problems[0]}")
     undocumented = [item for item in found if (item.name, item.storage) in report.undocumented]
     result = draft(undocumented, database, list(options["urls"]))
     for warning in result.warnings:

@@ -24,8 +24,8 @@ only here, when a live scan runs, and their absence is one line
 from __future__ import annotations
 
 import ipaddress
-import math
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -213,24 +213,27 @@ def lifetime(expires: float, set_after: float, read_at: float) -> str:
     """A cookie's expiry (Unix time, -1 for a session cookie) as a catalog duration.
 
     The cookie was set between ``set_after`` and ``read_at``, so its lifetime is
-    known only within that interval (and a second, expiry being whole seconds):
-    the largest unit with a whole number inside it is the one the site chose
-    (Max-Age=7200 is "2 hours"). An expiry at a fixed date falls on no round
-    number; it is shown in the largest unit that is within ``ROUNDING`` of it.
+    known only within that interval (widened by a second: an ``Expires`` date
+    is whole seconds). A whole number of minutes or more inside it is what the
+    site chose (Max-Age=7200 is "2 hours"). A lifetime on no round number (an
+    ``Expires`` at a fixed date, a few seconds) is shown in the largest unit
+    that is within ``ROUNDING`` of it.
     """
     if expires < 0:
         return "session"
     low, high = expires - read_at - 1, expires - set_after + 1
-    for unit, (seconds, _) in sorted(UNITS.items(), key=lambda item: -item[1][0]):
-        amount = max(1, math.ceil(low / seconds))
-        if amount * seconds <= high and amount <= MAX_DURATION_AMOUNT:
+    middle = (low + high) / 2
+    units = sorted(UNITS.items(), key=lambda item: -item[1][0])
+    for unit, (seconds, _) in units:
+        amount = round(middle / seconds)
+        if unit != "second" and 1 <= amount <= MAX_DURATION_AMOUNT and low <= amount * seconds <= high:
             return _spelled(amount, unit)
-    left = max(1.0, expires - read_at)
-    for unit, (seconds, _) in sorted(UNITS.items(), key=lambda item: -item[1][0]):
-        amount = round(left / seconds)
-        if 1 <= amount <= MAX_DURATION_AMOUNT and abs(amount * seconds - left) <= ROUNDING * left:
+    for unit, (seconds, _) in units:
+        amount = max(1, round(middle / seconds))
+        close = unit == "second" or abs(amount * seconds - middle) <= ROUNDING * middle
+        if amount <= MAX_DURATION_AMOUNT and close:
             return _spelled(amount, unit)
-    return "persistent"  # beyond 999,999 of any unit; Chromium caps expiry at 400 days, so never in practice
+    return "persistent"  # beyond 999,999 years; Chromium caps expiry at 400 days, so never in practice
 
 
 def _spelled(amount: int, unit: str) -> str:
@@ -244,7 +247,8 @@ def _require() -> Any:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         raise LiveScanError(
-            f"scan --url needs {exc.name or 'Playwright'}: pip install 'cookie-catalog[scan]'"
+            f"scan --url needs Playwright for Python and publicsuffixlist ({exc.name or 'one'} is missing): "
+            "pip install 'cookie-catalog[scan]'"
         ) from None
     return sync_playwright
 
@@ -304,8 +308,9 @@ def scan_urls(
 
 
 def _first_line(exc: BaseException) -> str:
+    """Playwright's message without its call log and without the API call's name (``Page.goto: ``)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip() and not line.startswith("=")]
-    return lines[0] if lines else type(exc).__name__
+    return re.sub(r"^[A-Za-z]+\.[A-Za-z]+: ", "", lines[0]) if lines else type(exc).__name__
 
 
 def _visit(
