@@ -32,7 +32,7 @@ from cookie_catalog.interop import livescan
 
 from support.browsing import CHROMIUM, unavailable
 from support.catalogs import write_catalog
-from support.cli import no_traceback
+from support.cli import PropagatingRunner, no_traceback
 from support.paths import BROWSER
 
 COOKIECONSENT = BROWSER / "node_modules" / "vanilla-cookieconsent" / "dist" / "cookieconsent.umd.js"
@@ -193,20 +193,9 @@ def scan(runner, catalog: Path, *args: str):
 @pytest.fixture(scope="module")
 def api_scan(shop, catalog, tmp_path_factory):
     """One scan in all three states through cookieconsent's API, with a draft; (result, draft directory)."""
-    from click.testing import CliRunner
-
     draft = tmp_path_factory.mktemp("draft") / "draft"
     argv = ["--url", f"{base(shop)}/start", "--consent-api", "cookieconsent", "--format", "json", "--draft", str(draft)]
-    return scan(CliRunner(mix_stderr=False) if _mixes() else CliRunner(), catalog, *argv), draft
-
-
-def _mixes() -> bool:
-    """click before 8.2 mixes standard error into output unless told not to."""
-    import inspect
-
-    from click.testing import CliRunner
-
-    return "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+    return scan(PropagatingRunner(), catalog, *argv), draft
 
 
 def records(result) -> dict[tuple[str, str, str], dict]:
@@ -411,3 +400,9 @@ def test_a_consent_api_that_never_appears_is_one_line_and_exit_2(shop, catalog, 
     assert result.exit_code == 2 and no_traceback(result.output), result.output
     assert result.output.startswith(f"error: {url} (rejected): consent through the klaro API failed: ")
     assert result.output.count("\n") == 1
+
+
+def test_a_browser_that_is_not_there_is_one_line_and_exit_2(shop, catalog, runner, tmp_path):
+    result = scan(runner, catalog, "--url", f"{base(shop)}/", "--chromium", str(tmp_path / "no-chromium"))
+    assert result.exit_code == 2 and no_traceback(result.output), result.output
+    assert result.output == f"error: --chromium '{tmp_path / 'no-chromium'}': no such executable\n"
