@@ -108,6 +108,12 @@ def test_wheel_holds_only_the_package_with_its_templates_schemas_and_types(wheel
     assert templates and templates <= set(names)
     schemas = {f"{PACKAGE}/catalog/schemas/{p.name}" for p in SOURCE_SCHEMAS.glob("*.json")}
     assert schemas and schemas <= set(names)
+    # scan --url --draft pre-fills from the Open Cookie Database without a network: the CSV, with its licence.
+    ocd = {f"{PACKAGE}/interop/data/open-cookie-database.{ext}" for ext in ("csv", "LICENSE")}
+    assert ocd <= set(names)
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Provides-Extra: scan" in metadata.splitlines()
     points = configparser.ConfigParser()
     points.read_string(entry_points)
     assert list(points["console_scripts"]) == ["cookie-catalog"]
