@@ -406,3 +406,19 @@ def test_a_browser_that_is_not_there_is_one_line_and_exit_2(shop, catalog, runne
     result = scan(runner, catalog, "--url", f"{base(shop)}/", "--chromium", str(tmp_path / "no-chromium"))
     assert result.exit_code == 2 and no_traceback(result.output), result.output
     assert result.output == f"error: --chromium '{tmp_path / 'no-chromium'}': no such executable\n"
+
+
+def test_a_page_that_stops_answering_is_one_line_and_exit_2_not_a_hang(shop, catalog, runner):
+    """A script that never yields after the page loaded: reading its storage must time out, not wait forever."""
+    shop.pages["/page-busy"] = (
+        "<!DOCTYPE html><title>busy</title><script>setTimeout(() => { for (;;) {} }, 50);</script>"
+    )
+    url = f"{base(shop)}/page-busy"
+    started = time.monotonic()
+    result = scan(runner, catalog, "--url", url, "--timeout", "2")
+    assert result.exit_code == 2 and no_traceback(result.output), result.output
+    assert (
+        result.output.startswith(f"error: {url} (no choice): did not answer within 2 s")
+        and result.output.count("\n") == 1
+    )
+    assert time.monotonic() - started < 30

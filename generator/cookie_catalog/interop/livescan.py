@@ -40,7 +40,7 @@ from cookie_catalog.catalog.model import Catalog, Cookie, Provenance
 from cookie_catalog.interop.scan import Report, Sighting, compare
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, BrowserContext, Frame, Page
 
 NO_CHOICE, REJECTED, ACCEPTED = "no choice", "rejected", "accepted"
 CONSENT_EXEMPT = "strictly-necessary"  # the one category the exporters never put behind consent
@@ -51,7 +51,9 @@ MAX_FRAMES = 50
 MAX_NAME_CHARS = 4_096  # a cookie's name and value together are at most 4,096 bytes in Chromium
 MAX_DURATION_AMOUNT = 999_999  # the catalog's duration spelling has at most six digits
 ROUNDING = 0.02  # a lifetime that is no whole number of units is shown in the largest unit within 2 %
+POLLING_MS = 50  # wait_for_function's default, once per animation frame, is throttled in a page not shown
 SETTLE_WAIT = 2.0  # seconds after load (and after consent) for scripts to store what they store
+LAUNCH_TIMEOUT = 60.0  # seconds at least for Chromium to start, whatever --timeout allows a page
 BROWSER_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Chromium refuses to start as root without it; a scan as another user keeps the sandbox.
 ROOT_ARGS = ("--no-sandbox",)
@@ -288,6 +290,7 @@ def scan_urls(
     found: list[Found] = []
     with sync_playwright() as playwright:
         executable = find_chromium(playwright, options.executable)
+        launch_timeout = max(options.timeout, LAUNCH_TIMEOUT) * 1000  # a busy machine starts a browser slowly
         args = [
             *QUIET_ARGS,
             *FEATURE_ARGS,
@@ -295,7 +298,7 @@ def scan_urls(
             *options.browser_args,
         ]
         try:
-            browser = playwright.chromium.launch(executable_path=executable, args=args, timeout=options.timeout * 1000)
+            browser = playwright.chromium.launch(executable_path=executable, args=args, timeout=launch_timeout)
         except Exception as exc:  # Playwright's Error: the browser did not start
             raise LiveScanError(f"Chromium did not start: {_first_line(exc)}") from None
         try:
@@ -328,7 +331,7 @@ def _visit(
         if state != NO_CHOICE:
             _give_consent(page, url, state, consent, options)
             _load(page, url, state, options, reload=True)  # what the server sets once it sees the choice
-        return list(_recorded(context, page, url, state, started, warn))
+        return list(_recorded(context, page, url, state, started, options.timeout, warn))
     finally:
         context.close()
 
@@ -351,8 +354,9 @@ def _give_consent(page: Page, url: str, state: str, consent: Consent, options: O
             page.click(selector)
         elif consent.api:
             api = CONSENT_APIS[consent.api]
-            page.wait_for_function(api["ready"])
-            page.evaluate(api[state])
+            page.wait_for_function(api["ready"], polling=POLLING_MS)
+            # an evaluate with a timeout (see ``_storage``)
+            page.wait_for_function(f"() => {{ ({api[state]})(); return true; }}", polling=POLLING_MS)
         page.wait_for_timeout(options.wait * 1000)
     except Exception as exc:
         how = f"clicking {selector!r}" if selector else f"the {consent.api} API"
@@ -360,7 +364,13 @@ def _give_consent(page: Page, url: str, state: str, consent: Consent, options: O
 
 
 def _recorded(
-    context: BrowserContext, page: Page, url: str, state: str, started: float, warn: Callable[[str], None]
+    context: BrowserContext,
+    page: Page,
+    url: str,
+    state: str,
+    started: float,
+    timeout: float,
+    warn: Callable[[str], None],
 ) -> Iterator[Found]:
     """The context's cookies, then each frame's storage names, with party relative to the page's site."""
     read_at = time.time()
@@ -384,9 +394,8 @@ def _recorded(
         warn(f"{url} ({state}): {len(frames):,} frames; read the storage of the first {MAX_FRAMES}")
     seen_origins: set[str] = set()
     for frame in frames[:MAX_FRAMES]:
-        try:
-            areas = frame.evaluate(STORAGE_JS, [MAX_KEYS, MAX_NAME_CHARS])
-        except Exception:  # a frame detached or navigated while read: nothing to record from it
+        areas = _storage(frame, f"{url} ({state})", timeout)
+        if areas is None:
             continue
         if not areas.get("host") or areas["origin"] in seen_origins:
             continue
@@ -396,6 +405,27 @@ def _recorded(
             for key in keys["keys"]:
                 duration = "session" if storage == "session-storage" else "persistent"
                 yield Found(url, state, key, storage, areas["host"], party(areas["host"], page_site), duration)
+
+
+def _storage(frame: Frame, where: str, timeout: float) -> dict[str, Any] | None:
+    """The names in one frame's storage; None when the frame went away while read.
+
+    ``evaluate`` waits as long as the page keeps its thread busy, so a page
+    looping forever would hang the scan. ``wait_for_function`` runs the same
+    function once when it answers, and gives up after the timeout when not.
+    """
+    try:
+        handle = frame.wait_for_function(
+            f"limits => ({STORAGE_JS})(limits)",
+            arg=[MAX_KEYS, MAX_NAME_CHARS],
+            timeout=timeout * 1000,
+            polling=POLLING_MS,
+        )
+        return dict(handle.json_value())
+    except Exception as exc:
+        if "Timeout" in type(exc).__name__:
+            raise LiveScanError(f"{where}: did not answer within {timeout:g} s (a script that never yields?)") from None
+        return None  # a frame detached or navigated while read: nothing to record from it
 
 
 def _warn_limits(keys: dict[str, Any], where: str, warn: Callable[[str], None]) -> None:
