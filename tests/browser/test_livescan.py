@@ -157,6 +157,11 @@ class Shop(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that hangs up mid-response (a page reloading itself) is no test failure: say nothing."""
+
+
 @pytest.fixture(scope="module")
 def shop():
     """The shop's base URL on port P: ``http://www.shop.test:P``; its ``pages`` dict serves /page* paths."""
@@ -165,7 +170,7 @@ def shop():
         unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set $CHROMIUM)")
     if not COOKIECONSENT.is_file():
         unavailable("vanilla-cookieconsent not installed: run `npm ci` in tests/browser")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Shop)
+    server = QuietServer(("127.0.0.1", 0), Shop)
     server.pages = {}
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server
@@ -422,3 +427,13 @@ def test_a_page_that_stops_answering_is_one_line_and_exit_2_not_a_hang(shop, cat
         and result.output.count("\n") == 1
     )
     assert time.monotonic() - started < 30
+
+
+def test_a_page_that_keeps_navigating_is_one_line_and_exit_2_not_a_hang(shop, catalog, runner):
+    shop.pages["/page-restless"] = (
+        "<!DOCTYPE html><title>restless</title><script>setInterval(() => location.reload(), 5);</script>"
+    )
+    url = f"{base(shop)}/page-restless"
+    result = scan(runner, catalog, "--url", url, "--timeout", "3")
+    assert result.exit_code == 2 and no_traceback(result.output), result.output
+    assert result.output.startswith(f"error: {url} (no choice): ") and result.output.count("\n") == 1

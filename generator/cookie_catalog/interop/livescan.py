@@ -394,7 +394,7 @@ def _recorded(
         warn(f"{url} ({state}): {len(frames):,} frames; read the storage of the first {MAX_FRAMES}")
     seen_origins: set[str] = set()
     for frame in frames[:MAX_FRAMES]:
-        areas = _storage(frame, f"{url} ({state})", timeout)
+        areas = _storage(frame, f"{url} ({state})", timeout, warn)
         if areas is None:
             continue
         if not areas.get("host") or areas["origin"] in seen_origins:
@@ -407,7 +407,7 @@ def _recorded(
                 yield Found(url, state, key, storage, areas["host"], party(areas["host"], page_site), duration)
 
 
-def _storage(frame: Frame, where: str, timeout: float) -> dict[str, Any] | None:
+def _storage(frame: Frame, where: str, timeout: float, warn: Callable[[str], None]) -> dict[str, Any] | None:
     """The names in one frame's storage; None when the frame went away while read.
 
     ``evaluate`` waits as long as the page keeps its thread busy, so a page
@@ -424,8 +424,12 @@ def _storage(frame: Frame, where: str, timeout: float) -> dict[str, Any] | None:
         return dict(handle.json_value())
     except Exception as exc:
         if "Timeout" in type(exc).__name__:
-            raise LiveScanError(f"{where}: did not answer within {timeout:g} s (a script that never yields?)") from None
-        return None  # a frame detached or navigated while read: nothing to record from it
+            raise LiveScanError(
+                f"{where}: did not answer within {timeout:g} s "
+                "(a script that never yields, or a page that keeps navigating?)"
+            ) from None
+        warn(f"{where}: the storage of a frame at {frame.url} was not read: {_first_line(exc)}")
+        return None  # the frame went away or navigated while read: nothing more to record from it
 
 
 def _warn_limits(keys: dict[str, Any], where: str, warn: Callable[[str], None]) -> None:
