@@ -437,3 +437,16 @@ def test_a_page_that_keeps_navigating_is_one_line_and_exit_2_not_a_hang(shop, ca
     result = scan(runner, catalog, "--url", url, "--timeout", "3")
     assert result.exit_code == 2 and no_traceback(result.output), result.output
     assert result.output.startswith(f"error: {url} (no choice): ") and result.output.count("\n") == 1
+
+
+def test_a_browser_failure_while_reading_is_one_line_and_exit_2(shop, catalog, runner, monkeypatch):
+    """Whatever Playwright raises during a visit (here: the page's renderer crashed) names the page, in one line."""
+    from playwright.sync_api import Error
+
+    def crashed(*args, **kwargs):
+        raise Error("Target crashed\n=========================== logs ===========================\ndetails")
+
+    monkeypatch.setattr(livescan, "_recorded", crashed)
+    url = f"{base(shop)}/"
+    result = scan(runner, catalog, "--url", url)
+    assert (result.exit_code, result.output) == (2, f"error: {url} (no choice): Target crashed\n")

@@ -23,6 +23,7 @@ only here, when a live scan runs, and their absence is one line
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
@@ -306,7 +307,8 @@ def scan_urls(
                 for state in consent.states:
                     found += _visit(browser, url, state, consent, options, warn)
         finally:
-            browser.close()
+            with contextlib.suppress(Exception):
+                browser.close()
     return found
 
 
@@ -319,11 +321,18 @@ def _first_line(exc: BaseException) -> str:
 def _visit(
     browser: Browser, url: str, state: str, consent: Consent, options: Options, warn: Callable[[str], None]
 ) -> list[Found]:
-    """One fresh context (no cookies, no storage), the page loaded, consent given, then what it stored."""
-    context = browser.new_context(accept_downloads=False)
-    context.set_default_timeout(options.timeout * 1000)
-    context.add_init_script(NOT_A_BOT_JS)
+    """One fresh context (no cookies, no storage), the page loaded, consent given, then what it stored.
+
+    Whatever else goes wrong in the browser (a renderer that crashed, a
+    browser that went away) is one line about this page too, never a traceback.
+    """
     try:
+        context = browser.new_context(accept_downloads=False)
+    except Exception as exc:
+        raise LiveScanError(f"{url} ({state}): {_first_line(exc)}") from None
+    context.set_default_timeout(options.timeout * 1000)
+    try:
+        context.add_init_script(NOT_A_BOT_JS)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.dismiss())
         started = time.time()
@@ -332,8 +341,13 @@ def _visit(
             _give_consent(page, url, state, consent, options)
             _load(page, url, state, options, reload=True)  # what the server sets once it sees the choice
         return list(_recorded(context, page, url, state, started, options.timeout, warn))
+    except LiveScanError:
+        raise
+    except Exception as exc:  # Playwright's Error, from any call above
+        raise LiveScanError(f"{url} ({state}): {_first_line(exc)}") from None
     finally:
-        context.close()
+        with contextlib.suppress(Exception):  # a browser gone already has nothing left to close
+            context.close()
 
 
 def _load(page: Page, url: str, state: str, options: Options, *, reload: bool = False) -> None:
