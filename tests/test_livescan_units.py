@@ -260,3 +260,13 @@ def test_without_consent_ignores_what_is_exempt_and_what_was_accepted(tmp_path):
     assert [(f["name"], f["entry"], f["category"], f["plugin"]) for f in findings] == [
         ("_ga_1", "_ga_", "analytics", "P")
     ]
+
+
+def test_a_scan_with_nothing_undocumented_writes_no_draft(tmp_path, capsys):
+    """A catalog needs a plugin: rather than an invalid empty draft, nothing, and a line saying so."""
+    from cookie_catalog.cli.livescan import write_draft
+
+    options = {"draft_dir": tmp_path / "draft", "urls": ("https://www.shop.test/",), "force": False}
+    write_draft(livescan.LiveReport(), [found("sid")], None, options)
+    assert not (tmp_path / "draft").exists()
+    assert capsys.readouterr().err == f"{tmp_path / 'draft'}: nothing undocumented to draft; nothing written\n"

@@ -154,6 +154,9 @@ def write_draft(report: LiveReport, found: list[Found], database: Database | Non
     result = draft(undocumented, database, list(options["urls"]))
     for warning in result.warnings:
         _warn(warning)
+    if not result.plugins:  # a catalog needs a plugin: an empty draft would not validate
+        click.echo(f"{out}: nothing undocumented to draft; nothing written", err=True)
+        return
     try:
         write_tree(out, result.files(), force=options["force"])
     except SinkError as exc:
