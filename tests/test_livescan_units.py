@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cookie_catalog.catalog.duration import UNITS, Duration
@@ -270,3 +270,17 @@ def test_a_scan_with_nothing_undocumented_writes_no_draft(tmp_path, capsys):
     write_draft(livescan.LiveReport(), [found("sid")], None, options)
     assert not (tmp_path / "draft").exists()
     assert capsys.readouterr().err == f"{tmp_path / 'draft'}: nothing undocumented to draft; nothing written\n"
+
+
+@settings(max_examples=60, deadline=None)  # a catalog written and read per example
+@given(name=st.text(min_size=1, max_size=40), domain=st.from_regex(r"[a-z0-9.-]{1,30}", fullmatch=True))
+def test_any_name_a_page_stores_is_drafted_as_written_or_left_out_with_a_warning(tmp_path_factory, name, domain):
+    """Names and hosts come from pages: the draft holds each exactly, read back by the real loader, or says why not."""
+    result = draft([found(name, "local-storage", domain=domain, duration="persistent")], None, ["https://a.test/"])
+    if result.warnings:
+        assert not result.plugins and result.warnings[0].endswith("; not drafted")
+        return
+    out = tmp_path_factory.mktemp("draft") / "d"
+    write_tree(out, result.files())
+    (cookie,) = load_catalog(out).plugins[0].cookies
+    assert (cookie.name, cookie.domain) == (name, domain)
