@@ -30,7 +30,7 @@ import yaml
 from cookie_catalog.cli import main
 from cookie_catalog.interop import livescan
 
-from support.browsing import CHROMIUM, unavailable
+from support.browsing import CHROMIUM, LAUNCH_ARGS, unavailable
 from support.catalogs import write_catalog
 from support.cli import PropagatingRunner, no_traceback
 from support.paths import BROWSER
@@ -189,7 +189,8 @@ def catalog(tmp_path_factory) -> Path:
 
 def scan(runner, catalog: Path, *args: str):
     """``cookie-catalog scan`` with the shop's Chromium switches, run in a thread of its own (see above)."""
-    argv = ["scan", "--catalog", str(catalog), "--chromium", CHROMIUM, "--browser-arg", RESOLVE, "--wait", "0.3"]
+    switches = [arg for switch in (*LAUNCH_ARGS, RESOLVE) for arg in ("--browser-arg", switch)]
+    argv = ["scan", "--catalog", str(catalog), "--chromium", CHROMIUM, *switches, "--wait", "0.3"]
     argv += ["--timeout", "15", *args]
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(runner.invoke, main, argv).result()
