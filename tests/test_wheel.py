@@ -113,6 +113,12 @@ def test_wheel_holds_only_the_package_with_its_templates_schemas_and_types(wheel
         f"{PACKAGE}/render/locales/{p.relative_to(SOURCE_LOCALES).as_posix()}" for p in SOURCE_LOCALES.rglob("*.po")
     }
     assert len(locales) == 24 and locales <= set(names)
+    # scan --url --draft pre-fills from the Open Cookie Database without a network: the CSV, with its licence.
+    ocd = {f"{PACKAGE}/interop/data/open-cookie-database.{ext}" for ext in ("csv", "LICENSE")}
+    assert ocd <= set(names)
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Provides-Extra: scan" in metadata.splitlines()
     points = configparser.ConfigParser()
     points.read_string(entry_points)
     assert list(points["console_scripts"]) == ["cookie-catalog"]

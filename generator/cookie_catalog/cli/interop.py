@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -21,11 +21,20 @@ from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.catalog.source_date import SourceDateError
 from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.cli.common import fail, load_or_exit, out_dir_option, print_problems, usage_fail
+from cookie_catalog.cli.livescan import (
+    check_usage,
+    live_options,
+    print_without_consent,
+    read_database,
+    scan_pages,
+    write_draft,
+)
 from cookie_catalog.cli.terminal import one_line
 from cookie_catalog.interop.exporters import cookieconsent, edpb, json_catalog, klaro
 from cookie_catalog.interop.exporters import ocd as ocd_export
 from cookie_catalog.interop.importers import html_tables, ocd
 from cookie_catalog.interop.importers.imported import Imported
+from cookie_catalog.interop.livescan import LiveReport, compare_live
 from cookie_catalog.interop.scan import Report, ScanError, Sighting, compare, read_capture
 from cookie_catalog.render import tcf
 from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
@@ -170,15 +179,19 @@ _exporter("json", json_catalog.export, "The catalog as one JSON document (schema
 
 
 @click.command()
-@click.argument("files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", metavar="[FILE]...", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @CATALOG_OPT
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> NoReturn:
-    """Compare captures (HAR, cookies.txt, Playwright storage state) with the catalog.
+@live_options
+def scan(files: tuple[Path, ...], catalog: Path, fmt: str, **live: Any) -> NoReturn:
+    """Compare captures (HAR, cookies.txt, Playwright storage state), or pages visited with --url, with the catalog.
 
-    Exit 0 when every name seen is documented, 1 when one is not, 2 when a
-    file (or the catalog) cannot be read.
+    Exit 0 when every name seen is documented, 1 when one is not (or, with
+    --url, when a name needing consent is present without it), 2 when a file,
+    a page (or the catalog) cannot be read.
     """
+    check_usage(live, len(files))
+    database = read_database(live)
     try:
         model = load_catalog(catalog)
     except CatalogError as exc:  # a broken catalog is unreadable input here, not drift
@@ -194,15 +207,20 @@ def scan(files: tuple[Path, ...], catalog: Path, fmt: str) -> NoReturn:
             sys.exit(UNREADABLE)
         sightings += capture
         shows |= capture.shows
-    report = compare(model, sightings, shows)
+    found = scan_pages(live) if live["urls"] else []
+    report = compare_live(model, found, sightings, shows) if live["urls"] else compare(model, sightings, shows)
     if fmt == "json":
-        click.echo(json.dumps({"files": [str(f) for f in files], **report.as_json()}, indent=2, ensure_ascii=False))
+        urls = {"urls": list(live["urls"]), "found": [f.as_json() for f in found]} if live["urls"] else {}
+        document = {"files": [str(f) for f in files], **urls, **report.as_json()}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        _print_report(report, len(files))
+        _print_report(report, len(files), len(live["urls"]))
+    if live["draft_dir"] and isinstance(report, LiveReport):
+        write_draft(report, found, database, live)
     sys.exit(DRIFT if report.drift else 0)
 
 
-def _print_report(report: Report, file_count: int) -> None:
+def _print_report(report: Report, file_count: int, url_count: int = 0) -> None:
     """One line per name. Names and URLs come from the captures: a line break or
     escape sequence in one is shown escaped, so it cannot forge a line of a CI log."""
     for (name, _), seen in report.undocumented.items():
@@ -211,10 +229,14 @@ def _print_report(report: Report, file_count: int) -> None:
         click.echo(f"undocumented: {one_line(name)} ({seen[0].storage}), seen in {one_line(places[0])}{more}")
     for entry in report.unseen:
         click.echo(f"never seen: {one_line(entry['name'])} ({one_line(entry['plugin'])})")
+    if isinstance(report, LiveReport):
+        print_without_consent(report)
+    sources = [f"{n} {noun if n == 1 else noun + 's'}" for n, noun in ((file_count, "file"), (url_count, "page")) if n]
+    consent = f"; {len(report.without_consent)} present without consent" if isinstance(report, LiveReport) else ""
     click.echo(
-        f"{len(report.documented) + len(report.undocumented)} names seen in {file_count} "
-        f"{'file' if file_count == 1 else 'files'}: {len(report.documented)} documented, "
-        f"{len(report.undocumented)} undocumented; {len(report.unseen)} documented cookies never seen"
+        f"{len(report.documented) + len(report.undocumented)} names seen in {' and '.join(sources)}: "
+        f"{len(report.documented)} documented, "
+        f"{len(report.undocumented)} undocumented; {len(report.unseen)} documented cookies never seen{consent}"
     )
 
 
