@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -275,6 +276,7 @@ def test_downloads_are_made_in_a_child_while_pages_build_same_bytes(site, tmp_pa
         return made(*args, **kwargs)
 
     monkeypatch.setattr(files, "site_downloads", recording)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # pytest-xdist's worker has threads of its own
     site()
     forked = {p.name: p.read_bytes() for p in (tmp_path / "project" / "site" / "downloads").iterdir()}
     assert makers.read_text().split() != [str(os.getpid())]  # made by a child
