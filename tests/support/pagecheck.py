@@ -188,11 +188,17 @@ def page_base(site: Path, page: Path) -> str:
 
 
 def theme_code(node: Node, base: str) -> str:
-    """A ``<script>``/``<style>`` element as comparable text: attributes and content, the site root made ``BASE``."""
+    """A ``<script>``/``<style>`` element as comparable text: attributes and content, the site root made ``BASE``.
+
+    The policy's running header is a CSS string of the catalog's own text (``css_string``: letters, digits
+    and 6-digit escapes only), so a style's ``content: "..."`` strings of that shape compare as ``"TEXT"``.
+    """
     prefix = {".": "", "/": "/"}.get(base, base + "/")
+    text = node.text()
+    if node.tag == "style":
+        text = re.sub(r'content: "(?:[A-Za-z0-9]|\\[0-9a-f]{6})*";', 'content: "TEXT";', text)
     text = (
-        node.text()
-        .replace(f'new URL("{base}",location)', 'new URL("BASE",location)')
+        text.replace(f'new URL("{base}",location)', 'new URL("BASE",location)')
         .replace(f'"base": "{base}"', '"base": "BASE"')
         .replace(f'"{prefix}assets/', '"BASE/assets/')
     )
