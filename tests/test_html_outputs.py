@@ -44,7 +44,9 @@ def elements(root: ET.Element) -> list[tuple[str, dict[str, str]]]:
 
 
 def text_of(node: ET.Element) -> str:
-    """Text as a reader meets it: <br> as a line break."""
+    """Text as a reader meets it: <br> as a line break, comments unseen."""
+    if not isinstance(node.tag, str):
+        return ""
     parts = [node.text or ""]
     for child in node:
         parts.append("\n" if child.tag == XHTML + "br" else text_of(child))
