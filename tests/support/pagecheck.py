@@ -188,21 +188,22 @@ def page_base(site: Path, page: Path) -> str:
 
 
 def theme_code(node: Node, base: str) -> str:
-    """A ``<script>``/``<style>`` element as comparable text: attributes and content, the site root made ``BASE``.
-
-    The policy's running header is a CSS string of the catalog's own text (``css_string``: letters, digits
-    and 6-digit escapes only), so a style's ``content: "..."`` strings of that shape compare as ``"TEXT"``.
-    """
+    """A ``<script>``/``<style>`` element as comparable text: attributes and content, the site root made ``BASE``."""
     prefix = {".": "", "/": "/"}.get(base, base + "/")
-    text = node.text()
-    if node.tag == "style":
-        text = re.sub(r'content: "(?:[A-Za-z0-9]|\\[0-9a-f]{6})*";', 'content: "TEXT";', text)
     text = (
-        text.replace(f'new URL("{base}",location)', 'new URL("BASE",location)')
+        node.text()
+        .replace(f'new URL("{base}",location)', 'new URL("BASE",location)')
         .replace(f'"base": "{base}"', '"base": "BASE"')
         .replace(f'"{prefix}assets/', '"BASE/assets/')
     )
+    if node.tag == "style":  # the policy HTML's running header names its catalog: any text, as css_string writes it
+        text = _CSS_STRING_CONTENT.sub('content: "TEXT";', text)
     return f"{node.tag} {sorted(node.attrs.items())} {text}"
+
+
+# A `content:` string of letters, digits and 6-digit escapes only (render.policy.css_string): text that
+# cannot end the string or the element; anything else is compared as written.
+_CSS_STRING_CONTENT = re.compile(r'content: "(?:[A-Za-z0-9]|\\[0-9a-f]{6})*";')
 
 
 def _has_scheme(url: str | None) -> bool:
