@@ -293,12 +293,15 @@
   // ---- The tables ---------------------------------------------------------
 
   // Every row of the page's cookie tables, with its cookie's index position (undefined if unknown).
+  // A cookie listed twice on a page has "<anchor>~2", "~3", ... on its later rows (render.pages.RowIds);
+  // no anchor holds a "~", so what comes before it is the cookie's anchor.
   function cookieRows(index) {
     var rows = [];
     document.querySelectorAll(".cc-anchor[id]").forEach(function (anchor) {
       var row = anchor.closest("tr");
       if (!row || row.closest("thead")) return;
-      rows.push({ row: row, cell: anchor.closest("td, th"), cookie: index.byAnchor(anchor.id) });
+      var cookie = index.byAnchor(anchor.id.replace(/~\d+$/, ""));
+      rows.push({ row: row, cell: anchor.closest("td, th"), cookie: cookie });
     });
     return rows;
   }
