@@ -7,6 +7,7 @@ check its shape against the model (pydantic), then check what spans files
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import gc
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cookie_catalog.catalog import slugs
+from cookie_catalog.catalog import slugs, translations
 from cookie_catalog.catalog.model import (
     BUILTIN_CATEGORIES,
     IDENTITY_FIELDS,
@@ -74,10 +75,15 @@ def _refusal(path: Path, real_root: Path, expected: str, *, directory: bool = Fa
     return None
 
 
-def load_catalog(root: Path | str) -> Catalog:
-    """Read and validate a catalog directory; raises :class:`CatalogError`."""
+def load_catalog(root: Path | str, *, with_translations: bool = True) -> Catalog:
+    """Read and validate a catalog directory; raises :class:`CatalogError`.
+
+    ``with_translations=False`` leaves ``translations/`` unread: for ``translations update``, which rewrites
+    those files and so must start from a catalog whose PO files name texts it no longer has.
+    """
     with collector_paused():
-        return _load(Path(root))
+        catalog = _load(Path(root))
+    return _translated(catalog, Path(root)) if with_translations else catalog
 
 
 @contextmanager
@@ -127,7 +133,17 @@ def _load(root: Path) -> Catalog:
     assert product is not None
     valid = [(path, doc, model) for path, doc, model in parsed if model is not None]
     valid.sort(key=lambda item: (item[2].order is None, item[2].order or 0, item[0].name))
-    return Catalog(product=product, categories=_categories(product), plugins=_plugins(valid), root=shown)
+    catalog = Catalog(product=product, categories=_categories(product), plugins=_plugins(valid), root=shown)
+    return dataclasses.replace(catalog, language=catalog.languages[0])
+
+
+def _translated(catalog: Catalog, root: Path) -> Catalog:
+    """The catalog with its translations (``translations/*.po``) read and checked, in its default language."""
+    problems: list[Problem] = []
+    found = translations.load(catalog, root, problems)
+    if problems:
+        raise CatalogError(problems)
+    return dataclasses.replace(catalog, translations=found)
 
 
 def _read_product(
