@@ -10,6 +10,7 @@ import os
 import posixpath
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
+from dataclasses import replace
 from functools import cached_property, partial
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
 from cookie_catalog.catalog.problems import display_path
 from cookie_catalog.catalog.slugs import OVERVIEW_PAGE
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
+from cookie_catalog.render.labels import SOURCE, install, labels_for
 
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -99,7 +101,9 @@ class Renderer:
     pages) is None where there are no downloads to link to. ``flavour`` is
     the Markdown the pages are written for: "mkdocs" (Python-Markdown, notes as
     Material admonitions) or "gfm" (CommonMark/GitHub, which would render an
-    admonition as a paragraph and a code block: notes as GitHub alerts).
+    admonition as a paragraph and a code block: notes as GitHub alerts). ``lang`` is the language of the
+    fixed labels, durations and dates (``cookie_catalog.render.labels.SUPPORTED``); the built-in categories'
+    labels and descriptions are shown in it too, unless the catalog gives its own.
     """
 
     def __init__(
@@ -111,7 +115,12 @@ class Renderer:
         downloads_href: str | None = None,
         download_formats: tuple[str, ...] = (),
         flavour: str = "mkdocs",
+        lang: str = SOURCE,
     ):
+        self.labels = labels_for(lang)
+        self.lang = lang
+        if lang != SOURCE:
+            catalog = replace(catalog, categories=tuple(map(self.labels.category, catalog.categories)))
         self.catalog = catalog
         search = [str(templates)] if templates else []
         self._loader = _ContainedLoader([*search, str(bundled_templates())])
@@ -124,6 +133,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=False,
         )
+        install(self.env, self.labels)
         self.env.filters["md"] = md_text
         self.env.filters["md_code"] = md_code
         self.env.filters["md_code_html"] = md_code_html
@@ -144,7 +154,7 @@ class Renderer:
             note_style=NOTE_STYLES[flavour],
             markdown_flavour=flavour,
         )
-        self._links = (overview_href, downloads_href, download_formats, flavour)
+        self._links = (overview_href, downloads_href, download_formats, flavour, lang)
 
     @cached_property
     def fingerprint(self) -> Hashable:
