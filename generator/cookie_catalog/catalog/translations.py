@@ -29,7 +29,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from cookie_catalog.catalog.inputfile import InputError, read_text
-from cookie_catalog.catalog.model import Catalog, Category, Cookie, Note, Plugin
+from cookie_catalog.catalog.model import Catalog, Category, CategoryDef, Cookie, Note, Plugin
 from cookie_catalog.catalog.problems import Problem, display_path, quoted
 
 TRANSLATIONS_DIR = "translations"
@@ -160,8 +160,13 @@ def _strays(root: Path, languages: tuple[str, ...]) -> list[Problem]:
         return []
     expected = ", ".join(f"{lang}.po" for lang in languages[1:]) or "none (catalog.yml names one language)"
     return [
-        Problem(display_path(path), 0, 0, "", f"is for a language catalog.yml's `languages:` does not name; "
-                f"expected {expected}")
+        Problem(
+            display_path(path),
+            0,
+            0,
+            "",
+            f"is for a language catalog.yml's `languages:` does not name; expected {expected}",
+        )
         for path in sorted(directory.glob("*.po"))
         if path.stem not in languages[1:]
     ]
@@ -185,7 +190,7 @@ def _checked(path: Path, language: str, known: Mapping[str, str], problems: list
     for message in _entries(po):
         problem = _entry_problem(message, known)
         if problem:
-            problems.append(Problem(shown, message.lineno, 1, f"msgctxt {quoted(message.context)}", problem))
+            problems.append(Problem(shown, message.lineno or 0, 1, f"msgctxt {quoted(message.context)}", problem))
             continue
         text = message.string
         assert isinstance(text, str) and message.context is not None
@@ -220,11 +225,12 @@ def _status(language: str, known: Mapping[str, str], path: Path) -> LanguageStat
         po = PoCatalog()
     translated = fuzzy = outdated = 0
     for message in _entries(po):
-        if message.context not in known or not isinstance(message.string, str) or not message.string:
+        key = message.context
+        if key is None or key not in known or not isinstance(message.string, str) or not message.string:
             continue
         if message.fuzzy:
             fuzzy += 1
-        elif message.id != known[message.context]:
+        elif message.id != known[key]:
             outdated += 1
         elif placeholders(message.string) == placeholders(str(message.id)):
             translated += 1
@@ -234,21 +240,31 @@ def _status(language: str, known: Mapping[str, str], path: Path) -> LanguageStat
 # Applying.
 
 
+class _Translate:
+    """A text's translation by its key; the text itself, as :class:`Untranslated`, where there is none."""
+
+    def __init__(self, texts: Mapping[str, str], default: str) -> None:
+        self.texts = texts
+        self.default = default
+
+    def __call__(self, key: str, text: str) -> str:
+        if not text.strip():
+            return text
+        found = self.texts.get(key)
+        return found if found is not None else Untranslated(text, self.default)
+
+    def optional(self, key: str, text: str | None) -> str | None:
+        return None if text is None else self(key, text)
+
+
 def localized(catalog: Catalog, translations: Translations, language: str) -> Catalog:
     """``catalog`` with its texts in ``language``; a text without a translation stays as :class:`Untranslated`."""
     if language == translations.default:
         return dataclasses.replace(catalog, language=language)
-    texts = translations.texts.get(language, {})
-
-    def tr(key: str, text: str | None) -> str | None:
-        if text is None or not text.strip():
-            return text
-        found = texts.get(key)
-        return found if found is not None else Untranslated(text, translations.default)
-
+    tr = _Translate(translations.texts.get(language, {}), translations.default)
     product = catalog.product
     notes = [_note(note, tr(f"product:note:{i}", note.text)) for i, note in enumerate(product.notes, 1)]
-    update = {f: tr(f"product:{f}", getattr(product, f)) for f in ("title", "intro", "contact")}
+    update = {f: tr.optional(f"product:{f}", getattr(product, f)) for f in ("title", "intro", "contact")}
     localized_product = product.model_copy(update={**update, "notes": notes})
     categories = tuple(_category(c, tr, product.categories) for c in catalog.categories)
     plugins = tuple(_plugin(p, tr) for p in catalog.plugins)
@@ -257,38 +273,37 @@ def localized(catalog: Catalog, translations: Translations, language: str) -> Ca
     )
 
 
-def _note(note: Note, text: str | None) -> Note:
+def _note(note: Note, text: str) -> Note:
     return note.model_copy(update={"text": text})
 
 
-def _category(category: Category, tr, declared) -> Category:  # type: ignore[no-untyped-def]
+def _category(category: Category, tr: _Translate, declared: Mapping[str, CategoryDef]) -> Category:
+    """A declared category's own label and description translated; a built-in one's are the labels' business."""
     definition = declared.get(category.key)
     if definition is None:
         return category
     label = tr(f"category:{category.key}:label", definition.label) if definition.label else category.label
-    description = (
-        tr(f"category:{category.key}:description", definition.description)
-        if definition.description
-        else category.description
-    )
+    description = category.description
+    if definition.description:
+        description = tr(f"category:{category.key}:description", definition.description)
     return Category(category.key, label, description)
 
 
-def _plugin(plugin: Plugin, tr) -> Plugin:  # type: ignore[no-untyped-def]
+def _plugin(plugin: Plugin, tr: _Translate) -> Plugin:
     stem = Path(plugin.source).stem
     notes = tuple(_note(n, tr(f"plugin:{stem}:note:{i}", n.text)) for i, n in enumerate(plugin.notes, 1))
     cookies = tuple(_cookie(plugin, c, tr) for c in plugin.cookies)
     return dataclasses.replace(
         plugin,
         title=tr(f"plugin:{stem}:title", plugin.title),
-        description=tr(f"plugin:{stem}:description", plugin.description),
+        description=tr.optional(f"plugin:{stem}:description", plugin.description),
         notes=notes,
         cookies=cookies,
     )
 
 
-def _cookie(plugin: Plugin, cookie: Cookie, tr) -> Cookie:  # type: ignore[no-untyped-def]
-    update = {f: tr(cookie_key(plugin, cookie, f), getattr(cookie, f)) for f in _COOKIE_FIELDS}
+def _cookie(plugin: Plugin, cookie: Cookie, tr: _Translate) -> Cookie:
+    update = {f: tr.optional(cookie_key(plugin, cookie, f), getattr(cookie, f)) for f in _COOKIE_FIELDS}
     return Cookie(cookie.entry.model_copy(update=update), cookie.anchor)
 
 
@@ -302,16 +317,16 @@ def updated_po(catalog: Catalog, language: str, existing: PoCatalog | None) -> s
     ``#| msgid``; one whose text left the catalog is kept as an obsolete entry (``#~``), so nothing a translator
     wrote is lost. The header holds no date: the same catalog and file give the same bytes.
     """
-    retired = {m.context: m for m in existing.obsolete.values()} if existing is not None else {}
-    live = {m.context: m for m in _entries(existing)} if existing is not None else {}
-    old = {**retired, **live}  # a retired entry whose text came back is taken up again
+    retired = {m.context: m for m in existing.obsolete.values() if m.context} if existing is not None else {}
+    live = {m.context: m for m in _entries(existing) if m.context} if existing is not None else {}
+    old: dict[str, Message] = {**retired, **live}  # a retired entry whose text came back is taken up again
     out = PoCatalog(locale=None, header_comment="", fuzzy=False)
     known = sources(catalog)
     for key, text in known.items():
         out[text] = _updated_entry(key, text, old.get(key))
     for key, message in old.items():
-        if key is not None and key not in known and isinstance(message.string, str) and message.string:
-            out.obsolete[(message.id, key)] = message
+        if key not in known and isinstance(message.string, str) and message.string:
+            out.obsolete[(str(message.id), key)] = message
     buffer = io.BytesIO()
     write_po(buffer, out, width=0, omit_header=True, include_previous=True, no_location=True)
     return _header(catalog, language) + buffer.getvalue().decode("utf-8")
@@ -322,13 +337,15 @@ def _updated_entry(key: str, text: str, old: Message | None) -> Message:
         return Message(text, "", context=key)
     comments = old.user_comments
     if old.id == text:
-        return Message(text, old.string, context=key, flags=old.flags, previous_id=old.previous_id,
-                       user_comments=comments)
+        return Message(
+            text, old.string, context=key, flags=old.flags, previous_id=old.previous_id, user_comments=comments
+        )
     if not old.string:
         return Message(text, "", context=key, user_comments=comments)
     previous = old.previous_id if old.fuzzy and old.previous_id else old.id
-    return Message(text, old.string, context=key, flags={*old.flags, "fuzzy"}, previous_id=previous,
-                   user_comments=comments)
+    return Message(
+        text, old.string, context=key, flags={*old.flags, "fuzzy"}, previous_id=previous, user_comments=comments
+    )
 
 
 def _header(catalog: Catalog, language: str) -> str:
@@ -352,3 +369,9 @@ def _header(catalog: Catalog, language: str) -> str:
 
 def _po_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
+
+
+def in_language(catalog: Catalog, language: str) -> Catalog:
+    """``catalog`` (as loaded, with its translations) with its texts in ``language``, one it publishes."""
+    found = catalog.translations or Translations(catalog.languages[0], {}, ())
+    return localized(catalog, found, language)

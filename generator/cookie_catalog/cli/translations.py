@@ -61,8 +61,10 @@ def update(catalog: Path) -> None:
         print_problems(exc, catalog)
         sys.exit(1)
     if len(model.languages) == 1:
-        fail(f"{display_path(catalog / 'catalog.yml')}: names no language to translate into; "
-             "expected `languages: [en, de, ...]`, the default first")
+        fail(
+            f"{display_path(catalog / 'catalog.yml')}: names no language to translate into; "
+            "expected `languages: [en, de, ...]`, the default first"
+        )
     written = []
     for language in model.languages[1:]:
         path = tr.po_path(catalog, language)

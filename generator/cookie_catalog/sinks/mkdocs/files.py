@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError
+from cookie_catalog.catalog.translations import in_language
 from cookie_catalog.changes.history import changes_pages
 from cookie_catalog.render.pages import PageCache, Renderer
 from cookie_catalog.render.placement import DOWNLOADS, Placement
@@ -32,8 +33,8 @@ from cookie_catalog.sinks.mkdocs.serve_errors import Broken
 from cookie_catalog.sinks.pdf import find_engine
 
 log = get_plugin_logger(__name__)
-# The pages of the previous build, kept in the serving process for the next rebuild.
-_page_cache = PageCache()
+# The pages of the previous build of each language tree, kept in the serving process for the next rebuild.
+_page_caches: dict[str, PageCache] = {}
 
 
 class Download(File):
@@ -54,6 +55,7 @@ class Options:
     history: bool
     downloads: bool
     pdf: bool
+    language: str | None = None  # the language tree being built; None for the default language's
 
 
 @dataclass
@@ -100,15 +102,19 @@ class Generated:
 def generate(config: MkDocsConfig, options: Options) -> Generated:
     """Every file a good build adds; :class:`Broken` when the catalog or a template is not good."""
     try:
-        catalog = load_catalog(options.catalog)
+        loaded = load_catalog(options.catalog)
     except CatalogError as exc:
         raise Broken(f"the catalog has {len(exc.problems)} problem(s):", [str(p) for p in exc.problems]) from None
     formats = (*DEFAULT_FORMATS, "pdf") if options.pdf else DEFAULT_FORMATS
+    translated = options.language is not None and options.language != loaded.languages[0]
+    catalog = in_language(loaded, options.language) if options.language and translated else loaded
     href = options.placement.downloads_href() if options.downloads else None
+    if href is not None and translated:
+        href = f"{href}/{catalog.language}"  # made by the default language's build, in downloads/<language>/
     renderer = Renderer(catalog, options.templates, downloads_href=href, download_formats=formats)
     out = Generated(catalog, renderer)
     try:
-        if options.downloads:
+        if options.downloads and not translated:
             _add_downloads(config, options, out, formats)
         if options.pages:
             _add_pages(config, options, out)
@@ -125,14 +131,15 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
         find_engine()
     catalog, templates = out.catalog, options.templates
     out.make_downloads = lambda: site_downloads(catalog, formats, templates)
-    for name in site_download_names(formats):
+    for name in site_download_names(formats, catalog.languages[1:]):
         out.downloads[name] = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
         out.files.append(out.downloads[name])
 
 
 def _add_pages(config: MkDocsConfig, options: Options, out: Generated) -> None:
-    pages = _page_cache.pages(out.renderer)
-    log.debug(f"rendered {_page_cache.rendered} of {len(pages)} pages")
+    cache = _page_caches.setdefault(out.catalog.language, PageCache())
+    pages = cache.pages(out.renderer)
+    log.debug(f"rendered {cache.rendered} of {len(pages)} pages")
     if options.history:
         pages.update(changes_pages(options.catalog, out.renderer))
     for name, text in pages.items():

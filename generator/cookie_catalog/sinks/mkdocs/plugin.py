@@ -32,6 +32,7 @@ from cookie_catalog.render.policy import PolicyError
 from cookie_catalog.render.search_index import cookie_entries, update_index_file
 from cookie_catalog.sinks.embed import expand_page, first_line, has_directives, template_problem
 from cookie_catalog.sinks.mkdocs import files as generated_files
+from cookie_catalog.sinks.mkdocs import languages
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
@@ -75,6 +76,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def __init__(self) -> None:
         self.serving = False  # under `mkdocs serve`: show problems as pages rather than fail
+        self.tree: str | None = None  # the language whose tree is being built; None for the default's (languages)
+        self.languages: tuple[str, ...] = ()  # the catalog's, the default first, as the last good build read them
         self.last_pages: list[str] = []  # src_uris of the last good build: where the problems are shown
         self._start_build()
 
@@ -113,6 +116,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             generated_files.add(files, self._show_broken(broken, config))
             return files
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
+        self.languages = self.built.catalog.languages
+        if len(self.languages) > 1:
+            languages.hand_written(files, config, self.built.catalog.language, self.languages)
+            config.extra["alternate"] = languages.alternates(self.languages)
         generated_files.add(files, self.built.files)
         return files
 
@@ -127,6 +134,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self.config.history,
             downloads,
             self.config.pdf,
+            self.tree,
         )
 
     def _show_broken(self, broken: Broken, config: MkDocsConfig) -> list[File]:
@@ -190,7 +198,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         """
         src_uri = page.file.src_uri
         if src_uri in self.ours:
-            return markdown
+            return self._tree_download_links(markdown, page)
         if self.built is None:
             if self.broken is not None and has_directives(markdown):
                 self.problem_pages[src_uri] = problems_html(self.broken)
@@ -208,6 +216,13 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.problem_pages[src_uri] = problems_html(broken)
         return markdown
 
+    def _tree_download_links(self, markdown: str, page: Page) -> str:
+        """In a translated tree, our pages' links to the downloads, which the default build made."""
+        href = self.built.renderer.env.globals["downloads_href"] if self.built else None
+        if self.tree is None or not isinstance(href, str):
+            return markdown
+        return languages.download_links(markdown, href, page.file.src_uri, page.url)
+
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Our pages' titles as HTML a theme can put anywhere; under serve, the problems where they belong.
 
@@ -223,7 +238,15 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Our pages without the theme's indentation (``compact``): most of a large site's size."""
+        if len(self.languages) > 1:
+            output = languages.fill_alternates(output, page.url, self.tree or self.languages[0], self.languages)
         return compact(output) if page.file.src_uri in self.ours else output
+
+    def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        """The 404 page's language switcher: to each tree's home page."""
+        if len(self.languages) > 1:
+            return languages.fill_alternates(output, None, self.tree or self.languages[0], self.languages)
+        return output
 
     @event_priority(-50)  # after the search plugin has written search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -231,6 +254,21 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         if self.built is not None:
             entries = cookie_entries(self.built.catalog, self.built.page_urls(self.placement))
             update_index_file(Path(config.site_dir), entries)
+        if self.tree is None and len(self.languages) > 1:
+            self._build_trees(config)
+
+    def _build_trees(self, config: MkDocsConfig) -> None:
+        """The site again for each language but the default, into ``<site_dir>/<language>/`` (``languages``)."""
+        from mkdocs.commands.build import build  # the command's own module, imported only when it is needed
+
+        def build_tree(language: str) -> None:
+            self.tree = language
+            build(config)
+
+        try:
+            languages.build_trees(config, self.languages, build_tree)
+        finally:
+            self.tree = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.catalog)
