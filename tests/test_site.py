@@ -118,13 +118,16 @@ def test_site_offers_the_policy_downloads_and_the_tcf_disclosure_complete(site):
     from support.readback import read_csv, read_html
 
     downloads = site / "downloads"
-    assert sorted(p.name for p in downloads.iterdir()) == [
+    assert sorted(p.name for p in downloads.iterdir() if p.is_file()) == [
         "cookie-policy.csv",
         "cookie-policy.html",
         "cookie-policy.json",
         "cookie-policy.md",
         "tcf-disclosure.json",
     ]
+    policy = ["cookie-policy.csv", "cookie-policy.html", "cookie-policy.json", "cookie-policy.md"]
+    for language in ("de", "fr"):  # the policy in each other language of the catalog, the disclosure has none
+        assert sorted(p.name for p in (downloads / language).iterdir()) == policy
     assert len(read_csv((downloads / "cookie-policy.csv").read_bytes())) == 37
     assert json.loads((downloads / "cookie-policy.json").read_text())["cookie_count"] == 37
     tcf = json.loads((downloads / "tcf-disclosure.json").read_text())

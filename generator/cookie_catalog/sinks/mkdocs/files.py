@@ -44,6 +44,21 @@ class Download(File):
         return False
 
 
+class OutsideTree(File):
+    """A download of the default language's build, as a translated tree (``<site>/<language>/``) links to it.
+
+    The file is written once, by the default build, at the site's root. It is in the tree's files so that
+    MkDocs finds the links to it; they lead one folder further up than MkDocs writes them, out of the tree
+    (``languages.outside_links``).
+    """
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Nothing to write: the default build wrote it."""
+
+
 @dataclass(frozen=True)
 class Options:
     """The plugin options these files depend on, paths already resolved against mkdocs.yml."""
@@ -72,6 +87,7 @@ class Generated:
     pages: list[File] = field(default_factory=list)
     downloads: dict[str, File] = field(default_factory=dict)
     make_downloads: Callable[[], dict[str, bytes]] | None = None
+    outside_tree: set[str] = field(default_factory=set)  # in a translated tree: the default build's downloads
 
     def plugin_pages(self, placement: Placement) -> dict[str, str]:
         """Plugin slug -> src_uri of its page, for the plugins that have one."""
@@ -116,6 +132,11 @@ def generate(config: MkDocsConfig, options: Options) -> Generated:
     try:
         if options.downloads and not translated:
             _add_downloads(config, options, out, formats)
+        elif options.downloads:
+            names = site_download_names(formats, loaded.languages[1:])
+            outside = [OutsideTree.generated(config, f"{DOWNLOADS}/{name}", content=b"") for name in names]
+            out.outside_tree = {file.src_uri for file in outside}
+            out.files += outside
         if options.pages:
             _add_pages(config, options, out)
     except jinja2.TemplateError as exc:

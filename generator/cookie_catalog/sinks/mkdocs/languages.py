@@ -24,7 +24,9 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html import unescape
 from typing import Any
+from urllib.parse import unquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -93,20 +95,23 @@ def fill_alternates(output: str, page_url: str | None, language: str, languages:
     return output
 
 
-def download_links(markdown: str, href: str, src_uri: str, page_url: str) -> str:
-    """A translated tree's links to its downloads as HTML links relative to the page's URL.
+# A relative link's path: up to its fragment or query, character references included ("&#100;").
+_LINK = re.compile(r'(?<=\shref=")((?:[^"#?:&]|&#?\w+;)+)(?=[#?"])')
 
-    The downloads are the default build's ``downloads/<language>/``, at the site's root and so outside the
-    tree: MkDocs would check a Markdown link to them against the tree's files and not find them there.
+
+def outside_links(html: str, page_url: str, outside: set[str]) -> str:
+    """A translated tree's page with its links to ``outside`` (paths at the site's root, such as the
+    downloads) leading out of the tree: MkDocs wrote them relative to the tree's root, where those files
+    are not.
     """
     folder = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
-    up = "../" * (len([part for part in folder.split("/") if part]) + 1)  # to the tree's root, then out of it
 
     def link(match: re.Match) -> str:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), match.group(2)))
-        return f'<a href="{up}{target}">{match.group(1)}</a>'
+        href = match.group(1)
+        target = posixpath.normpath(posixpath.join(folder, unquote(unescape(href))))
+        return f"../{href}" if target in outside else href
 
-    return re.sub(rf"\[([^\]\n]*)\]\(({re.escape(href)}/[^)\s]+)\)", link, markdown)
+    return _LINK.sub(link, html)
 
 
 @contextmanager

@@ -198,7 +198,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         """
         src_uri = page.file.src_uri
         if src_uri in self.ours:
-            return self._tree_download_links(markdown, page)
+            return markdown
         if self.built is None:
             if self.broken is not None and has_directives(markdown):
                 self.problem_pages[src_uri] = problems_html(self.broken)
@@ -216,13 +216,6 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.problem_pages[src_uri] = problems_html(broken)
         return markdown
 
-    def _tree_download_links(self, markdown: str, page: Page) -> str:
-        """In a translated tree, our pages' links to the downloads, which the default build made."""
-        href = self.built.renderer.env.globals["downloads_href"] if self.built else None
-        if self.tree is None or not isinstance(href, str):
-            return markdown
-        return languages.download_links(markdown, href, page.file.src_uri, page.url)
-
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Our pages' titles as HTML a theme can put anywhere; under serve, the problems where they belong.
 
@@ -231,6 +224,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         src_uri = page.file.src_uri
         if src_uri in self.ours and page.title is not None:
             page.title = title_markup(page.title)
+        if self.tree is not None and self.built is not None:
+            html = languages.outside_links(html, page.url, self.built.outside_tree)
         block = self.problem_pages.get(src_uri)
         if block is None:
             return html
