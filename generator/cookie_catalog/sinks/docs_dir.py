@@ -32,6 +32,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from cookie_catalog.catalog.model import Catalog
+from cookie_catalog.catalog.translations import in_language
 from cookie_catalog.changes.history import CHANGES, changes_pages
 from cookie_catalog.render.escape import md_line
 from cookie_catalog.render.pages import OVERVIEW, Renderer
@@ -61,34 +62,46 @@ def docs_folders(
     Raises SinkError for a ``pages_dir`` that is not a plain relative folder or
     that would hold one of the other folders.
     """
-    pages_dir = _folder(pages_dir)
-    href = posixpath.relpath(DOWNLOADS, pages_dir)
+    pages_dir = _folder(pages_dir, catalog.languages[1:])
+    downloads = site_downloads(catalog, DEFAULT_FORMATS, templates)
+    markdown = {name: downloads.pop(name) for name in list(downloads) if name.rsplit("/", 1)[-1] == f"{BASENAME}.md"}
+    assets = {p.name: p.read_bytes() for p in sorted(bundled_assets().iterdir()) if p.is_file()}
+    folders = {
+        pages_dir: _pages(catalog, catalog_dir, pages_dir, DOWNLOADS, templates),
+        DOWNLOADS: downloads,
+        THEME: {
+            **{f"{DOWNLOADS}/{name}": data for name, data in markdown.items()},
+            "main.html": (bundled_assets() / "theme" / "main.html").read_bytes(),
+        },
+        ASSETS: assets,
+    }
+    for language in catalog.languages[1:]:  # one tree per language: DOCS/<language>/<dir>/ (README, "Zensical")
+        translated = in_language(catalog, language)
+        folder = f"{language}/{pages_dir}"
+        folders[folder] = _pages(translated, catalog_dir, folder, f"{DOWNLOADS}/{language}", templates)
+    return folders
+
+
+def _pages(
+    catalog: Catalog, catalog_dir: Path, folder: str, downloads: str, templates: Path | None
+) -> dict[str, bytes]:
+    """The pages of one language's tree in ``folder``, linking the downloads in ``downloads`` (both under DOCS)."""
+    href = posixpath.relpath(downloads, folder)
     renderer = Renderer(catalog, templates, downloads_href=href, download_formats=DEFAULT_FORMATS)
     renderer.env.globals["name_headings"] = True
     pages = renderer.pages()
     pages.update(changes_pages(catalog_dir, renderer))
     pages = {name: _markdown_links(text, href) for name, text in pages.items()}
     pages[NAV_FILE] = _nav(catalog, pages)
-    downloads = site_downloads(catalog, DEFAULT_FORMATS, templates)
-    markdown = downloads.pop(f"{BASENAME}.md")
-    assets = {p.name: p.read_bytes() for p in sorted(bundled_assets().iterdir()) if p.is_file()}
-    return {
-        pages_dir: {name: text.encode("utf-8") for name, text in pages.items()},
-        DOWNLOADS: downloads,
-        THEME: {
-            f"{DOWNLOADS}/{BASENAME}.md": markdown,
-            "main.html": (bundled_assets() / "theme" / "main.html").read_bytes(),
-        },
-        ASSETS: assets,
-    }
+    return {name: text.encode("utf-8") for name, text in pages.items()}
 
 
-def _folder(value: str) -> str:
-    """``--dir``: a relative folder inside DOCS, apart from the other owned folders."""
+def _folder(value: str, languages: tuple[str, ...] = ()) -> str:
+    """``--dir``: a relative folder inside DOCS, apart from the other owned folders and the language trees."""
     path = PurePosixPath(value.strip("/"))
     if not path.parts or path.is_absolute() or any(p in ("", ".", "..") for p in path.parts) or "\\" in value:
         raise SinkError(f"--dir {value!r}: expected a folder inside the docs folder, such as cookies")
-    for other in (DOWNLOADS, THEME, ASSETS):
+    for other in (DOWNLOADS, THEME, ASSETS, *languages):
         if _nested(str(path), other):
             raise SinkError(f"--dir {value!r}: overlaps {other}/, which build writes too; choose another folder")
     return str(path)
