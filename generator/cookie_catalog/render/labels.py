@@ -76,6 +76,8 @@ TERMS: dict[tuple[str, str], tuple[str, str]] = {
     ("storage", "session-storage"): term_("storage", "session-storage"),
     ("storage", "indexeddb"): term_("storage", "indexeddb"),
     ("storage", "pixel"): term_("storage", "pixel"),
+    ("status", "added"): term_("status", "added"),
+    ("status", "removed"): term_("status", "removed"),
 }
 # Lifetimes that are not an amount of time.
 KIND_LABELS = {"session": N_("Session"), "persistent": N_("Persistent"), "unknown": N_("Unknown")}
