@@ -71,9 +71,12 @@ def test_languages_default_to_english_and_name_the_default_first(tmp_path):
 
 def test_an_entry_for_a_cookie_that_does_not_exist_is_an_error_at_its_line(tmp_path):
     root = catalog(tmp_path)
-    po(root, "de", entry(PURPOSE_KEY, "Keeps the chat open.", "Hält den Chat offen.") + entry(
-        "cookie:web/gone:purpose", "Old.", "Alt."
-    ))
+    po(
+        root,
+        "de",
+        entry(PURPOSE_KEY, "Keeps the chat open.", "Hält den Chat offen.")
+        + entry("cookie:web/gone:purpose", "Old.", "Alt."),
+    )
     found = problems(root)
     assert len(found) == 1
     assert found[0].endswith(
@@ -173,7 +176,7 @@ def test_fuzzy_and_outdated_translations_are_not_shown(tmp_path):
 
 
 def update(cli, root: Path) -> str:
-    code, out, err = cli("translations", "update", root)
+    code, _, err = cli("translations", "update", root)
     assert code == 0, err
     return (root / "translations" / "de.po").read_text(encoding="utf-8")
 
@@ -258,3 +261,30 @@ def test_the_bundled_catalog_is_translated_in_full():
     for language in ("de", "fr"):
         texts = loaded.translations.texts[language]
         assert all(texts[k] != sources(loaded)[k] for k in purposes)  # every purpose in the language, not copied
+
+
+def test_an_incomplete_translation_builds_with_the_fallback_marked(tmp_path, cli):
+    """The project's site with two German texts untranslated: built strictly, each shown in English and
+    marked, and `translations status` counting them."""
+    from support.sitebuild import build, project_copy
+
+    project = project_copy(tmp_path / "project")
+    po_file = project / "catalog" / "translations" / "de.po"
+    text = po_file.read_text(encoding="utf-8")
+    note = "Ein Sitzungscookie einer aktiven WebChat-Sitzung wird automatisch gelöscht"
+    ping = "Ein Sitzungscookie mit dem Zeitpunkt der letzten erfolgreichen Anfrage an den Server."
+    for translated in (note, ping):
+        text = re.sub(rf'msgstr "{re.escape(translated)}[^"]*"', 'msgstr ""', text)
+    po_file.write_text(text, encoding="utf-8")
+    code, out, _ = cli("translations", "status", project / "catalog")
+    assert code == 0 and "de: 54 of 56 translated (96%), 2 shown in en" in out and "fr: 56 of 56" in out
+    result = build(project, project / "site")
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    page = (project / "site" / "de" / "cookies" / "webchat" / "index.html").read_text(encoding="utf-8")
+    marker = '</span> <small class="cc-untranslated">(Englisch)</small>'
+    assert page.count(marker) == 2, page
+    assert '<span lang="en">A session cookie containing the time at which the last successful request' in page
+    assert '<span lang="en">An active WebChat session cookie is automatically deleted' in page
+    assert ping not in page
+    french = (project / "site" / "fr" / "cookies" / "webchat" / "index.html").read_text(encoding="utf-8")
+    assert "cc-untranslated" not in french
