@@ -288,3 +288,22 @@ def test_an_incomplete_translation_builds_with_the_fallback_marked(tmp_path, cli
     assert ping not in page
     french = (project / "site" / "fr" / "cookies" / "webchat" / "index.html").read_text(encoding="utf-8")
     assert "cc-untranslated" not in french
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_po_file_or_folder_linking_out_of_the_catalog_is_neither_read_nor_written(tmp_path, cli, what):
+    root = catalog(tmp_path)
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "de.po").write_text('msgid ""\nmsgstr ""\n\nmsgctxt "k"\nmsgid "secret text"\nmsgstr "x"\n')
+    if what == "file":
+        (root / "translations").mkdir()
+        (root / "translations" / "de.po").symlink_to(secret / "de.po")
+    else:
+        (root / "translations").symlink_to(secret)
+    found = problems(root)
+    assert len(found) == 1 and "is a symbolic link that leads out of the catalog" in found[0], found
+    assert "secret text" not in found[0]
+    code, _, err = cli("translations", "update", root)
+    assert code == 1 and "leads out of the catalog" in err and no_traceback(err)
+    assert "secret text" in (secret / "de.po").read_text()  # untouched

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from support.browsing import search
-
 from .conftest import SCREENSHOTS
+from support.browsing import search
 
 PURPOSE_WORD = {"en": "Purpose", "de": "Zweck", "fr": "Finalité"}
 

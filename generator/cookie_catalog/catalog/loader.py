@@ -137,9 +137,31 @@ def _load(root: Path) -> Catalog:
     return dataclasses.replace(catalog, language=catalog.languages[0])
 
 
+def translation_refusals(root: Path, languages: tuple[str, ...]) -> list[Problem]:
+    """Why ``translations/`` or a PO file in it may not be read or written: a link out of the catalog (its
+    text would be published, or ``translations update`` would write elsewhere), a directory, a device."""
+    real_root = root.resolve()
+    directory = root / translations.TRANSLATIONS_DIR
+    if not directory.exists() and not directory.is_symlink():
+        return []
+    refused = _refusal(directory, real_root, "a directory of PO files", directory=True)
+    if refused:
+        return [refused]
+    paths = [translations.po_path(root, language) for language in languages[1:]]
+    return [
+        refused
+        for path in paths
+        if path.exists() or path.is_symlink()
+        for refused in [_refusal(path, real_root, "a gettext PO file")]
+        if refused
+    ]
+
+
 def _translated(catalog: Catalog, root: Path) -> Catalog:
     """The catalog with its translations (``translations/*.po``) read and checked, in its default language."""
-    problems: list[Problem] = []
+    problems = translation_refusals(root, catalog.languages)
+    if problems:
+        raise CatalogError(problems)
     found = translations.load(catalog, root, problems)
     if problems:
         raise CatalogError(problems)

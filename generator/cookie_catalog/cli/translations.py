@@ -9,7 +9,7 @@ import click
 
 from cookie_catalog.catalog import translations as tr
 from cookie_catalog.catalog.inputfile import InputError
-from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.loader import load_catalog, translation_refusals
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError, Problem, display_path
 from cookie_catalog.cli.common import CATALOG_ARG, fail, load_or_exit, print_problems
@@ -65,6 +65,10 @@ def update(catalog: Path) -> None:
             f"{display_path(catalog / 'catalog.yml')}: names no language to translate into; "
             "expected `languages: [en, de, ...]`, the default first"
         )
+    refused = translation_refusals(catalog, model.languages)
+    if refused:
+        print_problems(CatalogError(refused), catalog)
+        sys.exit(1)
     written = []
     for language in model.languages[1:]:
         path = tr.po_path(catalog, language)
