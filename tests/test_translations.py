@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import HealthCheck, given, settings
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.problems import CatalogError
-from cookie_catalog.catalog.translations import Untranslated, in_language, sources
+from cookie_catalog.catalog.translations import Untranslated, in_language, placeholders, sources
 from cookie_catalog.render.pages import Renderer
 
 from support.catalogs import plugin_yaml, write_catalog
 from support.cli import no_traceback
 from support.paths import CATALOG
+from support.strategies import markup_nonblank
 
 PRODUCT = "product: Test\nintro: Our cookies.\nlanguages: [en, de]\n"
 PURPOSE_KEY = "cookie:web/a:purpose"
@@ -307,3 +309,61 @@ def test_a_po_file_or_folder_linking_out_of_the_catalog_is_neither_read_nor_writ
     code, _, err = cli("translations", "update", root)
     assert code == 1 and "leads out of the catalog" in err and no_traceback(err)
     assert "secret text" in (secret / "de.po").read_text()  # untouched
+
+
+# Translations are text, like every catalog text: hostile ones render verbatim and inert
+
+
+def _write_po(root: Path, entries: dict[str, tuple[str, str]]) -> None:
+    """A PO file written by Babel (which escapes), as a translator's tool would."""
+    import io
+
+    from babel.messages.catalog import Catalog as PoCatalog
+    from babel.messages.pofile import write_po
+
+    out = PoCatalog(locale="de")
+    for key, (source, translation) in entries.items():
+        out.add(source, translation, context=key)
+    buffer = io.BytesIO()
+    write_po(buffer, out)
+    (root / "translations").mkdir(exist_ok=True)
+    (root / "translations" / "de.po").write_bytes(buffer.getvalue())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(translation=markup_nonblank.filter(lambda t: not placeholders(t) and t.strip() == t and "\x00" not in t))
+def test_a_hostile_translation_renders_verbatim_and_inert(tmp_path_factory, translation):
+    import markdown
+
+    from support.inert import seen
+    from support.rendered import EXTENSIONS, parse
+
+    root = catalog(tmp_path_factory.mktemp("t"), cookies=(("a", "Keeps the chat open."), ("b", "Counts visits.")))
+    _write_po(root, {PURPOSE_KEY: ("Keeps the chat open.", translation)})
+    german = in_language(load_catalog(root), "de")
+    html = markdown.Markdown(extensions=EXTENSIONS).convert(Renderer(german).plugin_page(german.plugins[0]))
+    parsed = parse(html)
+    cells = [text for tag, text in parsed.blocks if tag == "td"]
+    assert seen(translation) in cells, (translation, cells)
+    assert "Counts visits. (Englisch)" in cells
+    for tag, attrs in parsed.tags:
+        assert tag in {
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "span",
+            "code",
+            "small",
+            "br",
+            "wbr",
+            "a",
+            "h1",
+            "p",
+            "div",
+        }, (tag, attrs)
+        assert not [k for k in attrs if k.lower().startswith("on")]
+        if tag == "span":
+            assert attrs == {"lang": "en"} or attrs.get("class") == "cc-anchor", attrs
