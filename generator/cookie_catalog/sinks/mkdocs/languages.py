@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -114,6 +115,25 @@ def outside_links(html: str, page_url: str, outside: set[str]) -> str:
     return _LINK.sub(link, html)
 
 
+def theme_language(config: MkDocsConfig, language: str) -> str:
+    """The theme's language for the tree of ``language``: itself where the theme has labels for it, else the
+    language without its region, else English (Material has no Irish or Maltese; :func:`html_lang` then still
+    sets ``<html lang>``).
+    """
+    for candidate in (language, language.split("-")[0]):
+        if any(
+            (Path(folder) / "partials" / "languages" / f"{candidate}.html").is_file() for folder in config.theme.dirs
+        ):
+            return candidate
+    return "en" if config.theme.name == "material" else language
+
+
+def html_lang(output: str, language: str) -> str:
+    """A page whose theme was set to another language than its tree's (:func:`theme_language`), with the
+    tree's language on ``<html>``: what a reader's screen reader and browser go by."""
+    return re.sub(r'(<html\b[^>]*?\blang=")[^"]*(")', rf"\g<1>{language}\g<2>", output, count=1)
+
+
 @contextmanager
 def tree(config: MkDocsConfig, language: str, site_dir: str) -> Iterator[None]:
     """``config`` set for building the tree of ``language`` into ``site_dir``; restored after."""
@@ -121,7 +141,7 @@ def tree(config: MkDocsConfig, language: str, site_dir: str) -> Iterator[None]:
     saved: dict[str, Any] = {"site_dir": config.site_dir, "language": config.theme.get("language")}
     saved_lang = [plugin.config.get("lang") for plugin in search]
     config.site_dir = site_dir
-    config.theme["language"] = language
+    config.theme["language"] = theme_language(config, language)
     for plugin in search:
         plugin.config["lang"] = None  # the search plugin takes it from the theme's language again
     try:

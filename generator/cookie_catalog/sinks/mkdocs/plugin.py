@@ -234,14 +234,28 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Our pages without the theme's indentation (``compact``): most of a large site's size."""
         if len(self.languages) > 1:
-            output = languages.fill_alternates(output, page.url, self.tree or self.languages[0], self.languages)
+            output = self._in_tree_language(
+                languages.fill_alternates(output, page.url, self.tree_language, self.languages), config
+            )
         return compact(output) if page.file.src_uri in self.ours else output
 
     def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         """The 404 page's language switcher: to each tree's home page."""
         if len(self.languages) > 1:
-            return languages.fill_alternates(output, None, self.tree or self.languages[0], self.languages)
+            return self._in_tree_language(
+                languages.fill_alternates(output, None, self.tree_language, self.languages), config
+            )
         return output
+
+    @property
+    def tree_language(self) -> str:
+        return self.tree or self.languages[0]
+
+    def _in_tree_language(self, output: str, config: MkDocsConfig) -> str:
+        """``<html lang>`` of the tree, where the theme has no labels in its language (``theme_language``)."""
+        if config.theme.get("language") == self.tree_language:
+            return output
+        return languages.html_lang(output, self.tree_language)
 
     @event_priority(-50)  # after the search plugin has written search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
