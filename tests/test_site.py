@@ -278,4 +278,8 @@ def test_the_downloads_are_in_every_language(site):
     page = (site / "de" / "cookies" / "webchat" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../../downloads/de/cookie-policy.html"' in page
     home = (site / "de" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../downloads/cookie-policy.csv"' in home  # a hand-written page's links still lead there
+    assert "Die Richtlinie herunterladen" in home  # docs/index.de.md
+    assert 'href="../downloads/de/cookie-policy.csv"' in home  # a hand-written page's links lead out of the tree
+    assert 'href="../downloads/tcf-disclosure.json"' in home
+    reading = (site / "de" / "reading" / "index.html").read_text(encoding="utf-8")
+    assert "So lesen Sie diese Richtlinie" in reading
