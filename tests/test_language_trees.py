@@ -67,3 +67,20 @@ def test_one_language_builds_one_tree(tmp_path):
     built = site(tmp_path, "[en]", {"index.md": "# Home\n", "index.de.md": "# Start\n"})
     assert not (built / "de").exists()
     assert 'hreflang="de"' not in (built / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_translated_page_is_titled_by_its_own_heading_in_the_nav(tmp_path):
+    built = site(
+        tmp_path,
+        "[en, de]",
+        {"index.md": "# Home\n\n[Reading](reading.md)\n", "reading.md": "# Reading\n", "reading.de.md": "# Lesen\n"},
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        (tmp_path / "mkdocs.yml").read_text() + "nav:\n  - Home: index.md\n  - How to read: reading.md\n"
+    )
+    result = build(tmp_path, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    german = (built / "de" / "index.html").read_text(encoding="utf-8")
+    english = (built / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<span class="md-ellipsis">\s*Lesen\s*</span>', german)
+    assert re.search(r'<span class="md-ellipsis">\s*How to read\s*</span>', english)

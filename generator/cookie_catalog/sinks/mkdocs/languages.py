@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
@@ -31,6 +31,7 @@ from urllib.parse import unquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from cookie_catalog.render.pages import language_name
 
@@ -44,12 +45,13 @@ def suffix_language(src_uri: str, languages: tuple[str, ...]) -> str | None:
     return language if ext == ".md" and language in languages else None
 
 
-def hand_written(files: Files, config: MkDocsConfig, language: str, languages: tuple[str, ...]) -> None:
+def hand_written(files: Files, config: MkDocsConfig, language: str, languages: tuple[str, ...]) -> set[str]:
     """The hand-written pages of the tree of ``language``: its translations stand in for the pages they translate.
 
     ``x.<language>.md`` is read in place of ``x.md`` (so links between pages, written to ``x.md``, hold in
-    every tree); the translations into any other language are left out.
+    every tree); the translations into any other language are left out. Returns the pages translated.
     """
+    translated = set()
     for file in list(files):
         found = suffix_language(file.src_uri, languages)
         if found is None:
@@ -62,6 +64,18 @@ def hand_written(files: Files, config: MkDocsConfig, language: str, languages: t
         if original is not None:
             files.remove(original)
         files.append(File.generated(config, f"{stem}.md", abs_src_path=file.abs_src_path, inclusion=file.inclusion))
+        translated.add(f"{stem}.md")
+    return translated
+
+
+def translated_titles(pages: Iterable[Page], translated: set[str]) -> None:
+    """Translated pages titled by their own heading in the nav, not by the title ``nav:`` gives the original.
+
+    MkDocs keeps a title from ``nav:`` in the page's ``__dict__``, in front of the heading it would use.
+    """
+    for page in pages:
+        if page.file.src_uri in translated:
+            vars(page).pop("title", None)
 
 
 def alternates(languages: tuple[str, ...]) -> list[dict[str, str]]:

@@ -86,6 +86,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.ours: list[str] = []  # src_uris of our pages (or their stand-ins), overview first
         self.broken: Broken | None = None  # what stopped this build's pages, under serve
         self.problem_pages: dict[str, str] = {}  # src_uri -> HTML listing the problems, put atop that page
+        self.translated_pages: set[str] = set()  # hand-written pages read from their x.<language>.md
 
     @property
     def placement(self) -> Placement:
@@ -118,7 +119,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
         self.languages = self.built.catalog.languages
         if len(self.languages) > 1:
-            languages.hand_written(files, config, self.built.catalog.language, self.languages)
+            self.translated_pages = languages.hand_written(files, config, self.built.catalog.language, self.languages)
             config.extra["alternate"] = languages.alternates(self.languages)
         generated_files.add(files, self.built.files)
         return files
@@ -182,6 +183,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Gather our pages into one section, in catalog order, where the site wants them."""
+        languages.translated_titles(nav.pages, self.translated_pages)
         if not self.ours:
             return nav
         # With the catalog broken, the overview's stand-in alone is listed (the others share its title).
