@@ -39,6 +39,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
 PACKAGE = "cookie_catalog"
 SOURCE_TEMPLATES = REPO / "templates"
 SOURCE_SCHEMAS = REPO / "generator" / PACKAGE / "catalog" / "schemas"
+SOURCE_LOCALES = REPO / "generator" / PACKAGE / "render" / "locales"
 # What a customer's environment must not pass on to the venv: a path into the source tree, a catalog.
 LEAKY = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONSAFEPATH", "VIRTUAL_ENV", "COOKIE_CATALOG")
 
@@ -108,6 +109,10 @@ def test_wheel_holds_only_the_package_with_its_templates_schemas_and_types(wheel
     assert templates and templates <= set(names)
     schemas = {f"{PACKAGE}/catalog/schemas/{p.name}" for p in SOURCE_SCHEMAS.glob("*.json")}
     assert schemas and schemas <= set(names)
+    locales = {
+        f"{PACKAGE}/render/locales/{p.relative_to(SOURCE_LOCALES).as_posix()}" for p in SOURCE_LOCALES.rglob("*.po")
+    }
+    assert len(locales) == 24 and locales <= set(names)
     points = configparser.ConfigParser()
     points.read_string(entry_points)
     assert list(points["console_scripts"]) == ["cookie-catalog"]
@@ -140,6 +145,8 @@ def test_installed_wheel_validates_and_builds_a_customer_site(installed, tmp_pat
 
     where = installed.run("python", "-c", f"import {PACKAGE}; print({PACKAGE}.__file__)", cwd=project)
     assert Path(where.stdout.strip()).is_relative_to(installed.root), where
+    labels = "from cookie_catalog.render.labels import labels_for; print(labels_for('de').gettext('Purpose'))"
+    assert installed.run("python", "-c", labels, cwd=project).stdout == "Zweck\n"
     validated = installed.run("cookie-catalog", "validate", "catalog", cwd=project)
     assert validated.returncode == 0, validated.stderr
     schemas = installed.run("cookie-catalog", "schema", "--out", tmp_path / "schemas", cwd=project)

@@ -33,18 +33,22 @@ STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 Key = tuple[str | tuple[str, ...], str | None]
 
 
-def _sources() -> list[tuple[Path, str]]:
-    templates = [(path, "jinja2.ext:babel_extract") for path in sorted(TEMPLATES.glob("*.j2"))]
+def _sources(templates_dir: Path) -> list[tuple[Path, str]]:
+    templates = [(path, "jinja2.ext:babel_extract") for path in sorted(templates_dir.glob("*.j2"))]
     return [*templates, *((path, "python") for path in sorted(RENDER.glob("*.py")))]
 
 
-def extract() -> Catalog:
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else path.name
+
+
+def extract(templates_dir: Path = TEMPLATES) -> Catalog:
     """Every English message of the outputs, with where it comes from."""
     pot = Catalog(domain=labels.DOMAIN, project="cookie-catalog", creation_date=STAMP, revision_date=STAMP)
-    for path, method in _sources():
+    for path, method in _sources(templates_dir):
         options = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"} if method != "python" else {}
         for lineno, message, comments, context in extract_from_file(method, str(path), KEYWORDS, options=options):
-            pot.add(message, locations=[(str(path.relative_to(REPO)), lineno)], auto_comments=comments, context=context)
+            pot.add(message, locations=[(_shown(path), lineno)], auto_comments=comments, context=context)
     for key, texts in BUILTIN_CATEGORIES.items():
         for text in texts:
             pot.add(text, locations=[("generator/cookie_catalog/catalog/model.py", 0)], auto_comments=[key])

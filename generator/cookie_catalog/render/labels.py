@@ -47,6 +47,9 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 # Languages whose Babel unit data holds abbreviations where the long form belongs ("2 bhl" for two years in
 # Irish): their durations always come from the PO file.
 _CLDR_UNITS_UNUSABLE = frozenset({"ga"})
+# The CLDR locale of a language where it is not the language alone: CLDR's "pt" is Brazil's Portuguese (zero is
+# singular there, "0 segundo"); the EU's is Portugal's.
+_CLDR_LOCALES = {"pt": "pt_PT"}
 
 
 def N_(msgid: str) -> str:
@@ -91,6 +94,34 @@ UNIT_FORMS: dict[str, tuple[str, str]] = {
     "month": plural_("%(num)s month", "%(num)s months"),
     "year": plural_("%(num)s year", "%(num)s years"),
 }
+# The cookie finder's words (assets/cookie-catalog-tables.js keeps them in English as its TEXT object; an index
+# may carry them in the site's language as "text"), with the script's {field} placeholders. A pair is counted:
+# the script picks the form by the CLDR plural category of the count (Intl.PluralRules).
+FINDER_TEXT: dict[str, str | tuple[str, str]] = {
+    "find": N_("Find a cookie"),
+    "findHint": N_("Its name, such as _ga_ABC123"),
+    "exact": N_("This cookie"),
+    "pattern": N_("Could be"),
+    "prefix": N_("Starts with"),
+    "more": N_("and {count} more"),
+    "notFound": N_("{query} is not in this policy."),
+    "exactFound": N_("{query} is in this policy."),
+    "patternFound": plural_(
+        "{query} could be the pattern cookie {name}.", "{query} could be one of {count} pattern cookies."
+    ),
+    "prefixFound": plural_("1 cookie starts with it.", "{count} cookies start with it."),
+    "details": N_("{plugin} · {category} · {duration}"),
+    "filters": N_("Filter the cookies on this page"),
+    "category": N_("Category"),
+    "provenance": N_("Provenance"),
+    "storage": N_("Storage"),
+    "shown": N_("{shown} of {total} cookies"),
+    "sortBy": N_("Sort by {column}"),
+    "rowLink": N_("Link to {name}"),
+    "copyName": N_("Copy the name {name}"),
+    "copied": N_("Copied {name}"),
+    "copyFailed": N_("Could not copy {name}; select it and copy"),
+}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%|\{\w*\}")
 
 
@@ -123,7 +154,7 @@ class Labels:
         if lang not in SUPPORTED:
             raise ValueError(f"{lang!r} is not a supported language; expected one of {', '.join(SUPPORTED)}")
         self.lang = lang
-        self.locale = Locale.parse(lang)
+        self.locale = Locale.parse(_CLDR_LOCALES.get(lang, lang))
         self._translations = _compile(lang)
         self._durations: dict[Duration, str] = {}
 
@@ -169,10 +200,8 @@ class Labels:
         if self.lang in _CLDR_UNITS_UNUSABLE:
             return None
         forms = self.locale._data["unit_patterns"].get(f"duration-{unit}", {}).get("long", {})
-        needed = {*self.locale.plural_form.tags, "other"}
-        if not needed <= set(forms):
-            return None
-        return str(forms[self.locale.plural_form(amount)])
+        pattern = forms.get(self.locale.plural_form(amount))
+        return str(pattern) if pattern is not None else None
 
     def date(self, value: Any) -> Any:
         """A date in the locale's long form ("15. April 2020"); English keeps ISO 8601; anything else as is."""
@@ -199,6 +228,26 @@ class Labels:
         here and writes the translated table beside the script.
         """
         return {msgid: self.gettext(msgid) for msgid in msgids}
+
+    def finder_text(self) -> dict[str, str | dict[str, str]]:
+        """The finder's ``TEXT`` in this language, for the build to write into the finder's index as "text".
+
+        A counted text becomes one form per CLDR plural category of the language ({"one": ..., "few": ...,
+        "other": ...}), each the PO file's form for a count of that category, as the script selects them.
+        """
+        return {
+            key: self.gettext(message) if isinstance(message, str) else self._by_category(*message)
+            for key, message in FINDER_TEXT.items()
+        }
+
+    def _by_category(self, singular: str, plural: str) -> dict[str, str]:
+        # The smallest count of each category, up to a million ("many" is 1000000 in French); "other" always
+        # (the script's fallback), even where only fractions are "other" (Polish).
+        forms: dict[str, str] = {}
+        for n in (*range(1, 201), 1_000_000):
+            forms.setdefault(self.locale.plural_form(n), self.ngettext(singular, plural, n))
+        forms.setdefault("other", self.ngettext(singular, plural, 1_000_000))
+        return forms
 
 
 @cache
