@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import SCREENSHOTS
 from support.browsing import search
+from support.paths import ROOT
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 PURPOSE_WORD = {"en": "Purpose", "de": "Zweck", "fr": "Finalité"}
 

@@ -190,7 +190,7 @@ class Renderer:
             note_style=NOTE_STYLES[flavour],
             markdown_flavour=flavour,
         )
-        self._links = (overview_href, downloads_href, download_formats, flavour, lang)
+        self._links = (overview_href, downloads_href, download_formats, flavour, lang, catalog.language)
 
     @cached_property
     def fingerprint(self) -> Hashable:

@@ -68,7 +68,7 @@ def policy_html(renderer: Renderer, markdown: str) -> str:
     # text reaches the Markdown with "<" already written as a character reference.
     body = use_plain_tables(MarkdownIt("commonmark", {"html": True}).enable("table")).render(markdown)
     body = body.replace("<table>", '<div class="table-wrap"><table>').replace("</table>", "</table></div>")
-    return renderer.render("policy.html.j2", body=body, lang=renderer.catalog.language or renderer.lang)
+    return renderer.render("policy.html.j2", body=body, lang=renderer.lang)
 
 
 def pdf_source(html: str) -> str:

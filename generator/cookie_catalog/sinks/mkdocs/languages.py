@@ -33,6 +33,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from cookie_catalog.catalog.model import known_language
 from cookie_catalog.render.pages import language_name
 
 SEARCH_PLUGINS = ("search", "material/search")
@@ -43,6 +44,12 @@ def suffix_language(src_uri: str, languages: tuple[str, ...]) -> str | None:
     stem, ext = posixpath.splitext(src_uri)
     language = posixpath.splitext(stem)[1][1:]
     return language if ext == ".md" and language in languages else None
+
+
+def suffix_languages(files: Files) -> tuple[str, ...]:
+    """The languages the hand-written translations' names end in (``reading.de.md``): where no catalog said."""
+    found = {posixpath.splitext(posixpath.splitext(f.src_uri)[0])[1][1:] for f in files if f.src_uri.endswith(".md")}
+    return tuple(sorted(language for language in found if language and known_language(language)))
 
 
 def hand_written(files: Files, config: MkDocsConfig, language: str, languages: tuple[str, ...]) -> set[str]:

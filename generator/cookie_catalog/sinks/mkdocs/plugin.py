@@ -114,6 +114,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         except Broken as broken:
             if not self.serving:
                 raise PluginError(str(broken)) from None
+            # the hand-written translations stay out of the pages as in a good build (known languages, or
+            # any suffix that names one, when no build was good yet)
+            known = self.languages or ("", *languages.suffix_languages(files))
+            self.translated_pages = languages.hand_written(files, config, self.tree or known[0], known)
             generated_files.add(files, self._show_broken(broken, config))
             return files
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
