@@ -10,11 +10,15 @@ import datetime as dt
 import gettext
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import jinja2
 import pytest
 from babel.messages.plurals import get_plural
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from cookie_catalog.catalog.duration import UNITS, Duration
 from cookie_catalog.catalog.loader import load_catalog
@@ -25,7 +29,10 @@ from cookie_catalog.render.pages import Renderer
 from cookie_catalog.render.policy import policy_html, policy_markdown
 
 from support import messages
+from support.inert import seen
 from support.paths import CATALOG
+from support.rendered import parse
+from support.strategies import catalogs, write
 
 EU_LANGUAGES = [
     *("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr"),
@@ -169,6 +176,14 @@ def test_translations_are_plain_text(lang):
         for form in _forms(message):
             assert not MARKUP.search(form), f"{lang}: {form!r} holds markup"
             assert form == form.strip(), f"{lang}: {form!r} has surrounding whitespace"
+
+
+@pytest.mark.parametrize("lang", SUPPORTED)
+def test_no_stray_percent_sign(lang):
+    """Templates format every message with ``%``: a lone "%" in a translation would fail the render."""
+    for message in messages.read(lang):
+        for form in _forms(message) if message.id else ():
+            assert "%" not in re.sub(r"%\(\w+\)s|%%", "", form), f"{lang}: {form!r}"
 
 
 def test_placeholders_are_compared():
@@ -438,3 +453,41 @@ def test_every_language_renders_the_seed():
         renderer = Renderer(catalog, lang=lang)
         markdown = policy_markdown(renderer)
         assert "37" in markdown and f'lang="{lang}"' in policy_html(renderer, markdown)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(), st.sampled_from(["de", "pl", "fr", "ga"]))
+def test_catalog_text_inside_a_translated_sentence_stays_text(data, lang):
+    """Catalog text filled into a translated message (the product in the count sentence) is escaped as before."""
+    with tempfile.TemporaryDirectory() as tmp:
+        renderer = Renderer(load_catalog(write(data, Path(tmp) / "cat")), lang=lang)
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(policy_markdown(renderer))
+    parsed = parse(html)
+    assert {tag for tag, _ in parsed.tags} <= {
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "br",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code",
+        "strong",
+        "blockquote",
+        "small",
+        "a",
+        "em",
+    }
+    words = labels_for(lang)
+    cookies = words.ngettext("%(num)s cookie", "%(num)s cookies", renderer.catalog.cookie_count)
+    parts = words.ngettext("in %(num)s part", "in %(num)s parts", len(renderer.catalog.plugins))
+    sentence = words.gettext("This policy lists %(cookies)s %(parts)s of %(product)s.") % {
+        "cookies": cookies % {"num": renderer.catalog.cookie_count},
+        "parts": parts % {"num": len(renderer.catalog.plugins)},
+        "product": seen(data["product"]),
+    }
+    assert any(text.startswith(sentence) for tag, text in parsed.blocks if tag == "p"), sentence
