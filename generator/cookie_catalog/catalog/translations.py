@@ -144,11 +144,11 @@ def load(catalog: Catalog, root: Path, problems: list[Problem]) -> Translations:
     status = []
     for language in languages[1:]:
         path = po_path(root, language)
-        if not path.exists() and not path.is_symlink():
-            texts[language] = {}
-        else:
-            texts[language] = _checked(path, language, known, problems)
-        status.append(_status(language, known, path))
+        po = PoCatalog()
+        if path.exists() or path.is_symlink():
+            po = _read_reporting(path, problems)
+        texts[language] = _checked(po, display_path(path), language, known, problems)
+        status.append(_status(language, known, po))
     problems += _strays(root, languages)
     return Translations(languages[0], texts, tuple(status))
 
@@ -172,17 +172,24 @@ def _strays(root: Path, languages: tuple[str, ...]) -> list[Problem]:
     ]
 
 
-def _checked(path: Path, language: str, known: Mapping[str, str], problems: list[Problem]) -> dict[str, str]:
-    """The usable translations of one file: known key, same source, not fuzzy, same placeholders."""
+def _read_reporting(path: Path, problems: list[Problem]) -> PoCatalog:
+    """One PO file, or an empty one with the reason in ``problems``: a file that cannot be read, or too long."""
     shown = display_path(path)
     try:
         po = read_po_file(path)
     except InputError as exc:
         problems.append(Problem(shown, exc.line, 0, "", exc.message))
-        return {}
+        return PoCatalog()
     if len(po) > MAX_PO_ENTRIES:
         problems.append(Problem(shown, 0, 0, "", f"holds {len(po):,} entries; at most {MAX_PO_ENTRIES:,} are accepted"))
-        return {}
+        return PoCatalog()
+    return po
+
+
+def _checked(
+    po: PoCatalog, shown: str, language: str, known: Mapping[str, str], problems: list[Problem]
+) -> dict[str, str]:
+    """The usable translations of one file: known key, same source, not fuzzy, same placeholders."""
     declared = po.locale_identifier
     if declared and declared.replace("_", "-").lower() != language.lower():
         problems.append(Problem(shown, 1, 1, "Language", f"is {quoted(declared)}; expected {language}"))
@@ -217,12 +224,8 @@ def _entry_problem(message: Message, known: Mapping[str, str]) -> str | None:
     return None
 
 
-def _status(language: str, known: Mapping[str, str], path: Path) -> LanguageStatus:
+def _status(language: str, known: Mapping[str, str], po: PoCatalog) -> LanguageStatus:
     """Counted from the file as it is (a file that cannot be read counts as empty)."""
-    try:
-        po = read_po_file(path) if path.exists() else PoCatalog()
-    except InputError:
-        po = PoCatalog()
     translated = fuzzy = outdated = 0
     for message in _entries(po):
         key = message.context
