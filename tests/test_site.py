@@ -118,13 +118,16 @@ def test_site_offers_the_policy_downloads_and_the_tcf_disclosure_complete(site):
     from support.readback import read_csv, read_html
 
     downloads = site / "downloads"
-    assert sorted(p.name for p in downloads.iterdir()) == [
+    assert sorted(p.name for p in downloads.iterdir() if p.is_file()) == [
         "cookie-policy.csv",
         "cookie-policy.html",
         "cookie-policy.json",
         "cookie-policy.md",
         "tcf-disclosure.json",
     ]
+    policy = ["cookie-policy.csv", "cookie-policy.html", "cookie-policy.json", "cookie-policy.md"]
+    for language in ("de", "fr"):  # the policy in each other language of the catalog, the disclosure has none
+        assert sorted(p.name for p in (downloads / language).iterdir()) == policy
     assert len(read_csv((downloads / "cookie-policy.csv").read_bytes())) == 37
     assert json.loads((downloads / "cookie-policy.json").read_text())["cookie_count"] == 37
     tcf = json.loads((downloads / "tcf-disclosure.json").read_text())
@@ -212,3 +215,71 @@ def test_generated_pages_leave_out_the_themes_indentation(site):
     assert re.search(
         r"\n[ \t]+<", (site / "reading" / "index.html").read_text()
     )  # hand-written pages as MkDocs made them
+
+
+# One tree per language (README, "Languages")
+
+
+def _lang(page: Path) -> str:
+    found = re.search(r"<html lang=\"([^\"]+)\"", page.read_text(encoding="utf-8"))
+    assert found, page
+    return found.group(1)
+
+
+def test_each_language_has_its_tree_with_its_html_lang(site):
+    for tree, language in (("", "en"), ("de/", "de"), ("fr/", "fr")):
+        for page in ("index.html", "cookies/index.html", "cookies/webchat/index.html", "reading/index.html"):
+            assert _lang(site / f"{tree}{page}") == language, (tree, page)
+
+
+def test_the_german_webchat_page_is_german_with_all_21_names(site):
+    page = site / "de" / "cookies" / "webchat" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    assert _lang(page) == "de"
+    page_cells = cells(page)
+    names = [name for plugin, name, _ in seed_rows() if plugin == "WebChat"]
+    assert len(names) == 21
+    for name in names:
+        assert name in page_cells, name
+    headers = re.findall(r"<th>([^<]*)</th>", text)
+    assert headers == ["Name", "Zweck", "Speicherdauer", "Herkunft", "Kategorie", "Bedingung"]
+    assert page_cells.count("Sitzung") == 21 and page_cells.count("Session") == 0
+    assert "Ein Sitzungscookie mit dem Zeitpunkt der letzten erfolgreichen Anfrage an den Server." in page_cells
+    assert "cc-untranslated" not in text  # the bundled catalog is translated in full
+
+
+def test_the_switcher_and_the_alternates_lead_to_the_same_page_in_each_language(site):
+    for tree, up in (("", "../../"), ("de/", "../../../"), ("fr/", "../../../")):
+        text = (site / f"{tree}cookies/webchat/index.html").read_text(encoding="utf-8")
+        for language, target in (("en", ""), ("de", "de/"), ("fr", "fr/")):
+            link = f'href="{up}{target}cookies/webchat/" hreflang="{language}"'
+            assert f'<link rel="alternate" {link}>' in text, (tree, language)
+            assert f'<a {link} class="md-select__link">' in text, (tree, language)
+
+
+def test_search_is_per_language(site):
+    for tree, language, purpose in (
+        ("de/", "de", "Ein Sitzungscookie mit dem Zeitpunkt der letzten erfolgreichen Anfrage an den Server."),
+        ("fr/", "fr", "Un cookie de session contenant l’heure de la dernière requête réussie envoyée au serveur."),
+    ):
+        index = json.loads((site / tree / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert index["config"]["lang"] == [language]
+        locations = [doc["location"] for doc in index["docs"]]
+        assert not any(location.startswith(("de/", "fr/", "../")) for location in locations)
+        assert any(purpose in html.unescape(doc["text"]) for doc in index["docs"]), tree
+        cookie = "_genesys.widgets.webchat.state.ping"
+        assert any(doc["location"].startswith("cookies/webchat/#") and cookie in doc["title"] for doc in index["docs"])
+
+
+def test_the_downloads_are_in_every_language(site):
+    for language, heading in (("de", "Cookie-Nutzung von Genesys Widgets"), ("fr", "Utilisation des cookies")):
+        policy = (site / "downloads" / language / "cookie-policy.html").read_text(encoding="utf-8")
+        assert f'<html lang="{language}">' in policy and heading in policy
+    page = (site / "de" / "cookies" / "webchat" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../../downloads/de/cookie-policy.html"' in page
+    home = (site / "de" / "index.html").read_text(encoding="utf-8")
+    assert "Die Richtlinie herunterladen" in home  # docs/index.de.md
+    assert 'href="../downloads/de/cookie-policy.csv"' in home  # a hand-written page's links lead out of the tree
+    assert 'href="../downloads/tcf-disclosure.json"' in home
+    reading = (site / "de" / "reading" / "index.html").read_text(encoding="utf-8")
+    assert "So lesen Sie diese Richtlinie" in reading

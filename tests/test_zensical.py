@@ -85,10 +85,14 @@ def test_the_navigation_lists_the_five_plugins_in_catalog_order(built):
 def test_search_finds_each_cookie_by_name_as_its_own_result(built):
     """Zensical indexes one item per heading with an id: each cookie's name is one, opening its row."""
     items = json.loads((built / "site" / "search.json").read_text(encoding="utf-8"))["items"]
-    by_title = {_text(item["title"]): item["location"] for item in items}
+    by_title: dict[str, list[str]] = {}
+    for item in items:
+        by_title.setdefault(_text(item["title"]), []).append(item["location"])
     for plugin, name, _ in seed_rows():
-        assert name in by_title, name
-        assert by_title[name].startswith(f"cookies/{plugin.lower()}/#"), (name, by_title[name])
+        # once in each language's tree: one Zensical build holds them all (README, "Zensical")
+        expected = [f"{tree}cookies/{plugin.lower()}/#" for tree in ("", "de/", "fr/")]
+        found = by_title.get(name, [])
+        assert sorted(location.split("#")[0] + "#" for location in found) == sorted(expected), (name, found)
 
 
 def test_the_stylesheet_and_script_are_linked_and_published(built):

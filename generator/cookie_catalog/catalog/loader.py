@@ -7,6 +7,7 @@ check its shape against the model (pydantic), then check what spans files
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import gc
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cookie_catalog.catalog import slugs
+from cookie_catalog.catalog import slugs, translations
 from cookie_catalog.catalog.model import (
     BUILTIN_CATEGORIES,
     IDENTITY_FIELDS,
@@ -77,10 +78,15 @@ def _refusal(path: Path, real_root: Path, expected: str, *, directory: bool = Fa
     return None
 
 
-def load_catalog(root: Path | str) -> Catalog:
-    """Read and validate a catalog directory; raises :class:`CatalogError`."""
+def load_catalog(root: Path | str, *, with_translations: bool = True) -> Catalog:
+    """Read and validate a catalog directory; raises :class:`CatalogError`.
+
+    ``with_translations=False`` leaves ``translations/`` unread: for ``translations update``, which rewrites
+    those files and so must start from a catalog whose PO files name texts it no longer has.
+    """
     with collector_paused():
-        return _load(Path(root))
+        catalog = _load(Path(root))
+    return _translated(catalog, Path(root)) if with_translations else catalog
 
 
 @contextmanager
@@ -131,7 +137,39 @@ def _load(root: Path) -> Catalog:
     assert product is not None
     valid = [(path, doc, model) for path, doc, model in parsed if model is not None]
     valid.sort(key=lambda item: (item[2].order is None, item[2].order or 0, item[0].name))
-    return Catalog(product=product, categories=_categories(product), plugins=_plugins(valid), root=shown)
+    catalog = Catalog(product=product, categories=_categories(product), plugins=_plugins(valid), root=shown)
+    return dataclasses.replace(catalog, language=catalog.languages[0])
+
+
+def translation_refusals(root: Path, languages: tuple[str, ...]) -> list[Problem]:
+    """Why ``translations/`` or a PO file in it may not be read or written: a link out of the catalog (its
+    text would be published, or ``translations update`` would write elsewhere), a directory, a device."""
+    real_root = root.resolve()
+    directory = root / translations.TRANSLATIONS_DIR
+    if not directory.exists() and not directory.is_symlink():
+        return []
+    refused = _refusal(directory, real_root, "a directory of PO files", directory=True)
+    if refused:
+        return [refused]
+    paths = [translations.po_path(root, language) for language in languages[1:]]
+    return [
+        refused
+        for path in paths
+        if path.exists() or path.is_symlink()
+        for refused in [_refusal(path, real_root, "a gettext PO file")]
+        if refused
+    ]
+
+
+def _translated(catalog: Catalog, root: Path) -> Catalog:
+    """The catalog with its translations (``translations/*.po``) read and checked, in its default language."""
+    problems = translation_refusals(root, catalog.languages)
+    if problems:
+        raise CatalogError(problems)
+    found = translations.load(catalog, root, problems)
+    if problems:
+        raise CatalogError(problems)
+    return dataclasses.replace(catalog, translations=found)
 
 
 def _read_product(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -18,6 +18,10 @@ from cookie_catalog.catalog import duration
 from cookie_catalog.catalog.countries import ISO_3166_ALPHA2
 from cookie_catalog.catalog.problems import quoted
 
+if TYPE_CHECKING:
+    from cookie_catalog.catalog.translations import Translations
+
+DEFAULT_LANGUAGES = ("en",)
 NoteKind = Literal["important", "note", "warning"]
 Provenance = Literal["first-party", "third-party"]
 Storage = Literal["cookie", "local-storage", "session-storage", "indexeddb", "pixel"]
@@ -161,6 +165,40 @@ def _rule_id(value: object) -> object:
     return value
 
 
+# A language as catalog.yml names it: a BCP 47 tag of a language CLDR knows (en, de, fr, pt-BR), so that labels,
+# dates and plural rules exist for it and the tag can stand in `<html lang>`, a folder name and a PO file's name.
+LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2}|-[0-9]{3})?$"
+LANGUAGE_EXPECTED = "a language tag CLDR knows, such as en, de, fr or pt-BR"
+_LANGUAGE_TAG = re.compile(LANGUAGE_TAG)
+
+
+def known_language(tag: str) -> bool:
+    """Whether ``tag`` is well formed and CLDR (through Babel) has data for it."""
+    from babel import Locale, UnknownLocaleError  # deferred: only catalogs naming languages pay for it
+
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        return False
+    try:
+        Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _language(value: object) -> object:
+    if isinstance(value, str) and not known_language(value):
+        raise ValueError(f"{quoted(value)} is not a known language; expected {LANGUAGE_EXPECTED}")
+    return value
+
+
+def _languages(value: object) -> object:
+    if isinstance(value, list):
+        repeated = sorted({v for v in value if isinstance(v, str) and value.count(v) > 1})
+        if repeated:
+            raise ValueError(f"names {quoted(repeated[0])} twice; expected each language once")
+    return value
+
+
 def _parse_duration(value: object) -> object:
     return duration.Duration.parse(value) if isinstance(value, str) else value
 
@@ -183,6 +221,7 @@ Country = Annotated[
     ),
 ]
 RuleId = Annotated[str, BeforeValidator(_rule_id), Field(pattern=RULE_ID)]
+Language = Annotated[str, BeforeValidator(_language), Field(pattern=LANGUAGE_TAG)]
 DurationField = Annotated[
     duration.Duration,
     BeforeValidator(_parse_duration),
@@ -248,6 +287,12 @@ class ProductFile(_Strict):
     contact: str | None = None
     intro: str | None = None
     notes: list[Note] = []
+    languages: Annotated[list[Language], BeforeValidator(_languages), Field(min_length=1)] | None = Field(
+        None,
+        description="The languages the policy is published in, the default first; [en] when absent. "
+        "Translations of the catalog's texts live in translations/<language>.po.",
+        json_schema_extra={"uniqueItems": True},
+    )
     categories: dict[CategoryKey, CategoryDef] = Field(
         {},
         description="Extra consent categories, or new labels and descriptions for the built-in ones, by key. "
@@ -440,9 +485,19 @@ class Catalog:
     plugins: tuple[Plugin, ...]
     root: str = field(default="", compare=False)  # where it was read from, for messages
 
+    # The language the texts are in: the default language, or the one ``translations.localized`` put them in.
+    language: str = field(default="", compare=False)
+    # The other languages' texts, read from translations/*.po; None for a catalog that names one language.
+    translations: Translations | None = field(default=None, compare=False)
+
     @property
     def title(self) -> str:
         return self.product.title or f"{self.product.product} cookie policy"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the policy is published in, the default first."""
+        return tuple(self.product.languages or DEFAULT_LANGUAGES)
 
     @property
     def cookie_count(self) -> int:

@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import click
 
-from cookie_catalog.cli import build, core, interop, lint, terminal
+from cookie_catalog.cli import build, core, interop, lint, terminal, translations
 from cookie_catalog.cli.common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
 DEBUG_ENV = "COOKIE_CATALOG_DEBUG"  # set to show the traceback of an internal error
@@ -30,7 +30,7 @@ def main() -> None:
     """Turn a YAML cookie catalog into a cookie-policy site and downloads."""
 
 
-for _command in (*core.COMMANDS, build.build, *interop.COMMANDS, lint.lint_command):
+for _command in (*core.COMMANDS, build.build, *interop.COMMANDS, lint.lint_command, translations.translations):
     main.add_command(_command)
 
 

@@ -24,6 +24,7 @@ from cookie_catalog.cli.common import (
     render_or_exit,
     usage_fail,
 )
+from cookie_catalog.cli.translations import status_lines
 from cookie_catalog.render.pages import NOTE_STYLES, Renderer
 from cookie_catalog.render.policy import DEFAULT_FORMATS, FORMATS, PolicyError
 from cookie_catalog.sinks.directory import SinkError, check_tree, write_file, write_tree
@@ -40,6 +41,8 @@ def validate(catalog: Path) -> None:
     """Check CATALOG (default: catalog/) and report every problem as file:line:col."""
     model = load_or_exit(catalog)
     click.echo(f"{catalog}: OK, {len(model.plugins)} plugins, {model.cookie_count} cookies")
+    for line in status_lines(model):
+        click.echo(f"{catalog}: translations: {line}")
 
 
 @click.command()

@@ -16,14 +16,16 @@ from pathlib import Path
 
 import jinja2
 from jinja2.loaders import split_template_path
+from markupsafe import Markup
 
 from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.model import Catalog, Cookie, Note, Plugin
 from cookie_catalog.catalog.parallel import split_map
 from cookie_catalog.catalog.problems import display_path
 from cookie_catalog.catalog.slugs import ALL_PAGE, OVERVIEW_PAGE
+from cookie_catalog.catalog.translations import Untranslated
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
-from cookie_catalog.render.labels import SOURCE, install, labels_for
+from cookie_catalog.render.labels import SOURCE, SUPPORTED, install, labels_for
 
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
 ALL_COOKIES = f"{ALL_PAGE}.md"
@@ -107,6 +109,37 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return contents, os.path.normpath(filename), uptodate
 
 
+def language_name(language: str, shown_in: str) -> str:
+    """The name of ``language`` as readers of ``shown_in`` write it ("Englisch", "anglais"), from CLDR."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(language, sep="-").get_display_name(Locale.parse(shown_in or language, sep="-"))
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name or language
+
+
+def marking_untranslated(escape: Callable[..., str], page_language: str) -> Callable[..., str]:
+    """``escape``, marking a text shown in the default language for want of a translation.
+
+    The reader sees it is not in the page's language (a small "(Englisch)" after it), and the ``lang``
+    attribute lets a screen reader pronounce it and a browser hyphenate it as what it is. The language tag
+    was validated against CLDR when the catalog was read, so it is safe in the attribute.
+    """
+    names: dict[str, str] = {}
+
+    def marked(text: str, **options: bool) -> str:
+        out = escape(text, **options)
+        if not isinstance(text, Untranslated):
+            return out
+        name = names.get(text.lang) or names.setdefault(text.lang, html_text(language_name(text.lang, page_language)))
+        wrapped = f'<span lang="{text.lang}">{out}</span> <small class="cc-untranslated">({name})</small>'
+        return Markup(wrapped) if isinstance(out, Markup) else wrapped
+
+    return marked
+
+
 # How each Markdown flavour writes a note (templates/_note.md.j2).
 NOTE_STYLES = {"mkdocs": "admonition", "gfm": "alert"}
 
@@ -122,7 +155,8 @@ class Renderer:
     Material admonitions) or "gfm" (CommonMark/GitHub, which would render an
     admonition as a paragraph and a code block: notes as GitHub alerts). ``lang`` is the language of the
     fixed labels, durations and dates (``cookie_catalog.render.labels.SUPPORTED``); the built-in categories'
-    labels and descriptions are shown in it too, unless the catalog gives its own.
+    labels and descriptions are shown in it too, unless the catalog gives its own. It defaults to the
+    language the catalog's texts are in (``translations.in_language``), English where no labels exist for it.
     """
 
     def __init__(
@@ -134,8 +168,10 @@ class Renderer:
         downloads_href: str | None = None,
         download_formats: tuple[str, ...] = (),
         flavour: str = "mkdocs",
-        lang: str = SOURCE,
+        lang: str | None = None,
     ):
+        if lang is None:
+            lang = catalog.language if catalog.language in SUPPORTED else SOURCE
         self.labels = labels_for(lang)
         self.lang = lang
         if lang != SOURCE:
@@ -155,11 +191,11 @@ class Renderer:
         install(self.env, self.labels)
         # The text filters escape for the flavour's parsers: CommonMark for "gfm", Python-Markdown for "mkdocs".
         self._commonmark = commonmark = flavour == "gfm"
-        self.env.filters["md"] = partial(md_text, commonmark=commonmark)
+        self.env.filters["md"] = marking_untranslated(partial(md_text, commonmark=commonmark), lang)
         self.env.filters["md_code"] = partial(md_code, commonmark=commonmark)
         self.env.filters["md_code_html"] = partial(md_code_html, commonmark=commonmark)
         self.env.filters["md_line"] = partial(md_line, commonmark=commonmark)
-        self.env.filters["html_text"] = html_text
+        self.env.filters["html_text"] = marking_untranslated(html_text, lang)
         self.env.filters["html_attr"] = html_attr
         self.env.filters["url_part"] = url_part
         self.env.globals.update(
@@ -176,7 +212,7 @@ class Renderer:
             row_id=_anchor,
             all_cookies_page=ALL_COOKIES,
         )
-        self._links = (overview_href, downloads_href, download_formats, flavour, lang)
+        self._links = (overview_href, downloads_href, download_formats, flavour, lang, catalog.language)
 
     @cached_property
     def fingerprint(self) -> Hashable:

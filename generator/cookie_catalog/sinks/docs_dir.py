@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.parallel import Forked
+from cookie_catalog.catalog.translations import in_language
 from cookie_catalog.changes.history import CHANGES, changes_pages
 from cookie_catalog.render.escape import md_line
 from cookie_catalog.render.finder_index import INDEX_NAME
@@ -64,32 +65,44 @@ def docs_folders(
     Raises SinkError for a ``pages_dir`` that is not a plain relative folder or
     that would hold one of the other folders.
     """
-    pages_dir = _folder(pages_dir)
-    href = posixpath.relpath(DOWNLOADS, pages_dir)
-    renderer = Renderer(catalog, templates, downloads_href=href, download_formats=DEFAULT_FORMATS)
-    renderer.env.globals["name_headings"] = True
+    pages_dir = _folder(pages_dir, catalog.languages[1:])
     making = _downloads(catalog, templates)
     try:
-        pages = renderer.pages()
-        pages.update(changes_pages(catalog_dir, renderer))
+        folders = {pages_dir: _pages(catalog, catalog_dir, pages_dir, DOWNLOADS, templates)}
+        for language in catalog.languages[1:]:  # one tree per language: DOCS/<language>/<dir>/ (README, "Zensical")
+            folder = f"{language}/{pages_dir}"
+            translated = in_language(catalog, language)
+            folders[folder] = _pages(translated, catalog_dir, folder, f"{DOWNLOADS}/{language}", templates)
     except BaseException:
         making.cancel()
         raise
-    pages = {name: _markdown_links(text, href) for name, text in pages.items()}
-    pages[NAV_FILE] = _nav(catalog, pages)
     downloads = making.result()
-    markdown = downloads.pop(f"{BASENAME}.md")
+    markdown = {name: downloads.pop(name) for name in list(downloads) if name.rsplit("/", 1)[-1] == f"{BASENAME}.md"}
     assets = site_assets.asset_files()
     assets[INDEX_NAME] = site_assets.index_bytes(catalog, _page_urls(catalog, pages_dir))
     return {
-        pages_dir: {name: text.encode("utf-8") for name, text in pages.items()},
+        **folders,
         DOWNLOADS: downloads,
         THEME: {
-            f"{DOWNLOADS}/{BASENAME}.md": markdown,
+            **{f"{DOWNLOADS}/{name}": data for name, data in markdown.items()},
             "main.html": (site_assets.bundled_assets() / "theme" / "main.html").read_bytes(),
         },
         ASSETS: assets,
     }
+
+
+def _pages(
+    catalog: Catalog, catalog_dir: Path, folder: str, downloads: str, templates: Path | None
+) -> dict[str, bytes]:
+    """The pages of one language's tree in ``folder``, linking the downloads in ``downloads`` (both under DOCS)."""
+    href = posixpath.relpath(downloads, folder)
+    renderer = Renderer(catalog, templates, downloads_href=href, download_formats=DEFAULT_FORMATS)
+    renderer.env.globals["name_headings"] = True
+    pages = renderer.pages()
+    pages.update(changes_pages(catalog_dir, renderer))
+    pages = {name: _markdown_links(text, href) for name, text in pages.items()}
+    pages[NAV_FILE] = _nav(catalog, pages)
+    return {name: text.encode("utf-8") for name, text in pages.items()}
 
 
 def _page_urls(catalog: Catalog, pages_dir: str) -> dict[str, str]:
@@ -105,12 +118,12 @@ def _downloads(catalog: Catalog, templates: Path | None) -> Forked[dict[str, byt
     return Forked(make)
 
 
-def _folder(value: str) -> str:
-    """``--dir``: a relative folder inside DOCS, apart from the other owned folders."""
+def _folder(value: str, languages: tuple[str, ...] = ()) -> str:
+    """``--dir``: a relative folder inside DOCS, apart from the other owned folders and the language trees."""
     path = PurePosixPath(value.strip("/"))
     if not path.parts or path.is_absolute() or any(p in ("", ".", "..") for p in path.parts) or "\\" in value:
         raise SinkError(f"--dir {value!r}: expected a folder inside the docs folder, such as cookies")
-    for other in (DOWNLOADS, THEME, ASSETS):
+    for other in (DOWNLOADS, THEME, ASSETS, *languages):
         if _nested(str(path), other):
             raise SinkError(f"--dir {value!r}: overlaps {other}/, which build writes too; choose another folder")
     return str(path)

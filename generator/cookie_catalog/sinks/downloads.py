@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.source_date import SourceDateError, source_date
+from cookie_catalog.catalog.translations import in_language
 from cookie_catalog.render import tcf
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.render.policy import (
@@ -76,16 +77,25 @@ def _pdf_printer(catalog: Catalog) -> Callable[[str], bytes]:
 TCF_DISCLOSURE = "tcf-disclosure.json"
 
 
-def site_download_names(formats: Iterable[str]) -> list[str]:
-    """The names of the files a site offers under downloads/, known before they are made."""
-    return [*(f"{BASENAME}.{fmt}" for fmt in dict.fromkeys(formats)), TCF_DISCLOSURE]
+def site_download_names(formats: Iterable[str], languages: Iterable[str] = ()) -> list[str]:
+    """The names of the files a site offers under downloads/, known before they are made.
+
+    ``languages`` are the catalog's other languages: each gets the policy in ``<language>/``.
+    """
+    names = [f"{BASENAME}.{fmt}" for fmt in dict.fromkeys(formats)]
+    return [*names, TCF_DISCLOSURE, *(f"{language}/{name}" for language in languages for name in names)]
 
 
 def site_downloads(catalog: Catalog, formats: Iterable[str], templates: Path | None = None) -> dict[str, bytes]:
-    """Everything a site offers under downloads/: the policy in ``formats`` and the TCF disclosure.
+    """Everything a site offers under downloads/: the policy in ``formats`` and the TCF disclosure, then the
+    policy in each other language the catalog publishes, under ``<language>/`` (the TCF disclosure has no
+    language: its purposes are the IAB's numbers).
 
     Raises PolicyError when a file cannot be made (``policy_files``).
     """
     files = policy_files(catalog, formats, templates)
+    for language in catalog.languages[1:]:
+        translated = policy_files(in_language(catalog, language), formats, templates)
+        files.update({f"{language}/{name}": data for name, data in translated.items()})
     files[TCF_DISCLOSURE] = tcf.export(catalog).encode("utf-8")
     return files

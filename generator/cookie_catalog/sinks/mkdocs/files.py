@@ -23,6 +23,7 @@ from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.parallel import Forked, may_fork
 from cookie_catalog.catalog.problems import CatalogError
+from cookie_catalog.catalog.translations import in_language
 from cookie_catalog.changes.history import changes_pages
 from cookie_catalog.render.pages import PageCache, Renderer
 from cookie_catalog.render.placement import DOWNLOADS, Placement
@@ -34,8 +35,8 @@ from cookie_catalog.sinks.mkdocs.serve_errors import Broken
 from cookie_catalog.sinks.pdf import find_engine
 
 log = get_plugin_logger(__name__)
-# The pages of the previous build, kept in the serving process for the next rebuild.
-_page_cache = PageCache()
+# The pages of the previous build of each language tree, kept in the serving process for the next rebuild.
+_page_caches: dict[str, PageCache] = {}
 
 
 class Download(File):
@@ -55,6 +56,21 @@ class Download(File):
             super().copy_file(dirty)
 
 
+class OutsideTree(File):
+    """A download of the default language's build, as a translated tree (``<site>/<language>/``) links to it.
+
+    The file is written once, by the default build, at the site's root. It is in the tree's files so that
+    MkDocs finds the links to it; they lead one folder further up than MkDocs writes them, out of the tree
+    (``languages.outside_links``).
+    """
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Nothing to write: the default build wrote it."""
+
+
 @dataclass(frozen=True)
 class Options:
     """The plugin options these files depend on, paths already resolved against mkdocs.yml."""
@@ -66,6 +82,7 @@ class Options:
     history: bool
     downloads: bool
     pdf: bool
+    language: str | None = None  # the language tree being built; None for the default language's
 
 
 @dataclass
@@ -85,6 +102,7 @@ class Generated:
     make_downloads: Callable[[], dict[str, bytes]] | None = None
     pending: Forked[dict[str, bytes]] | None = None  # the downloads being made in a forked child
     forkable: bool = False  # whether they may be
+    outside_tree: set[str] = field(default_factory=set)  # in a translated tree: the default build's downloads
 
     def plugin_pages(self, placement: Placement) -> dict[str, str]:
         """Plugin slug -> src_uri of its page, for the plugins that have one."""
@@ -139,16 +157,25 @@ class Generated:
 def generate(config: MkDocsConfig, options: Options) -> Generated:
     """Every file a good build adds; :class:`Broken` when the catalog or a template is not good."""
     try:
-        catalog = load_catalog(options.catalog)
+        loaded = load_catalog(options.catalog)
     except CatalogError as exc:
         raise Broken(f"the catalog has {len(exc.problems)} problem(s):", [str(p) for p in exc.problems]) from None
     formats = (*DEFAULT_FORMATS, "pdf") if options.pdf else DEFAULT_FORMATS
+    translated = options.language is not None and options.language != loaded.languages[0]
+    catalog = in_language(loaded, options.language) if options.language and translated else loaded
     href = options.placement.downloads_href() if options.downloads else None
+    if href is not None and translated:
+        href = f"{href}/{catalog.language}"  # made by the default language's build, in downloads/<language>/
     renderer = Renderer(catalog, options.templates, downloads_href=href, download_formats=formats)
     out = Generated(catalog, renderer)
     try:
-        if options.downloads:
+        if options.downloads and not translated:
             _add_downloads(config, options, out, formats)
+        elif options.downloads:
+            names = site_download_names(formats, loaded.languages[1:])
+            outside = [OutsideTree.generated(config, f"{DOWNLOADS}/{name}", content=b"") for name in names]
+            out.outside_tree = {file.src_uri for file in outside}
+            out.files += outside
         if options.pages:
             _add_pages(config, options, out)
     except jinja2.TemplateError as exc:
@@ -165,7 +192,7 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
     catalog, templates = out.catalog, options.templates
     out.make_downloads = lambda: site_downloads(catalog, formats, templates)
     out.forkable = "pdf" not in formats  # Chromium printing stays a child of the build itself
-    for name in site_download_names(formats):
+    for name in site_download_names(formats, catalog.languages[1:]):
         file = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
         assert isinstance(file, Download)
         out.downloads[name] = file
@@ -173,9 +200,10 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
 
 
 def _add_pages(config: MkDocsConfig, options: Options, out: Generated) -> None:
-    pages = _page_cache.pages(out.renderer)
-    log.debug(f"rendered {_page_cache.rendered} of {len(pages)} pages")
-    kept = set(pages) - _page_cache.fresh
+    cache = _page_caches.setdefault(out.catalog.language, PageCache())
+    pages = cache.pages(out.renderer)
+    log.debug(f"rendered {cache.rendered} of {len(pages)} pages")
+    kept = set(pages) - cache.fresh
     if options.history:
         pages.update(changes_pages(options.catalog, out.renderer))
     for name, text in pages.items():

@@ -34,6 +34,7 @@ from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.embed import expand_page, first_line, has_directives, template_problem
 from cookie_catalog.sinks.letters import GROUP_OVER
 from cookie_catalog.sinks.mkdocs import files as generated_files
+from cookie_catalog.sinks.mkdocs import languages
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section, pruned
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
@@ -84,6 +85,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def __init__(self) -> None:
         self.serving = False  # under `mkdocs serve`: show problems as pages rather than fail
+        self.tree: str | None = None  # the language whose tree is being built; None for the default's (languages)
+        self.languages: tuple[str, ...] = ()  # the catalog's, the default first, as the last good build read them
         self.last_pages: list[str] = []  # src_uris of the last good build: where the problems are shown
         self.last_title = UNNAMED_SITE  # the catalog's title in the last good build: the site's name meanwhile
         self._start_build()
@@ -101,6 +104,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.embedded: dict[str, str] = {}  # anchor -> URL of the first hand-written page embedding its row
         self.letters: Section | None = None  # the nav section holding sections by initial, pruned per page
         self._letters_full: list[Any] = []  # its children while one page's render has them pruned
+        self.translated_pages: set[str] = set()  # hand-written pages read from their x.<language>.md
 
     @property
     def placement(self) -> Placement:
@@ -132,11 +136,19 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         except Broken as broken:
             if not self.serving:
                 raise PluginError(str(broken)) from None
+            # the hand-written translations stay out of the pages as in a good build (known languages, or
+            # any suffix that names one, when no build was good yet)
+            known = self.languages or ("", *languages.suffix_languages(files))
+            self.translated_pages = languages.hand_written(files, config, self.tree or known[0], known)
             generated_files.add(files, self._show_broken(broken, config))
             name_the_site(config, self.last_title)
             return files
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
         self.last_title = self.built.catalog.title
+        self.languages = self.built.catalog.languages
+        if len(self.languages) > 1:
+            self.translated_pages = languages.hand_written(files, config, self.built.catalog.language, self.languages)
+            config.extra["alternate"] = languages.alternates(self.languages)
         generated_files.add(files, self.built.files)
         name_the_site(config, self.last_title, self.built.catalog.product.product)
         generated_files.add_assets(files, config, site_assets.asset_files())
@@ -153,6 +165,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self.config.history,
             downloads,
             self.config.pdf,
+            self.tree,
         )
 
     def _show_broken(self, broken: Broken, config: MkDocsConfig) -> list[File]:
@@ -200,6 +213,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Gather our pages into one section, in catalog order, where the site wants them."""
+        languages.translated_titles(nav.pages, self.translated_pages)
         if not self.ours:
             return nav
         # With the catalog broken, the overview's stand-in alone is listed (the others share its title).
@@ -258,6 +272,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         src_uri = page.file.src_uri
         if src_uri in self.ours and page.title is not None:
             page.title = title_markup(page.title)
+        if self.tree is not None and self.built is not None:
+            html = languages.outside_links(html, page.url, self.built.outside_tree)
         block = self.problem_pages.get(src_uri)
         if block is None:
             return html
@@ -267,7 +283,29 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         """Our pages without the theme's indentation (``compact``): most of a large site's size."""
         if self.letters is not None:
             self.letters.children = self._letters_full
+        if len(self.languages) > 1:
+            output = self._in_tree_language(
+                languages.fill_alternates(output, page.url, self.tree_language, self.languages), config
+            )
         return compact(output) if page.file.src_uri in self.ours else output
+
+    def on_post_template(self, output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        """The 404 page's language switcher: to each tree's home page."""
+        if len(self.languages) > 1:
+            return self._in_tree_language(
+                languages.fill_alternates(output, None, self.tree_language, self.languages), config
+            )
+        return output
+
+    @property
+    def tree_language(self) -> str:
+        return self.tree or self.languages[0]
+
+    def _in_tree_language(self, output: str, config: MkDocsConfig) -> str:
+        """``<html lang>`` of the tree, where the theme has no labels in its language (``theme_language``)."""
+        if config.theme.get("language") == self.tree_language:
+            return output
+        return languages.html_lang(output, self.tree_language)
 
     @event_priority(-50)  # after the search plugin has written search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -292,6 +330,21 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             index = Path(config.site_dir) / site_assets.INDEX
             index.parent.mkdir(parents=True, exist_ok=True)
             index.write_bytes(site_assets.index_bytes(self.built.catalog, locations))
+        if self.tree is None and len(self.languages) > 1:
+            self._build_trees(config)
+
+    def _build_trees(self, config: MkDocsConfig) -> None:
+        """The site again for each language but the default, into ``<site_dir>/<language>/`` (``languages``)."""
+        from mkdocs.commands.build import build  # the command's own module, imported only when it is needed
+
+        def build_tree(language: str) -> None:
+            self.tree = language
+            build(config)
+
+        try:
+            languages.build_trees(config, self.languages, build_tree)
+        finally:
+            self.tree = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(self.config.catalog)
