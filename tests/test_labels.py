@@ -85,14 +85,17 @@ _KEY = re.compile(r"[a-z0-9_.#|/:-]*")
 
 def bare_english(template: str, translated: set[str]) -> list[str]:
     """Text a template shows that gettext never sees: words outside tags, and string literals in expressions
-    that are neither a message nor a key (lower-case, no space: "policy", "first-party", "_note.md.j2")."""
+    that are neither a message nor a key (lower-case, no space: "policy", "first-party", "_note.md.j2") nor
+    punctuation (a separator such as ", "). Front matter (``---`` lines around keys for the site) is not shown."""
     text = re.sub(r"\{#.*?#\}", " ", template, flags=re.S)
+    text = re.sub(r"^---$.*?^---$", " ", text, flags=re.S | re.M)
     text = re.sub(r"<style\b.*?</style>", " ", text, flags=re.S)
     expressions = re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text, flags=re.S)
     literals = [a or b for e in expressions for a, b in re.findall(r'"([^"]*)"|\'([^\']*)\'', e)]
     outside = re.sub(r"<[^>]*>|\]\([^)]*\)", " ", re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S))
     words = [w for w in re.findall(r"[A-Za-z]{2,}", outside) if w not in _NOT_WORDS]
-    return words + [lit for lit in literals if lit not in translated and not _KEY.fullmatch(lit)]
+    shown = [lit for lit in literals if re.search(r"[A-Za-z]", lit)]
+    return words + [lit for lit in shown if lit not in translated and not _KEY.fullmatch(lit)]
 
 
 def test_templates_hold_no_bare_english(source):
@@ -108,6 +111,9 @@ def test_bare_english_is_found():
     assert bare_english("| Name | {{ x }} |", set()) == ["Name"]
     assert bare_english('{{ (v or "not numbered") | md }}', set()) == ["not numbered"]
     assert bare_english('{{ _("Name") }} {{ x | term("provenance") }} <th class="a">', {"Name"}) == []
+    assert bare_english('{{ x | join(", ") }} {{ x | join(" and ") }}', set()) == [" and "]
+    front = "{% if a %}\n---\nhide:\n  - toc\n{% if b %}\nsearch:\n  exclude: true\n{% endif %}\n---\n{% endif %}\n"
+    assert bare_english(front + "# All cookies", set()) == ["All", "cookies"]
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)
