@@ -211,3 +211,29 @@ def test_build_says_how_the_site_lists_the_css_and_js(runner, tmp_path):
     config = (CATALOG.parent / "zensical.yml").read_text(encoding="utf-8")
     for path in ("assets/cookie-catalog/cookie-catalog-tables.css", "assets/cookie-catalog/cookie-catalog-tables.js"):
         assert f"  - {path}\n" in config  # the project's own Zensical site lists them as told
+
+
+def test_downloads_made_in_a_child_are_the_same_files(tmp_path, monkeypatch):
+    """A large catalog's downloads are made in a forked child while the pages render; the folders are the same."""
+    import threading
+
+    from cookie_catalog.sinks import docs_dir
+
+    catalog = load_catalog(CATALOG)
+    makers = tmp_path / "makers"
+    made = docs_dir.site_downloads
+
+    def recording(*args, **kwargs):
+        with open(makers, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(docs_dir, "site_downloads", recording)
+    here = docs_dir.docs_folders(catalog, CATALOG)
+    assert makers.read_text().split() == [str(os.getpid())]  # the seed: too small to fork
+    makers.unlink()
+    monkeypatch.setattr(docs_dir, "PARALLEL_COOKIES", 0)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # pytest-xdist's worker has threads of its own
+    forked = docs_dir.docs_folders(catalog, CATALOG)
+    assert makers.read_text().split() != [str(os.getpid())]
+    assert forked == here

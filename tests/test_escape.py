@@ -28,8 +28,9 @@ from support.strategies import METACHARACTERS
 
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
-# Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS): every other character is a reference.
-PM_BACKSLASH = set("\\`*_{}[]()>#+-.!")
+# Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS) but "]" (arithmatex reads "\\[x\\]" as
+# maths): every other character is a reference.
+PM_BACKSLASH = set("\\`*_{}[()>#+-.!")
 PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 
 
@@ -281,6 +282,7 @@ URL_CASES = [
     ("https:// http://. xhttps://x.y https://ü.de", []),
     ("https://u@x.y/:a: https://x.y/++k++==m==~~d~~--e", ["https://u@x.y/:a", "https://x.y/++k++==m==~~d~~--e"]),
     ("<https://x.y> [t](https://x.y)", ["https://x.y", "https://x.y"]),
+    ("[https://] \\(x\\) [a]", []),  # arithmatex's \[...\] and \(...\)
 ]
 
 

@@ -79,6 +79,10 @@ def test_every_page_whole_holds_only_what_theme_and_templates_put_there(hostile_
         "<title>T</title><img src=x onerror=alert(1)>",
         "<a href=' jav&#x09;ascript:alert(1)'>x</a>",
         "<a href=//evil.example>x</a>",
+        # a URL in text is a link to itself, and nothing else with a scheme is
+        "<a href=https://evil.example>https://other.example</a>",
+        "<a href=https://x.io title=t>https://x.io</a>",
+        "<a href=javascript:alert(1)>javascript:alert(1)</a>",
         "<script>alert(1)</script>",
         "<script src=https://evil.example/x.js></script>",
         "<svg onload=alert(1)></svg>",
@@ -95,6 +99,8 @@ def test_the_page_check_catches_what_would_run_or_was_not_written_by_theme_or_te
     page = f"<html><head><meta charset=utf-8></head><body><div class=md-content>{markup}</div></body></html>"
     assert problems(parse_page(page), ".", baseline)
     assert problems(parse_page(page.replace(markup, "<article><p>text</p></article>")), ".", baseline) == []
+    url = "<article><p><a href=https://x.io/a>https://x.io/a</a></p></article>"
+    assert problems(parse_page(page.replace(markup, url)), ".", baseline) == []
 
 
 def test_titles_verbatim_in_title_header_nav_tabs_and_footer(pages):

@@ -32,19 +32,21 @@ def parse(html: str) -> ET.Element:
 
 
 def elements(root: ET.Element) -> list[tuple[str, dict[str, str]]]:
-    """(tag, attributes) of every node; a comment is reported as the tag "<!-->", an element of another
-    namespace (SVG, MathML) with its namespace."""
+    """(tag, attributes) of every node; a comment is reported as the tag "<!-->" with its text as "data", an
+    element of another namespace (SVG, MathML) with its namespace."""
     out = []
     for node in root.iter():
         if not isinstance(node.tag, str):
-            out.append(("<!-->", {}))
+            out.append(("<!-->", {"data": node.text or ""}))
         else:
             out.append((node.tag.removeprefix(XHTML), dict(node.attrib)))
     return out
 
 
 def text_of(node: ET.Element) -> str:
-    """Text as a reader meets it: <br> as a line break."""
+    """Text as a reader meets it: <br> as a line break, comments unseen."""
+    if not isinstance(node.tag, str):
+        return ""
     parts = [node.text or ""]
     for child in node:
         parts.append("\n" if child.tag == XHTML + "br" else text_of(child))

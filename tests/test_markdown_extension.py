@@ -28,6 +28,7 @@ from support.catalogs import COOKIE, write_catalog
 from support.cli import no_traceback
 from support.inert import seen
 from support.paths import CATALOG, REPO
+from support.rendered import Blocks
 from support.sitebuild import build as build_subprocess
 from support.strategies import catalogs, write
 
@@ -97,8 +98,15 @@ def test_any_cookie_text_comes_out_of_the_extension_verbatim_and_inert(tmp_path_
     parsed.feed(html)
     parsed.close()
     for tag, attrs in parsed.tags:
-        assert tag in TABLE_TAGS, f"injected <{tag}>"
+        assert tag in TABLE_TAGS | {"a"}, f"injected <{tag}>"
         assert not [k for k in attrs if k.lower().startswith("on")], f"handler on <{tag}>"
+    # The one link text makes: an http(s) URL in it, its own target.
+    links = Blocks()
+    links.feed(html)
+    links.close()
+    for href, text in links.links:
+        assert re.fullmatch(r"https?://\S+", href, re.I) and text == href, (href, text)
+    assert len(links.links) == sum(tag == "a" for tag, _ in parsed.tags)
     for plugin in data["plugins"]:
         for cookie in plugin["cookies"]:
             name = seen(cookie["name"]) + ("\n" + seen(cookie["domain"]) if cookie["domain"] else "")

@@ -20,7 +20,13 @@ def pids(part):
     return [(item, os.getpid()) for item in part]
 
 
-def test_second_half_is_computed_in_a_child_in_order():
+@pytest.fixture
+def threads_aside(monkeypatch):
+    """Fork although pytest-xdist's worker has threads of its own: the child only computes and leaves."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+def test_second_half_is_computed_in_a_child_in_order(threads_aside):
     out = parallel.split_map(pids, list(range(10)), lambda _: 1, min_cost=2)
     assert [item for item, _ in out] == list(range(10))
     here = {pid for _, pid in out[:5]}
@@ -41,7 +47,7 @@ def test_small_work_and_threads_stay_in_this_process():
     assert {pid for _, pid in out} == {os.getpid()}
 
 
-def test_an_error_in_the_childs_half_is_raised_here():
+def test_an_error_in_the_childs_half_is_raised_here(threads_aside):
     parent = os.getpid()
 
     def work(part):
@@ -53,7 +59,7 @@ def test_an_error_in_the_childs_half_is_raised_here():
         parallel.split_map(work, list(range(10)), lambda _: 1, min_cost=2)
 
 
-def test_an_error_in_this_half_leaves_no_child(tmp_path):
+def test_an_error_in_this_half_leaves_no_child(tmp_path, threads_aside):
     marker = tmp_path / "child-ran-to-the-end"
 
     def work(part):
@@ -78,7 +84,7 @@ def plugin(title: str, n: int, bad: bool = False) -> str:
     return f"plugin: {title}\ncookies:\n" + cookies + ("  - name: broken\n    duration: forever\n" if bad else "")
 
 
-def test_forked_load_and_render_equal_serial(tmp_path, monkeypatch):
+def test_forked_load_and_render_equal_serial(tmp_path, monkeypatch, threads_aside):
     root = write_catalog(tmp_path / "cat", plugins={f"p{i}.yml": plugin(f"P{i}", 3 + i) for i in range(6)})
     serial = load_catalog(root)
     serial_pages = Renderer(serial).pages()
@@ -100,7 +106,7 @@ def test_forked_load_and_render_equal_serial(tmp_path, monkeypatch):
     assert len(seen) == 3 and all(seen)  # the load and both renders did split
 
 
-def test_forked_load_reports_every_problem_as_a_serial_load_does(tmp_path, monkeypatch):
+def test_forked_load_reports_every_problem_as_a_serial_load_does(tmp_path, monkeypatch, threads_aside):
     plugins = {"a.yml": plugin("A", 2), "b.yml": plugin("B", 2, bad=True), "c.yml": "plugin: [\n"}
     root = write_catalog(tmp_path / "cat", plugins=plugins | {"d.yml": plugin("D", 2, bad=True)})
     with pytest.raises(CatalogError) as serial:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -155,7 +156,7 @@ def test_each_page_renders_only_its_own_letter_without_navigation_prune(site, tm
         r'<a href="\.\./(alpha|nine)/" class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]+?)\s*<', primary
     )
     assert sorted(links) == [("alpha", "A"), ("nine", "0–9")]  # the other letters: links titled by their letter
-    assert 'id="__nav_2_3_label"' in primary  # its own letter, a section with a toggle
+    assert 'id="__nav_2_4_label"' in primary  # its own letter, a section with a toggle
     # the nav handed back to MkDocs (sitemap, other plugins) is whole again after the page
     assert outline(nav.items[1].children)[2:] == [
         ("A", ["cookies/alpha.md"]),
@@ -275,6 +276,7 @@ def test_downloads_are_made_in_a_child_while_pages_build_same_bytes(site, tmp_pa
         return made(*args, **kwargs)
 
     monkeypatch.setattr(files, "site_downloads", recording)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # pytest-xdist's worker has threads of its own
     site()
     forked = {p.name: p.read_bytes() for p in (tmp_path / "project" / "site" / "downloads").iterdir()}
     assert makers.read_text().split() != [str(os.getpid())]  # made by a child
@@ -307,4 +309,4 @@ def test_a_rebuild_marks_only_the_pages_it_changed_as_modified(site, catalog):
     plugin.write_text(plugin.read_text(encoding="utf-8").replace("Keeps state.", "Keeps more state."), encoding="utf-8")
     nav = site()
     modified = sorted(p.file.src_uri for p in nav.pages if p.file.is_modified())
-    assert modified == ["cookies/alpha.md", "cookies/index.md"]
+    assert modified == ["cookies/all-cookies.md", "cookies/alpha.md", "cookies/index.md"]

@@ -174,3 +174,13 @@ def test_a_plugin_file_named_like_the_all_cookies_page_gets_another_page(tmp_pat
     pages = renderer.pages()
     assert pages["all-cookies.md"].count("# All cookies") == 1
     assert any(name.startswith("all-cookies-") for name in pages)
+
+
+def test_html_fragments_leave_out_an_empty_condition_column():
+    fragments = Renderer(load_catalog(CATALOG)).fragments()
+    for name, html in fragments.items():
+        rows = parse_page(html).find_all("tr")
+        widths = {len([n for n in row.children if getattr(n, "tag", "") in ("th", "td")]) for row in rows}
+        with_condition = "cookie-catalog__condition" in html
+        assert widths == {6 if with_condition else 5}, name
+    assert "<th>Condition</th>" in fragments["webchat.html"] and "<th>Condition</th>" not in fragments["app.html"]

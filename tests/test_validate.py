@@ -81,6 +81,7 @@ CASES = [
     ),
     ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("name: a", 'name: "a\\nb"'), "cookies[0].name: spans several lines"),
     ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("name: a", 'name: ""'), "cookies[0].name: is empty"),
+    ("plugin: P\ncookies:\n" + GOOD_COOKIE.replace("name: a", 'name: " * "'), "cookies[0].name: is only wildcards"),
     (
         "plugin: P\ncookies:\n  - just text\n",
         "cat/plugins/web.yml:3:5: cookies[0]: is the text 'just text'; expected a mapping",

@@ -139,7 +139,7 @@ def customer_project(root: Path, plugin_page: str) -> Path:
     (project / "generator" / "__init__.py").write_text('"""Acme\'s own code generator."""\n')
     (project / "generator" / "plugin.py").write_text("raise ImportError('the customer module was imported')\n")
     (project / "mkdocs.yml").write_text(
-        "site_name: Acme\ntheme:\n  name: material\nmarkdown_extensions:\n  - admonition\n  - tables\n"
+        "site_name: Acme\ntheme:\n  name: material\n  font: false\nmarkdown_extensions:\n  - admonition\n  - tables\n"
         "plugins:\n  - search\n  - cookie-catalog:\n      catalog: catalog\n"
     )
     return project

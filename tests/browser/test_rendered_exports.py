@@ -114,14 +114,14 @@ CC_TEXT_HOLDERS = (
 )
 KLARO_TEXT_HOLDERS = {"#klaro .cm-list-title": set(), "#klaro .cm-list-description": {"span", "br"}}
 # Every element of the document or of its body: [tag, {attribute: value}], foreign ones with their
-# namespace, and a comment as "<!-->".
+# namespace, and a comment as "<!-->" with its text as "data".
 DOCUMENT_ELEMENTS_JS = """root => {
   const top = root === 'body' ? document.body : document.documentElement;
   const out = [top, ...top.querySelectorAll('*')].filter(e => root !== 'body' || e !== top).map(e => [
     e.namespaceURI === 'http://www.w3.org/1999/xhtml' ? e.localName : `{${e.namespaceURI}}${e.localName}`,
     Object.fromEntries(e.getAttributeNames().map(a => [a, e.getAttribute(a)]))]);
   const comments = document.createTreeWalker(top, NodeFilter.SHOW_COMMENT);
-  while (comments.nextNode()) out.push(['<!-->', {}]);
+  while (comments.nextNode()) out.push(['<!-->', {data: comments.currentNode.data}]);
   return out;
 }"""
 TEXT_OF_JS = """const textOf = n => n.nodeType === Node.TEXT_NODE ? n.data

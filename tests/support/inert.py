@@ -3,7 +3,8 @@
 Whatever parses them (Chromium, WeasyPrint's tinyhtml5, a CMS), the standalone
 policy HTML and the HTML fragments may contain only the elements and
 attributes their templates write. Catalog text can add characters, never an
-element, an attribute, a comment or a link.
+element, an attribute, a comment or a link, but for a link to an http(s) URL
+it holds and an empty comment that keeps an e-mail address from becoming one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ POLICY_ALLOWED: dict[str, dict[str, Rule]] = {
     # an http(s) URL in catalog text, made a link (its text is its target: test_text_properties)
     "a": {"href": re.compile(r"https?://\S+", re.I)},
     "span": {"class": frozenset({"name-part"})},  # a name's piece up to a dot, kept on one line
+    # the empty comment before the "@" of an e-mail address, which GitHub would link (render/escape.py)
+    "<!-->": {"data": frozenset({" "})},
     **{
         tag: _NONE
         for tag in (

@@ -155,13 +155,18 @@ def yaml_quote(value: str) -> str:
     return "".join(out)
 
 
+def _not_only_wildcards(name: str) -> bool:
+    """A name the catalog takes: not blank, not "*" alone (which would claim every name)."""
+    return bool(name.replace("*", "").strip())
+
+
 @st.composite
 def catalogs(draw) -> dict:
     """A catalog as data: product fields, and plugins of cookies with hostile text."""
     n_plugins = draw(st.integers(1, 3))
     plugins = []
     for _ in range(n_plugins):
-        names = draw(st.lists(one_line, min_size=0, max_size=4, unique=True))
+        names = draw(st.lists(one_line.filter(_not_only_wildcards), min_size=0, max_size=4, unique=True))
         cookies = [
             {
                 "name": name,
@@ -210,7 +215,7 @@ def markup_catalogs(draw) -> dict:
     usable = [k for k in keys if k in BUILTIN_CATEGORIES or k in categories]
     plugins = []
     for i in range(draw(st.integers(1, 3))):
-        names = draw(st.lists(markup_line, max_size=4, unique_by=str.strip))
+        names = draw(st.lists(markup_line.filter(_not_only_wildcards), max_size=4, unique_by=str.strip))
         cookies = [
             {
                 "name": name,

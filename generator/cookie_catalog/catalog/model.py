@@ -106,6 +106,9 @@ def _one_line(value: object) -> object:
             raise ValueError("is empty; expected the cookie's name")
         if _LINE_BREAK.search(value):
             raise ValueError("spans several lines; expected the name on one line")
+        if not value.replace("*", "").strip():
+            # "*" is every exporter's wildcard: a name of wildcards alone would claim every name a site stores
+            raise ValueError("is only wildcards; expected the name, or the prefix a pattern stands for")
     return value
 
 

@@ -64,10 +64,10 @@ class Forked(Generic[R]):
     :meth:`result` computes it here, raising what ``compute`` raises.
     """
 
-    def __init__(self, compute: Callable[[], R]) -> None:
+    def __init__(self, compute: Callable[[], R], *, fork: bool = True) -> None:
         self._compute = compute
         self._child: tuple[int, int] | None = None
-        if may_fork():
+        if fork and may_fork():
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child's coverage is not collected

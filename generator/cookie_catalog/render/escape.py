@@ -13,7 +13,8 @@ legible: a character is escaped only where it can start markup in the position i
 where every parser of the family honours one, with a character reference where not. CommonMark honours a
 backslash before any ASCII punctuation; Python-Markdown only before ``\\`*_{}[]()>#+-.!`` (and ``|`` with
 tables, which a page without tables may lack), so ``<``, ``'``, ``"``, ``~``, ``^``, ``$``, ``:`` and ``@``
-become references there. What is escaped, and why (tests/test_escape.py states the same rules slowly):
+become references there, and so does ``]`` (arithmatex takes ``\\[...\\]`` for maths). What is escaped, and
+why (tests/test_escape.py states the same rules slowly):
 
 - everywhere: white space at either end (parsers strip it), tabs, the first character when it is ASCII
   punctuation (any block marker: ``#``, ``>``, ``-``, ``+``, ``=``, ``!!!``, ``:``...), the ``.`` or ``)``
@@ -63,9 +64,9 @@ _URL_AFTER_H = (
     rf"(?<![A-Za-z0-9+.-][hH])(?i:ttps?)://[A-Za-z0-9](?:(?:{_URL_CHAR}|{_URL_GROUP})*(?:{_URL_LAST}|{_URL_GROUP}))?"
 )
 URL = re.compile(f"[hH]{_URL_AFTER_H}")  # not glued to a word before it
-# Python-Markdown takes a backslash escape only before these (its ESCAPED_CHARS); every other
-# character is written as a reference there.
-_PM_BACKSLASH = frozenset("\\`*_{}[]()>#+-.!")
+# Python-Markdown takes a backslash escape only before these (its ESCAPED_CHARS, but "]": arithmatex reads
+# "\\[...\\]" as maths); every other character is written as a reference there.
+_PM_BACKSLASH = frozenset("\\`*_{}[()>#+-.!")
 _PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 _AT_START = r"(?<![\s\S]{2})"  # after a rule's first character: that character is the text's first
 _SPACE = f"[^\\S{LINE_BREAKS}]"  # white space but line breaks

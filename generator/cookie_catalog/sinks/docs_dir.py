@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from cookie_catalog.catalog.model import Catalog
+from cookie_catalog.catalog.parallel import Forked
 from cookie_catalog.changes.history import CHANGES, changes_pages
 from cookie_catalog.render.escape import md_line
 from cookie_catalog.render.finder_index import INDEX_NAME
@@ -50,6 +52,8 @@ NAV_FILE = ".nav.md"
 # "cookie-policy.md" as neither Zensical's link check nor its link rewriting sees it (module docstring).
 MARKDOWN_HREF = f"{BASENAME}.%6D&#100;"
 _TITLES = {CHANGES: "Changes", ALL_COOKIES: "All cookies"}  # the h1 of changes.md.j2 and all_cookies.md.j2
+# From this many cookies the downloads are made in a forked child while the pages render (the OCD: 2,264).
+PARALLEL_COOKIES = 1_000
 
 
 def docs_folders(
@@ -64,11 +68,16 @@ def docs_folders(
     href = posixpath.relpath(DOWNLOADS, pages_dir)
     renderer = Renderer(catalog, templates, downloads_href=href, download_formats=DEFAULT_FORMATS)
     renderer.env.globals["name_headings"] = True
-    pages = renderer.pages()
-    pages.update(changes_pages(catalog_dir, renderer))
+    making = _downloads(catalog, templates)
+    try:
+        pages = renderer.pages()
+        pages.update(changes_pages(catalog_dir, renderer))
+    except BaseException:
+        making.cancel()
+        raise
     pages = {name: _markdown_links(text, href) for name, text in pages.items()}
     pages[NAV_FILE] = _nav(catalog, pages)
-    downloads = site_downloads(catalog, DEFAULT_FORMATS, templates)
+    downloads = making.result()
     markdown = downloads.pop(f"{BASENAME}.md")
     assets = site_assets.asset_files()
     assets[INDEX_NAME] = site_assets.index_bytes(catalog, _page_urls(catalog, pages_dir))
@@ -86,6 +95,14 @@ def docs_folders(
 def _page_urls(catalog: Catalog, pages_dir: str) -> dict[str, str]:
     """Each cookie's anchor -> its plugin page's URL, as engines publish ``<dir>/<slug>.md`` (directory URLs)."""
     return {c.anchor: f"{pages_dir}/{p.slug}/" for p in catalog.plugins for c in p.cookies}
+
+
+def _downloads(catalog: Catalog, templates: Path | None) -> Forked[dict[str, bytes]]:
+    """The downloads, made in a forked child while the pages render when the catalog is large enough to pay."""
+    make = partial(site_downloads, catalog, DEFAULT_FORMATS, templates)
+    if sum(len(p.cookies) for p in catalog.plugins) < PARALLEL_COOKIES:
+        return Forked(make, fork=False)
+    return Forked(make)
 
 
 def _folder(value: str) -> str:

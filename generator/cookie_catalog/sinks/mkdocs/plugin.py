@@ -37,7 +37,12 @@ from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section, pruned
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
-from cookie_catalog.sinks.mkdocs.site import bring_search_separator, name_the_site, warn_about_google_fonts
+from cookie_catalog.sinks.mkdocs.site import (
+    UNNAMED_SITE,
+    bring_search_separator,
+    name_the_site,
+    warn_about_google_fonts,
+)
 from cookie_catalog.sinks.mkdocs.titles import text_as_html, title_markup
 
 
@@ -80,6 +85,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def __init__(self) -> None:
         self.serving = False  # under `mkdocs serve`: show problems as pages rather than fail
         self.last_pages: list[str] = []  # src_uris of the last good build: where the problems are shown
+        self.last_title = UNNAMED_SITE  # the catalog's title in the last good build: the site's name meanwhile
         self._start_build()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -127,10 +133,12 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             if not self.serving:
                 raise PluginError(str(broken)) from None
             generated_files.add(files, self._show_broken(broken, config))
+            name_the_site(config, self.last_title)
             return files
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
+        self.last_title = self.built.catalog.title
         generated_files.add(files, self.built.files)
-        name_the_site(config, self.built.catalog)
+        name_the_site(config, self.last_title, self.built.catalog.product.product)
         generated_files.add_assets(files, config, site_assets.asset_files())
         return files
 

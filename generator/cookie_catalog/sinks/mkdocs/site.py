@@ -11,8 +11,6 @@ from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 
-from cookie_catalog.catalog.model import Catalog
-
 log = get_plugin_logger(__name__)
 
 # Cookie names are found by any of their parts: split at whitespace, dots (not
@@ -24,6 +22,8 @@ SEARCH_SEPARATOR = r'[\s\-_,:;!?=\[\]()"/|]+|\.(?!\d)|&(?:[lg]t|amp);'
 # writes it into its config, Material's leaves None until its on_config.
 _DEFAULT_SEPARATORS = (None, "", r"[\s\-]+")
 _SEARCH_PLUGINS = ("search", "material/search")
+# The site's name before any good build under `mkdocs serve` (a broken catalog from the start).
+UNNAMED_SITE = "Cookie policy"
 # The fixed English text of the site's description, when the site sets none.
 SITE_DESCRIPTION = "The cookies {product} sets, why, and for how long."
 FONTS_WARNING = (
@@ -56,7 +56,7 @@ def warn_about_google_fonts(config: MkDocsConfig) -> None:
     log.warning(FONTS_WARNING)
 
 
-def name_the_site(config: MkDocsConfig, catalog: Catalog) -> None:
+def name_the_site(config: MkDocsConfig, title: str, product: str | None = None) -> None:
     """Name and describe the site after the catalog where ``mkdocs.yml`` leaves ``site_name`` empty.
 
     MkDocs requires ``site_name``; ``site_name: ""`` hands it to the catalog, so
@@ -64,11 +64,13 @@ def name_the_site(config: MkDocsConfig, catalog: Catalog) -> None:
     Themes write both unescaped, in elements and in attributes (Material's
     ``aria-label="{{ config.site_name }}"``), and some escape them again
     (``| e``): as escaped :class:`Markup`, the text shows verbatim in all of them.
+    ``title`` is the catalog's (under ``mkdocs serve`` with a broken catalog, the
+    last good one's); ``product`` describes the site, when known.
     """
     if not config.site_name.strip():
-        config.site_name = _text_as_html(catalog.title)
-        if not config.site_description:
-            config.site_description = _text_as_html(SITE_DESCRIPTION.format(product=catalog.product.product))
+        config.site_name = _text_as_html(title)
+        if product is not None and not config.site_description:
+            config.site_description = _text_as_html(SITE_DESCRIPTION.format(product=product))
 
 
 def _text_as_html(text: str) -> Markup:
