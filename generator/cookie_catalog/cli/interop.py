@@ -160,7 +160,7 @@ def _exporter(name: str, render: Callable[[Catalog], str], summary: str) -> None
         model = load_or_exit(catalog)
         try:
             text = render(model)
-        except (SourceDateError, tcf.DisclosureError) as exc:
+        except SourceDateError as exc:
             fail(str(exc))
         _write_text(out, text)
 

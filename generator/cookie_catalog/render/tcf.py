@@ -59,20 +59,10 @@ ANY_DOMAIN = "*"
 _DOMAIN = re.compile(r"(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
 
 
-class DisclosureError(ValueError):
-    """The catalog holds something the disclosure format cannot say; the message names it."""
-
-
-def _identifier(cookie: Cookie, plugin: Plugin) -> str:
-    """The name, a pattern with the spec's wildcard; the spec forbids a wildcard alone ("A wildcard alone is
-    invalid"), which would claim every name."""
-    identifier = cookie.name if not cookie.pattern or "*" in cookie.name else cookie.name + "*"
-    if not identifier.strip("*"):
-        raise DisclosureError(
-            f"plugins/{plugin.source}: cookie {cookie.name!r}: a TCF disclosure cannot name every identifier "
-            "(a wildcard alone); expected the names or prefixes it stands for"
-        )
-    return identifier
+def _identifier(cookie: Cookie) -> str:
+    """The name, a pattern with the spec's wildcard. The spec forbids a wildcard alone ("A wildcard alone is
+    invalid"), which would claim every name: the catalog refuses such a name (``catalog.model``)."""
+    return cookie.name if not cookie.pattern or "*" in cookie.name else cookie.name + "*"
 
 
 def _max_age(cookie: Cookie) -> int | None:
@@ -102,7 +92,7 @@ def _domain(cookie: Cookie) -> str:
 def disclosure(cookie: Cookie, plugin: Plugin) -> dict[str, Any]:
     kind = TYPES[cookie.storage]
     purposes, special = PURPOSES.get(cookie.category, OWN_CATEGORY)
-    item: dict[str, Any] = {"identifier": _identifier(cookie, plugin), "type": kind, "maxAgeSeconds": _max_age(cookie)}
+    item: dict[str, Any] = {"identifier": _identifier(cookie), "type": kind, "maxAgeSeconds": _max_age(cookie)}
     if kind == "cookie":
         item["cookieRefresh"] = cookie.lifetime_refreshed is True
     item["domains"] = [_domain(cookie)]

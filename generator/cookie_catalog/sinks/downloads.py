@@ -84,12 +84,8 @@ def site_download_names(formats: Iterable[str]) -> list[str]:
 def site_downloads(catalog: Catalog, formats: Iterable[str], templates: Path | None = None) -> dict[str, bytes]:
     """Everything a site offers under downloads/: the policy in ``formats`` and the TCF disclosure.
 
-    Raises PolicyError when a file cannot be made, e.g. a disclosure of a
-    wildcard alone, which the TCF format forbids.
+    Raises PolicyError when a file cannot be made (``policy_files``).
     """
     files = policy_files(catalog, formats, templates)
-    try:
-        files[TCF_DISCLOSURE] = tcf.export(catalog).encode("utf-8")
-    except tcf.DisclosureError as exc:
-        raise PolicyError(f"downloads/{TCF_DISCLOSURE}: {exc}") from None
+    files[TCF_DISCLOSURE] = tcf.export(catalog).encode("utf-8")
     return files
