@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import jinja2
+import markdown
 import pytest
 from babel.messages.plurals import get_plural
 from hypothesis import HealthCheck, given, settings
@@ -22,17 +23,18 @@ from markdown_it import MarkdownIt
 
 from cookie_catalog.catalog.duration import UNITS, Duration
 from cookie_catalog.catalog.loader import load_catalog
-from cookie_catalog.catalog.model import BUILTIN_CATEGORIES
+from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, LEGAL_BASES, SAFEGUARDS
 from cookie_catalog.render import labels
 from cookie_catalog.render.labels import SUPPORTED, Labels, install, labels_for, placeholders
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.render.policy import policy_html, policy_markdown
 
 from support import messages
+from support.catalogs import write_catalog
 from support.inert import seen
 from support.paths import CATALOG
-from support.rendered import parse
-from support.strategies import catalogs, write
+from support.rendered import EXTENSIONS, parse
+from support.strategies import catalogs, markup_nonblank, write, yaml_quote
 
 EU_LANGUAGES = [
     *("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr"),
@@ -85,14 +87,17 @@ _KEY = re.compile(r"[a-z0-9_.#|/:-]*")
 
 def bare_english(template: str, translated: set[str]) -> list[str]:
     """Text a template shows that gettext never sees: words outside tags, and string literals in expressions
-    that are neither a message nor a key (lower-case, no space: "policy", "first-party", "_note.md.j2")."""
+    that are neither a message nor a key (lower-case, no space: "policy", "first-party", "_note.md.j2") nor
+    punctuation (a separator such as ", "). Front matter (``---`` lines around keys for the site) is not shown."""
     text = re.sub(r"\{#.*?#\}", " ", template, flags=re.S)
+    text = re.sub(r"^---$.*?^---$", " ", text, flags=re.S | re.M)
     text = re.sub(r"<style\b.*?</style>", " ", text, flags=re.S)
     expressions = re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text, flags=re.S)
     literals = [a or b for e in expressions for a, b in re.findall(r'"([^"]*)"|\'([^\']*)\'', e)]
     outside = re.sub(r"<[^>]*>|\]\([^)]*\)", " ", re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S))
     words = [w for w in re.findall(r"[A-Za-z]{2,}", outside) if w not in _NOT_WORDS]
-    return words + [lit for lit in literals if lit not in translated and not _KEY.fullmatch(lit)]
+    shown = [lit for lit in literals if re.search(r"[A-Za-z]", lit)]
+    return words + [lit for lit in shown if lit not in translated and not _KEY.fullmatch(lit)]
 
 
 def test_templates_hold_no_bare_english(source):
@@ -108,6 +113,9 @@ def test_bare_english_is_found():
     assert bare_english("| Name | {{ x }} |", set()) == ["Name"]
     assert bare_english('{{ (v or "not numbered") | md }}', set()) == ["not numbered"]
     assert bare_english('{{ _("Name") }} {{ x | term("provenance") }} <th class="a">', {"Name"}) == []
+    assert bare_english('{{ x | join(", ") }} {{ x | join(" and ") }}', set()) == [" and "]
+    front = "{% if a %}\n---\nhide:\n  - toc\n{% if b %}\nsearch:\n  exclude: true\n{% endif %}\n---\n{% endif %}\n"
+    assert bare_english(front + "# All cookies", set()) == ["All", "cookies"]
 
 
 @pytest.mark.parametrize("lang", SUPPORTED)
@@ -411,11 +419,12 @@ def test_german_policy(two_year_catalog: Path):
     assert "| 2 Jahre |" in markdown and "| Sitzung |" in markdown
     assert "## Einwilligungskategorien" in markdown and "| Unbedingt erforderlich |" in markdown
     assert "Diese Richtlinie führt 37 Cookies in 5 Teilen von Genesys Widgets auf." in markdown
-    assert "**Zuletzt aktualisiert:** 15&#46; April 2020" in markdown
     for english in ("| Purpose |", "| Session |", "Strictly necessary", "Third-party", "Consent categories"):
         assert english not in markdown
     html = policy_html(renderer, markdown)
     assert '<html lang="de">' in html and "<th>Speicherdauer</th>" in html
+    # As the reader sees it: how the Markdown escapes the date's "15." is the escaper's business.
+    assert "<strong>Zuletzt aktualisiert:</strong> 15. April 2020<br>" in html
 
 
 def test_german_pages_and_fragments(two_year_catalog: Path):
@@ -427,6 +436,126 @@ def test_german_pages_and_fragments(two_year_catalog: Path):
     fragment = renderer.fragments()["webchat.html"]
     assert "<th>Speicherdauer</th>" in fragment and '<time datetime="P2Y">2 Jahre</time>' in fragment
     assert ">Unbedingt erforderlich</td>" in fragment
+
+
+def test_german_all_cookies_page_and_its_link(catalog_copy: Path):
+    pages = Renderer(load_catalog(catalog_copy), lang="de").pages()
+    assert "\n# Alle Cookies\n\n37 Cookies in 5 Teilen von Genesys Widgets.\n" in pages["all-cookies.md"]
+    assert "| Kategorie | Bedingung | Plugin |" in pages["all-cookies.md"]
+    assert "[Alle Cookies in einer Tabelle](all-cookies.md)" in pages["index.md"]
+
+
+def test_all_cookies_count_sentence_in_every_language(catalog_copy: Path):
+    """The All cookies page counts with the language's plural forms and names the product, in every language."""
+    catalog = load_catalog(catalog_copy)
+    for lang in SUPPORTED:
+        words = labels_for(lang)
+        page = Renderer(catalog, lang=lang).pages()["all-cookies.md"]
+        cookies = words.ngettext("%(num)s cookie", "%(num)s cookies", 37) % {"num": 37}
+        assert f"# {words.gettext('All cookies')}\n" in page and cookies in page and "Genesys Widgets" in page, lang
+
+
+# The regulatory facts under a cookie's provenance (templates/_cookie_facts.j2)
+
+FACTS = """  - name: c
+    purpose: p
+    duration: 1 day
+    provenance: third-party
+    category: analytics
+    legal_basis: consent
+    third_party_access: true
+    retention: 25 months
+    lifetime_refreshed: false
+    country: US
+    transfers: [{country: US, safeguard: standard-contractual-clauses}, {country: IN}]
+    data_categories: [%s]
+"""
+
+
+def facts_catalog(root: Path, categories: list[str]) -> Path:
+    listed = ", ".join(yaml_quote(c) for c in categories)
+    return write_catalog(root, plugins={"p.yml": "plugin: P\ncookies:\n" + FACTS % listed})
+
+
+def facts_cells(html: str, lang: str) -> list[str]:
+    """The provenance cells as a reader sees them (``<br>`` as a line break); no element the templates do not
+    write, no handler."""
+    parsed = parse(html)
+    tags = {tag for tag, _ in parsed.tags} - {"html", "head", "body", "meta", "title", "style", "main", "aside", "hr"}
+    assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "span", "code", "a", "br", "small", "wbr", "time"} | {
+        "div",
+        "section",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "blockquote",
+        "strong",
+    }, tags
+    assert not [k for _, attrs in parsed.tags for k in attrs if k.lower().startswith("on")]
+    third_party = labels_for(lang).pgettext("provenance", "Third-party")
+    return [text for tag, text in parsed.blocks if tag == "td" and text.startswith(third_party + "\n")]
+
+
+def test_german_facts(tmp_path: Path):
+    """Every fact in German, the vocabulary as German cookie banners and the DSGVO write it."""
+    catalog = load_catalog(facts_catalog(tmp_path / "cat", ["IP-Adresse", "Geräte-ID"]))
+    expected = (
+        "Drittanbieter\nRechtsgrundlage: Einwilligung\nDaten: IP-Adresse, Geräte-ID\n"
+        "Speicherdauer der Daten: 25 Monate\nLaufzeit verlängert sich nicht durch Besuche\n"
+        "Dritte können darauf zugreifen\nLand: US\n"
+        "Übermittlung in ein Drittland (US): Standardvertragsklauseln (Art. 46 Abs. 2 lit. c DSGVO)\n"
+        "Übermittlung in ein Drittland (IN): keine Garantie angegeben"
+    )
+    renderer = Renderer(catalog, lang="de")
+    page = markdown.Markdown(extensions=EXTENSIONS).convert(renderer.pages()["p.md"])
+    assert facts_cells(page, "de") == [expected]
+    assert facts_cells(renderer.fragments()["p.html"], "de") == [expected]
+    assert facts_cells(policy_html(renderer, policy_markdown(renderer)), "de") == [expected]
+    # The model keeps its English: exports and lint read it.
+    cookie = catalog.plugins[0].cookies[0]
+    assert (cookie.legal_basis_text, cookie.transfers[1].safeguard_text) == ("Consent", "no safeguard given")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(markup_nonblank, min_size=1, max_size=3), st.sampled_from(["de", "fr", "pl", "el"]))
+def test_catalog_text_inside_translated_facts_stays_text(categories, lang):
+    """The data categories, filled into a translated sentence, are escaped as before: shown verbatim, inert."""
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = load_catalog(facts_catalog(Path(tmp) / "cat", categories))
+    words = labels_for(lang)
+    transfer = words.gettext("Transfer to %(country)s: %(safeguard)s")
+    expected = "\n".join(
+        [
+            words.pgettext("provenance", "Third-party"),
+            words.gettext("Legal basis: %(basis)s") % {"basis": words.term("consent", "legal_basis")},
+            words.gettext("Data: %(data)s") % {"data": seen(", ".join(categories))},
+            words.gettext("Data kept: %(duration)s") % {"duration": words.duration(Duration.parse("25 months"))},
+            words.gettext("Lifetime not renewed by visits"),
+            words.gettext("Third parties can access it"),
+            words.gettext("Country: %(country)s") % {"country": "US"},
+            transfer % {"country": "US", "safeguard": words.term("standard-contractual-clauses", "safeguard")},
+            transfer % {"country": "IN", "safeguard": words.gettext("no safeguard given")},
+        ]
+    )
+    renderer = Renderer(catalog, lang=lang)
+    page = markdown.Markdown(extensions=EXTENSIONS).convert(renderer.pages()["p.md"])
+    for html in (page, renderer.fragments()["p.html"]):
+        assert facts_cells(html, lang) == [expected]
+
+
+def test_vocabularies_are_the_models_english_and_translated():
+    """Every legal basis and safeguard the model knows has a term; English shows the model's text, every other
+    language its own."""
+    for field, texts in (("legal_basis", LEGAL_BASES), ("safeguard", SAFEGUARDS)):
+        assert labels.VOCABULARIES[field][1] is texts
+        for key, english in texts.items():
+            assert labels_for("en").term(key, field) == english
+            for lang in set(SUPPORTED) - {"en"}:
+                assert labels_for(lang).term(key, field) != english, (lang, key)
+    assert labels_for("fr").term("standard-contractual-clauses", "safeguard").startswith("clauses contractuelles types")
+    assert labels_for("de").term("consent", "legal_basis") == "Einwilligung"
+    assert labels_for("fr").gettext("Legal basis: %(basis)s") == "Base légale\u00a0: %(basis)s"
 
 
 def test_a_catalogs_own_category_texts_are_kept(catalog_copy: Path):

@@ -1,9 +1,9 @@
 """The English labels the code and templates show, extracted with Babel; and the PO files that translate them.
 
 ``extract()`` is what a translator's template (POT) would hold: every ``_()``, ``ngettext()``, ``pgettext()``
-of templates/*.j2, every message marked in the render stage's Python (``N_``, ``term_``), and the built-in
-categories' labels and descriptions. The tests compare it with each language's PO file, so an English label
-added without its 24 translations fails.
+of templates/*.j2, every message marked in the render stage's Python (``N_``, ``term_``), the built-in
+categories' labels and descriptions, and the regulatory facts' vocabularies (``labels.VOCABULARIES``). The tests
+compare it with each language's PO file, so an English label added without its 24 translations fails.
 
 Run ``.venv/bin/python tests/support/messages.py`` after adding a label: it adds the new messages to every
 PO file, untranslated (English stays their fallback until a translator fills them), and keeps every
@@ -52,6 +52,10 @@ def extract(templates_dir: Path = TEMPLATES) -> Catalog:
     for key, texts in BUILTIN_CATEGORIES.items():
         for text in texts:
             pot.add(text, locations=[("generator/cookie_catalog/catalog/model.py", 0)], auto_comments=[key])
+    for field, (context, texts) in labels.VOCABULARIES.items():
+        for key, text in texts.items():
+            where = [("generator/cookie_catalog/catalog/model.py", 0)]
+            pot.add(text, locations=where, auto_comments=[f"{field}: {key}"], context=context)
     return pot
 
 

@@ -35,7 +35,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from cookie_catalog.catalog.duration import Duration
-from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, Category
+from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, LEGAL_BASES, SAFEGUARDS, Category
 
 SOURCE = "en"
 SUPPORTED: tuple[str, ...] = (
@@ -82,6 +82,16 @@ TERMS: dict[tuple[str, str], tuple[str, str]] = {
     ("status", "added"): term_("status", "added"),
     ("status", "removed"): term_("status", "removed"),
 }
+# The regulatory facts' closed vocabularies, by field: (context, the model's English texts by key). The model
+# keeps its English (exports and lint read it); the pages show it translated, as ``term``. Their messages are
+# extracted from the model's tables (tests/support/messages.py), so the English is written in one place.
+VOCABULARIES: dict[str, tuple[str, dict[str, str]]] = {
+    "legal_basis": ("legal basis", LEGAL_BASES),
+    "safeguard": ("transfer safeguard", SAFEGUARDS),
+}
+TERMS.update(
+    {(field, key): (context, text) for field, (context, texts) in VOCABULARIES.items() for key, text in texts.items()}
+)
 # Lifetimes that are not an amount of time.
 KIND_LABELS = {"session": N_("Session"), "persistent": N_("Persistent"), "unknown": N_("Unknown")}
 # A unit's plural forms, used where Babel's CLDR data lacks the unit's long form for a language.
