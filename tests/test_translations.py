@@ -341,7 +341,10 @@ def test_a_hostile_translation_renders_verbatim_and_inert(tmp_path_factory, tran
     root = catalog(tmp_path_factory.mktemp("t"), cookies=(("a", "Keeps the chat open."), ("b", "Counts visits.")))
     _write_po(root, {PURPOSE_KEY: ("Keeps the chat open.", translation)})
     german = in_language(load_catalog(root), "de")
-    html = markdown.Markdown(extensions=EXTENSIONS).convert(Renderer(german).plugin_page(german.plugins[0]))
+    from mkdocs.utils.meta import get_data
+
+    page, _ = get_data(Renderer(german).plugin_page(german.plugins[0]))  # front matter, as MkDocs reads it
+    html = markdown.Markdown(extensions=EXTENSIONS).convert(page)
     parsed = parse(html)
     cells = [text for tag, text in parsed.blocks if tag == "td"]
     assert seen(translation) in cells, (translation, cells)

@@ -124,7 +124,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         except ValueError as exc:
             raise PluginError(f"cookie-catalog: {exc}") from None
         bring_search_separator(config)
-        warn_about_google_fonts(config)
+        if self.tree is None:  # once: each language's tree is built again from the same configuration
+            warn_about_google_fonts(config)
         _add_assets(config)
         return config
 
@@ -146,8 +147,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
         self.last_title = self.built.catalog.title
         self.languages = self.built.catalog.languages
+        # hand-written translations (x.de.md) into any language, published or not, are never pages of their own
+        known = tuple(dict.fromkeys((*self.languages, *languages.suffix_languages(files))))
+        self.translated_pages = languages.hand_written(files, config, self.built.catalog.language, known)
         if len(self.languages) > 1:
-            self.translated_pages = languages.hand_written(files, config, self.built.catalog.language, self.languages)
             config.extra["alternate"] = languages.alternates(self.languages)
         generated_files.add(files, self.built.files)
         name_the_site(config, self.last_title, self.built.catalog.product.product)
