@@ -27,8 +27,8 @@ validate: $(VENV)/.installed
 
 ## Run the checks (lint, format, types, the stages' import direction), then the test suite
 test: $(VENV)/.installed
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks scripts
+	$(BIN)/ruff format --check generator tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)

@@ -8,7 +8,8 @@ REPO = ROOT = Path(__file__).resolve().parents[2]
 TESTS = REPO / "tests"
 CATALOG = REPO / "catalog"
 DATA = TESTS / "data"
-OCD_CSV = DATA / "open-cookie-database.csv"
+# the copy the package ships (scan --url --draft pre-fills from it), with its licence beside it
+OCD_CSV = REPO / "generator" / "cookie_catalog" / "interop" / "data" / "open-cookie-database.csv"
 SEED_PAGE = DATA / "seed-page.txt"
 HOSTILE = DATA / "hostile-catalog"
 BROWSER = TESTS / "browser"

@@ -1,7 +1,7 @@
 """What the Open Cookie Database says about cookie names and domains.
 
 Read from ``ocd_names.tsv`` beside this module, a compact table derived from the database
-(Apache-2.0, attribution in its header and ``OCD-LICENSE``) by ``scripts/ocd_names.py``.
+(Apache-2.0, attribution in its header, the licence in ``interop/data/``) by ``scripts/ocd_names.py``.
 """
 
 from __future__ import annotations
