@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 from support.serving import fetch, free_port  # noqa: E402  (the tests' helpers for a served site)
 
-OCD_CSV = REPO / "tests" / "data" / "open-cookie-database.csv"
+OCD_CSV = REPO / "generator" / "cookie_catalog" / "interop" / "data" / "open-cookie-database.csv"
 ENV = {**{k: v for k, v in os.environ.items() if k != "COOKIE_CATALOG"}, "NO_MKDOCS_2_WARNING": "1"}
 MIB = 1024 * 1024
 

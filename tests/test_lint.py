@@ -16,7 +16,7 @@ from cookie_catalog.checks import ocd
 from cookie_catalog.checks.rules import RULES
 
 from support.catalogs import write_catalog
-from support.paths import CATALOG, REPO
+from support.paths import OCD_CSV, CATALOG, REPO
 
 SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 BASE = "    purpose: Keeps the chat session open between pages\n    duration: session\n"
@@ -262,7 +262,7 @@ def test_shipped_ocd_table_is_the_scripts_output_for_the_database():
     assert spec and spec.loader
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    with open(REPO / "tests" / "data" / "open-cookie-database.csv", encoding="utf-8-sig", newline="") as handle:
+    with open(OCD_CSV, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     shipped = (REPO / "generator" / "cookie_catalog" / "checks" / ocd.TABLE).read_text(encoding="utf-8")
     assert script.table(rows) == shipped
