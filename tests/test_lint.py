@@ -16,7 +16,7 @@ from cookie_catalog.checks import ocd
 from cookie_catalog.checks.rules import RULES
 
 from support.catalogs import write_catalog
-from support.paths import OCD_CSV, CATALOG, REPO
+from support.paths import CATALOG, OCD_CSV, REPO
 
 SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 BASE = "    purpose: Keeps the chat session open between pages\n    duration: session\n"
