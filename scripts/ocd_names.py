@@ -8,7 +8,7 @@ wasteful, so this script keeps only those facts, sorted, in a small table: one l
 
     .venv/bin/python scripts/ocd_names.py generator/cookie_catalog/interop/data/open-cookie-database.csv
 
-A test checks that the shipped table is this script's output for the CSV in tests/data.
+A test checks that the shipped table is this script's output for the CSV the package ships.
 """
 
 from __future__ import annotations
@@ -19,15 +19,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from cookie_catalog.interop.importers.ocd import CATEGORIES  # the database's category names -> our keys
+
 OUT = Path(__file__).resolve().parent.parent / "generator" / "cookie_catalog" / "checks" / "ocd_names.tsv"
-CATEGORIES = {
-    "Necessary": "strictly-necessary",
-    "Functional": "functional",
-    "Analytics": "analytics",
-    "Marketing": "marketing",
-    "Security": "security",
-    "Personalization": "personalization",
-}
 _HOST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
 HEADER = (
     "# Derived from the Open Cookie Database, https://github.com/jkwakman/Open-Cookie-Database,\n"
