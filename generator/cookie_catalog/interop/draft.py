@@ -122,7 +122,8 @@ def draft(found: Iterable[Found], database: Database | None, urls: list[str]) ->
     used_database = False
     for item in found:
         known = database.lookup(item.name, item.storage) if database else None
-        title = known.platform if known else site_of(item.domain)
+        # a host with no site in it (".", a bare suffix) still gets a plugin, named so a reviewer sees why
+        title = (known.platform if known else site_of(item.domain)) or item.domain.strip(".") or "Unknown site"
         entry = _entry(item, known, custom)
         if isinstance(entry, str):
             warnings.append(f"{STORAGE_LABELS[item.storage]} name {item.name!r} of {item.domain}: {entry}; not drafted")
