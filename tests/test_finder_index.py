@@ -164,3 +164,18 @@ def test_docs_dir_links_rows_at_directory_urls(tmp_path: Path):
     folders = docs_folders(load_catalog(CATALOG), CATALOG, pages_dir="policy/cookies")
     index = json.loads(folders["assets/cookie-catalog"]["cookie-catalog-index.json"])
     assert index["pages"][0] == "../../policy/cookies/app/"
+
+
+def test_a_language_trees_index_speaks_its_language():
+    """The German tree's finder and filters show German labels, durations and texts; English keeps its own."""
+    from cookie_catalog.catalog.translations import in_language
+
+    catalog = load_catalog(CATALOG)
+    english = json.loads(finder_index(catalog, {}))
+    german = json.loads(finder_index(in_language(catalog, "de"), {}))
+    assert "text" not in english and dict(english["provenances"])["third-party"] == "Third-party"
+    assert dict(german["categories"])["strictly-necessary"] == "Unbedingt erforderlich"
+    assert dict(german["provenances"])["third-party"] == "Drittanbieter"
+    assert [text for text, _ in german["durations"]] == ["Sitzung"]
+    assert german["text"]["notFound"] != english.get("text", {}).get("notFound", "{query} is not in this policy.")
+    assert set(german["text"]["prefixFound"]) >= {"one", "other"}  # plural forms, as the script selects them

@@ -197,7 +197,11 @@
           return response.json();
         })
         .then(function (doc) {
-          if (doc.text) for (var key in doc.text) if (key in TEXT) TEXT[key] = String(doc.text[key]);
+          // The page's language (the build writes it outside English): counted texts are objects of plural forms.
+          if (doc.text) for (var key in doc.text) {
+            var given = doc.text[key];
+            if (key in TEXT) TEXT[key] = given && typeof given === "object" ? given : String(given);
+          }
           return new Index(doc, indexUrl.href);
         });
     }

@@ -39,10 +39,13 @@ from cookie_catalog.catalog.duration import UNITS, Duration
 from cookie_catalog.catalog.model import Catalog, Plugin
 from cookie_catalog.catalog.patterns import name_regex
 from cookie_catalog.catalog.slugs import MAX_SLUG
+from cookie_catalog.render.labels import SOURCE, SUPPORTED, Labels, labels_for
 
 # Where the index lives in a site, beside the JavaScript that reads it.
 INDEX_NAME = "cookie-catalog-index.json"
 FORMAT_VERSION = 1
+# The model's keys, in the order the index numbers them, with their English filter labels; in another
+# language a key's label is the policy's (``labels.term``), starting with a capital as a filter's does.
 PROVENANCES = (("first-party", "First-party"), ("third-party", "Third-party"))
 STORAGES = (
     ("cookie", "Cookie"),
@@ -75,8 +78,11 @@ def finder_index(catalog: Catalog, locations: Mapping[str, str]) -> bytes:
     """The index as UTF-8 JSON bytes: the same catalog and locations give the same bytes.
 
     ``locations`` maps a cookie's anchor to the URL of the page holding its row,
-    relative to the index file; a cookie on no page has no link.
+    relative to the index file; a cookie on no page has no link. What the finder
+    and the filters show is in the catalog's language (a language tree's catalog
+    is in that tree's): labels, durations and, outside English, the script's texts.
     """
+    labels = labels_for(catalog.language if catalog.language in SUPPORTED else SOURCE)
     pages = sorted(set(locations.values()))
     page_number = {url: i for i, url in enumerate(pages)}
     durations = sorted({c.duration for p in catalog.plugins for c in p.cookies}, key=lambda d: d.sort_key)
@@ -107,10 +113,10 @@ def finder_index(catalog: Catalog, locations: Mapping[str, str]) -> bytes:
                 patterns.append([number, name_regex(cookie.name)])
     document = {
         "version": FORMAT_VERSION,
-        "categories": [[c.key, c.label] for c in catalog.categories],
-        "provenances": [list(p) for p in PROVENANCES],
-        "storages": [list(s) for s in STORAGES],
-        "durations": [[d.text, _seconds(d)] for d in durations],
+        "categories": [[c.key, labels.category(c).label] for c in catalog.categories],
+        "provenances": [[key, _label(labels, key, "provenance", english)] for key, english in PROVENANCES],
+        "storages": [[key, _label(labels, key, "storage", english)] for key, english in STORAGES],
+        "durations": [[labels.duration(d), _seconds(d)] for d in durations],
         "pages": pages,
         "plugins": plugins,
         "names": names,
@@ -119,7 +125,16 @@ def finder_index(catalog: Catalog, locations: Mapping[str, str]) -> bytes:
         "anchors": anchors,
         "patterns": patterns,
     }
+    if labels.lang != SOURCE:
+        document["text"] = labels.finder_text()
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def _label(labels: Labels, key: str, field: str, english: str) -> str:
+    if labels.lang == SOURCE:
+        return english
+    text = labels.term(key, field)
+    return text[:1].upper() + text[1:]
 
 
 def _plugin_page(plugin: Plugin, locations: Mapping[str, str], page_number: Mapping[str, int]) -> int:
