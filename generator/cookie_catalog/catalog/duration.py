@@ -63,6 +63,11 @@ class Duration:
         return f"P{designator[:-1]}{self.amount}{designator[-1]}"
 
     @property
+    def seconds(self) -> int | None:
+        """A fixed lifetime in seconds, as the catalog declares it; None for session, persistent and unknown."""
+        return self.amount * UNITS[self.unit][0] if self.kind == "fixed" else None
+
+    @property
     def sort_key(self) -> tuple[int, int]:
         rank = {"session": 0, "fixed": 1, "persistent": 2, "unknown": 3}[self.kind]
-        return rank, self.amount * UNITS[self.unit][0] if self.unit else 0
+        return rank, self.seconds or 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cookie_catalog.catalog.countries import EEA
-from cookie_catalog.catalog.duration import UNITS, Duration
+from cookie_catalog.catalog.duration import Duration
 from cookie_catalog.catalog.model import Catalog, Cookie
 from cookie_catalog.checks.ocd import facts
 
@@ -69,7 +69,7 @@ def _seconds(value: Duration) -> float:
     """A lifetime in seconds; without end for ``persistent``; ``session`` and ``unknown`` as 0 (other rules)."""
     if value.kind == "persistent":
         return float("inf")
-    return value.amount * UNITS[value.unit][0] if value.kind == "fixed" else 0
+    return value.seconds or 0
 
 
 def cc101(cookie: Cookie) -> Iterator[Hit]:

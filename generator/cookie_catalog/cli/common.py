@@ -17,6 +17,7 @@ import jinja2
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import Catalog
 from cookie_catalog.catalog.problems import CatalogError
+from cookie_catalog.sinks.directory import SinkError, write_file
 
 FC = TypeVar("FC", bound=Callable[..., Any] | click.Command)
 CATALOG_ARG = click.argument("catalog", default="catalog", type=click.Path(path_type=Path))
@@ -46,6 +47,19 @@ def usage_fail(message: str) -> NoReturn:
     """A command line that asks for something impossible: one line, exit 2, nothing touched."""
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def write_output(out: Path, text: str, failing: Callable[[str], NoReturn] = fail) -> bool:
+    """Standard output for "-", else replace the file in one step (``sinks.directory.write_file``); True when a
+    file was written. A file that cannot be written is one line through ``failing`` (its command's exit code)."""
+    if str(out) == "-":
+        click.echo(text, nl=False)
+        return False
+    try:
+        write_file(out, text.encode("utf-8"))
+    except SinkError as exc:
+        failing(str(exc))
+    return True
 
 
 def load_or_exit(catalog: Path) -> Catalog:

@@ -20,7 +20,7 @@ from cookie_catalog.catalog.model import BUILTIN_CATEGORIES, Catalog
 from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.catalog.source_date import SourceDateError
 from cookie_catalog.cli.ci import in_ci
-from cookie_catalog.cli.common import fail, load_or_exit, out_dir_option, print_problems, usage_fail
+from cookie_catalog.cli.common import fail, load_or_exit, out_dir_option, print_problems, usage_fail, write_output
 from cookie_catalog.cli.livescan import (
     check_usage,
     live_options,
@@ -37,7 +37,7 @@ from cookie_catalog.interop.importers.imported import Imported
 from cookie_catalog.interop.livescan import LiveReport, compare_live
 from cookie_catalog.interop.scan import Report, ScanError, Sighting, compare, read_capture
 from cookie_catalog.render import tcf
-from cookie_catalog.sinks.directory import SinkError, write_file, write_tree
+from cookie_catalog.sinks.directory import SinkError, write_tree
 
 OUT_DIR = out_dir_option("Directory to write the catalog into.")
 FORCE = click.option("--force", is_flag=True, help="Replace --out even when it is not empty.")
@@ -80,15 +80,8 @@ def _write_catalog(imported: Imported, out: Path, force: bool) -> None:
 
 
 def _write_text(out: Path, text: str) -> None:
-    """Standard output for "-", else replace the file in one step (see ``sink.write_file``)."""
-    if str(out) == "-":
-        click.echo(text, nl=False)
-        return
-    try:
-        write_file(out, text.encode("utf-8"))
-    except SinkError as exc:
-        fail(str(exc))
-    click.echo(f"{out}: written", err=True)
+    if write_output(out, text):
+        click.echo(f"{out}: written", err=True)
 
 
 @click.group("import")

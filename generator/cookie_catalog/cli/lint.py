@@ -19,9 +19,8 @@ from cookie_catalog.catalog.problems import CatalogError
 from cookie_catalog.checks.lint import Finding, failing, lint
 from cookie_catalog.checks.rules import LEVELS, PROFILES, Level
 from cookie_catalog.checks.sarif import sarif
-from cookie_catalog.cli.common import CATALOG_ARG, EXIT_USAGE, print_problems
+from cookie_catalog.cli.common import CATALOG_ARG, EXIT_USAGE, print_problems, usage_fail, write_output
 from cookie_catalog.cli.terminal import one_line
-from cookie_catalog.sinks.directory import SinkError, write_file
 
 FINDINGS = 1
 
@@ -64,17 +63,6 @@ def _json(findings: list[Finding], profile: str | None, fail_on: str, failed: in
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _write(out: Path, text: str) -> None:
-    if str(out) == "-":
-        click.echo(text, nl=False)
-        return
-    try:
-        write_file(out, text.encode("utf-8"))
-    except SinkError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-
-
 @click.command("lint")
 @CATALOG_ARG
 @click.option("--profile", type=click.Choice(PROFILES), help="Run and weigh the rules as this regulator's guidance.")
@@ -111,5 +99,5 @@ def lint_command(catalog: Path, profile: str | None, fmt: str, fail_on: str, out
         text = _json(findings, profile, fail_on, failed)
     else:
         text = _text(findings, failed)
-    _write(out, text)
+    write_output(out, text, usage_fail)  # an --out that cannot be written: exit 2, as documented
     sys.exit(FINDINGS if failed else 0)

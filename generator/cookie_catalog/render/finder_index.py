@@ -35,7 +35,6 @@ import json
 import re
 from collections.abc import Mapping
 
-from cookie_catalog.catalog.duration import UNITS, Duration
 from cookie_catalog.catalog.model import Catalog, Plugin
 from cookie_catalog.catalog.patterns import name_regex
 from cookie_catalog.catalog.slugs import MAX_SLUG
@@ -58,11 +57,6 @@ STORAGES = (
 
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_.-]+")
 MAX_READABLE = MAX_SLUG * 2  # as slugs.anchor cuts a name
-
-
-def _seconds(duration: Duration) -> int | None:
-    """A fixed lifetime in seconds; None for session, persistent and unknown."""
-    return duration.amount * UNITS[duration.unit][0] if duration.kind == "fixed" else None
 
 
 def derived_anchor(slug: str, name: str) -> str | None:
@@ -116,7 +110,7 @@ def finder_index(catalog: Catalog, locations: Mapping[str, str]) -> bytes:
         "categories": [[c.key, labels.category(c).label] for c in catalog.categories],
         "provenances": [[key, _label(labels, key, "provenance", english)] for key, english in PROVENANCES],
         "storages": [[key, _label(labels, key, "storage", english)] for key, english in STORAGES],
-        "durations": [[labels.duration(d), _seconds(d)] for d in durations],
+        "durations": [[labels.duration(d), d.seconds] for d in durations],
         "pages": pages,
         "plugins": plugins,
         "names": names,

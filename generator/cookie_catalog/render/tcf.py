@@ -40,7 +40,6 @@ import json
 import re
 from typing import Any
 
-from cookie_catalog.catalog.duration import UNITS
 from cookie_catalog.catalog.model import Catalog, Cookie, Plugin
 
 # category -> (purposes, special purposes)
@@ -71,8 +70,8 @@ def _max_age(cookie: Cookie) -> int | None:
         return None
     if duration.kind == "session":
         return 0
-    if duration.kind == "fixed":
-        return duration.amount * UNITS[duration.unit][0]  # as the catalog declares it, as the spec asks
+    if duration.seconds is not None:
+        return duration.seconds  # as the catalog declares it, as the spec asks
     return LONGEST_COOKIE_SECONDS
 
 
