@@ -251,7 +251,7 @@ def test_row_link_and_copy_button_copy_the_row_and_the_name(new_context, base_ur
     page.goto(base_url + "cookies/webchat/")
     cookie = next(p for p in CATALOG.plugins if p.slug == "webchat").cookies[1]
     link = page.get_by_role("link", name=f"Link to {cookie.name}", exact=True)
-    assert link.is_visible()
+    link.wait_for(state="visible")  # the row tools are added by the script, maybe after the load event
     link.click()
     assert unquote(urlsplit(page.url).fragment) == cookie.anchor
     button = page.get_by_role("button", name=f"Copy the name {cookie.name}", exact=True)
@@ -355,7 +355,7 @@ def test_a_link_to_a_row_the_filters_hide_shows_every_row_again(page, customer_u
     page.wait_for_url("**#shop--_ga")
     page.wait_for_function("document.querySelector('.cc-filters [role=status]').textContent === '8 of 8 cookies'")
     assert page.get_by_role("checkbox", name="Analytics", exact=True).is_checked()
-    assert page.locator("tr:has(.cc-anchor:target)").is_visible()
+    page.locator("tr:has(.cc-anchor:target)").wait_for(state="visible")
 
 
 def test_customer_site_sorts_durations_in_time_order(page, customer_url):
@@ -580,7 +580,7 @@ def test_zensical_site_has_the_finder_and_the_table_controls(new_context, zensic
         page.locator(".cc-filters [role=status]").text_content()
         == f"{len(CATALOG.plugins[-1].cookies)} of " + str(len(CATALOG.plugins[-1].cookies)) + " cookies"
     )
-    assert page.get_by_role("button", name=f"Copy the name {cookie.name}", exact=True).is_visible()
+    page.get_by_role("button", name=f"Copy the name {cookie.name}", exact=True).wait_for(state="visible")
     find(page, "_ga_ABC123")
     shot(page, "zensical-webchat")
     # Zensical's own nav draws the current page's link below 4.5:1 (its theme, not these pages).
