@@ -510,6 +510,9 @@ KEPT = "keep"
 
 
 def _usable(name: str) -> bool:
+    """A name the catalog takes (not wildcards alone) that no cookie of the libraries or the kept one starts with."""
+    if not name.replace("*", "").strip():
+        return False
     return not name.startswith("__") and not any(other.startswith(name) for other in [*LIBRARY_COOKIES, KEPT])
 
 
