@@ -86,22 +86,56 @@ def add_entries(index: dict, entries: Iterable[CookieEntry]) -> dict:
     with the same location is replaced, so adding twice changes nothing.
     """
     entries = list(entries)
-    boosts = _boosts(entries, index.get("docs", []), index.get("config", {}).get("separator"))
     by_page: dict[str, list[CookieEntry]] = {}
     for entry in entries:
         by_page.setdefault(_page(entry.location), []).append(entry)
     ours = {entry.location for group in by_page.values() for entry in group}
     docs = [doc for doc in index.get("docs", []) if doc.get("location") not in ours]
     articles = {doc["location"] for doc in docs if "#" not in doc["location"]}
+    by_page = {page: group for page, group in by_page.items() if page in articles}
+    docs = [_without_entries_text(doc, by_page.get(_page(doc["location"]), [])) for doc in docs]
+    boosts = _boosts(entries, docs, index.get("config", {}).get("separator"))
     last: dict[str, int] = {}
     for i, doc in enumerate(docs):
         last[_page(doc["location"])] = i
-    after = {i: by_page[page] for page, i in last.items() if page in by_page and page in articles}
+    after = {i: by_page[page] for page, i in last.items() if page in by_page}
     out = []
     for i, doc in enumerate(docs):
         out.append(doc)
         out.extend(entry.doc(boosts[entry.name]) for entry in after.get(i, []))
     return {**index, "docs": out}
+
+
+def _without_entries_text(doc: dict, entries: list[CookieEntry]) -> dict:
+    """A page's doc without the text its cookies' entries hold: each name in ``<code>`` and each purpose, whole.
+
+    The search plugin indexes the page's tables, so every name and purpose
+    was in the index twice. A purpose is cut only where it stands between white
+    space or tags (never out of a longer word), and its cookie's entry, shown
+    by the search front end under this page, still finds it: no query loses
+    the page, and a name no longer makes the page a rival of its cookie.
+    """
+    text = doc.get("text")
+    if not entries or not isinstance(text, str):
+        return doc
+    names = {f"<code>{entry.title}</code>" for entry in entries}
+    purposes = {entry.text for entry in entries if entry.text.strip()}
+    text = re.sub(f"(?:{_alternation(names)})(\\s?)", _cut, text)
+    text = re.sub(r"(?<![^\s>])(?:" + _alternation(purposes) + r")(?![^\s<])\s?", "", text) if purposes else text
+    return {**doc, "text": text}
+
+
+def _alternation(pieces: set[str]) -> str:
+    """A pattern of any of ``pieces``, the longest first (a purpose that begins another is not cut out of it)."""
+    return "|".join(re.escape(piece) for piece in sorted(pieces, key=lambda p: (-len(p), p)))
+
+
+def _cut(match: re.Match[str]) -> str:
+    """A name and the white space after it cut: one space left only where the neighbours would run together."""
+    text, start = match.string, match.start()
+    if start == 0 or text[start - 1].isspace() or match.end() == len(text):
+        return ""
+    return " "
 
 
 def update_index_file(site_dir: Path, entries: list[CookieEntry]) -> bool:
