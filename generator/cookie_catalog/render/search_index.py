@@ -34,6 +34,8 @@ from cookie_catalog.catalog.model import Catalog
 
 INDEX_PATH = Path("search") / "search_index.json"
 _TAG = re.compile(r"<[^>]*>")
+_CODE = re.compile(r"<code>([^<]*)</code>(\s?)")  # a name as a page's table shows it, and a space after it
+_WORD = re.compile(r"(?<![^\s>])[^\s<]+")  # a word that starts after white space or a tag
 
 # Material multiplies the score of a page's entry by up to 5 and of a section's
 # by up to 2, and a page names all its cookies (and its title is usually part of
@@ -114,20 +116,14 @@ def _without_entries_text(doc: dict, entries: list[CookieEntry]) -> dict:
     space or tags (never out of a longer word), and its cookie's entry, shown
     by the search front end under this page, still finds it: no query loses
     the page, and a name no longer makes the page a rival of its cookie.
+    Linear in the text: names are looked up, purposes found by their first word.
     """
     text = doc.get("text")
     if not entries or not isinstance(text, str):
         return doc
-    names = {f"<code>{entry.title}</code>" for entry in entries}
-    purposes = {entry.text for entry in entries if entry.text.strip()}
-    text = re.sub(f"(?:{_alternation(names)})(\\s?)", _cut, text)
-    text = re.sub(r"(?<![^\s>])(?:" + _alternation(purposes) + r")(?![^\s<])\s?", "", text) if purposes else text
-    return {**doc, "text": text}
-
-
-def _alternation(pieces: set[str]) -> str:
-    """A pattern of any of ``pieces``, the longest first (a purpose that begins another is not cut out of it)."""
-    return "|".join(re.escape(piece) for piece in sorted(pieces, key=lambda p: (-len(p), p)))
+    titles = {entry.title for entry in entries}
+    text = _CODE.sub(lambda code: _cut(code) if code.group(1) in titles else code.group(), text)
+    return {**doc, "text": _without_purposes(text, {entry.text for entry in entries if entry.text.strip()})}
 
 
 def _cut(match: re.Match[str]) -> str:
@@ -136,6 +132,27 @@ def _cut(match: re.Match[str]) -> str:
     if start == 0 or text[start - 1].isspace() or match.end() == len(text):
         return ""
     return " "
+
+
+def _without_purposes(text: str, purposes: set[str]) -> str:
+    """``text`` without each of ``purposes`` that stands whole (white space or a tag, or the text's end, on both
+    sides), and one white space after it; the longest first where one purpose begins another."""
+    by_word: dict[str, list[str]] = {}
+    for purpose in sorted(purposes, key=lambda p: (-len(p), p)):
+        by_word.setdefault(purpose.split(None, 1)[0], []).append(purpose)
+    out, end = [], 0
+    for word in _WORD.finditer(text):
+        start = word.start()
+        if start < end:
+            continue
+        for purpose in by_word.get(word.group(), ()):
+            stop = start + len(purpose)
+            if text.startswith(purpose, start) and (stop == len(text) or text[stop].isspace() or text[stop] == "<"):
+                out.append(text[end:start])
+                end = stop + (stop < len(text) and text[stop].isspace())
+                break
+    out.append(text[end:])
+    return "".join(out)
 
 
 def update_index_file(site_dir: Path, entries: list[CookieEntry]) -> bool:
