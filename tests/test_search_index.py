@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.render.search_index import COOKIE_BOOST, CookieEntry, add_entries, cookie_entries
@@ -121,3 +125,50 @@ plugins: {plugins}
     for plugin in catalog.plugins:
         for cookie in plugin.cookies:
             assert f"cookies/{plugin.slug}/#{cookie.anchor}" in locations
+
+
+SEPARATOR = r"[\s\-_,:;!?=\[\]()\"/|]+|\.(?!\d)|&(?:[lg]t|amp);"
+
+
+def terms(html: str) -> set[str]:
+    """The terms lunr makes of a text, tags taken for separators (as ``search_index`` models it)."""
+    return {t.lower() for t in re.split(SEPARATOR, unescape(re.sub(r"<[^>]*>", " ", html))) if t}
+
+
+def test_the_page_no_longer_holds_the_names_and_purposes_its_cookies_entries_hold():
+    text = "Name Purpose <code>_ga</code>example.com Tells visits apart 2 years <code>NID</code> Ads 1 day Tells"
+    index = {"config": {"separator": SEPARATOR}, "docs": [{"location": "p/", "title": "P", "text": text}]}
+    new = [CookieEntry("p/#_ga", "_ga", "Tells visits apart", "_ga"), CookieEntry("p/#NID", "NID", "Ads", "NID")]
+    page = add_entries(index, new)["docs"][0]
+    # "Tells" alone is no purpose: kept; "Ads" is cut where it stands whole
+    assert page["text"] == "Name Purpose example.com 2 years 1 day Tells"
+
+
+_WORDS = st.sampled_from(["a", "ab", "a.b", "b-c", "x_y", "&amp;", "(3rd party)", "Ads", "ad", "2 years"])
+_GLUE = st.sampled_from(["", " ", "\n", "<br>"])
+
+
+@given(
+    st.lists(st.tuples(_WORDS, _WORDS), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["name", "purpose", "other"]), _GLUE), max_size=12),
+    _WORDS,
+)
+def test_no_query_loses_a_page_and_no_term_is_made_up(cookies, layout, filler):
+    """Every term cut from the page is in one of its cookies' entries; the page gains no term (nothing glued)."""
+    new = [
+        CookieEntry(f"p/#c{i}", escape(name, quote=False), purpose, f"c{i}")
+        for i, (name, purpose) in enumerate(cookies)
+    ]
+    pieces = []
+    for i, kind, glue in layout:
+        entry = new[i % len(new)]
+        pieces.append(f"<code>{entry.title}</code>" if kind == "name" else entry.text if kind == "purpose" else filler)
+        pieces.append(glue)
+    text = "".join(pieces)
+    index = {"config": {"separator": SEPARATOR}, "docs": [{"location": "p/", "title": "P", "text": text}]}
+    out = add_entries(index, new)
+    page = out["docs"][0]["text"]
+    found = set().union(*(terms(f"{e.title} {e.text}") for e in new))
+    assert terms(text) <= terms(page) | found
+    assert terms(page) <= terms(text)
+    assert add_entries(out, new) == out

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 
 from markdown_it import MarkdownIt
@@ -17,6 +16,7 @@ from markupsafe import Markup
 
 from cookie_catalog.catalog.model import Catalog, Cookie, Note
 from cookie_catalog.catalog.schema import PolicyCookie, PolicyData, PolicyNote
+from cookie_catalog.render import json_rows
 from cookie_catalog.render.md_tables import use_plain_tables
 from cookie_catalog.render.pages import Renderer
 
@@ -225,4 +225,5 @@ def policy_data(catalog: Catalog) -> PolicyData:
 
 
 def policy_json(catalog: Catalog) -> str:
-    return json.dumps(policy_data(catalog), ensure_ascii=False, indent=2) + "\n"
+    """The policy data with a cookie a line (policy, plugins, a plugin, its cookies, a cookie: depth 4)."""
+    return json_rows.dumps(policy_data(catalog), rows_at=4)

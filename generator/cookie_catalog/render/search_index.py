@@ -34,6 +34,8 @@ from cookie_catalog.catalog.model import Catalog
 
 INDEX_PATH = Path("search") / "search_index.json"
 _TAG = re.compile(r"<[^>]*>")
+_CODE = re.compile(r"<code>([^<]*)</code>(\s?)")  # a name as a page's table shows it, and a space after it
+_WORD = re.compile(r"(?<![^\s>])[^\s<]+")  # a word that starts after white space or a tag
 
 # Material multiplies the score of a page's entry by up to 5 and of a section's
 # by up to 2, and a page names all its cookies (and its title is usually part of
@@ -86,22 +88,71 @@ def add_entries(index: dict, entries: Iterable[CookieEntry]) -> dict:
     with the same location is replaced, so adding twice changes nothing.
     """
     entries = list(entries)
-    boosts = _boosts(entries, index.get("docs", []), index.get("config", {}).get("separator"))
     by_page: dict[str, list[CookieEntry]] = {}
     for entry in entries:
         by_page.setdefault(_page(entry.location), []).append(entry)
     ours = {entry.location for group in by_page.values() for entry in group}
     docs = [doc for doc in index.get("docs", []) if doc.get("location") not in ours]
     articles = {doc["location"] for doc in docs if "#" not in doc["location"]}
+    by_page = {page: group for page, group in by_page.items() if page in articles}
+    docs = [_without_entries_text(doc, by_page.get(_page(doc["location"]), [])) for doc in docs]
+    boosts = _boosts(entries, docs, index.get("config", {}).get("separator"))
     last: dict[str, int] = {}
     for i, doc in enumerate(docs):
         last[_page(doc["location"])] = i
-    after = {i: by_page[page] for page, i in last.items() if page in by_page and page in articles}
+    after = {i: by_page[page] for page, i in last.items() if page in by_page}
     out = []
     for i, doc in enumerate(docs):
         out.append(doc)
         out.extend(entry.doc(boosts[entry.name]) for entry in after.get(i, []))
     return {**index, "docs": out}
+
+
+def _without_entries_text(doc: dict, entries: list[CookieEntry]) -> dict:
+    """A page's doc without the text its cookies' entries hold: each name in ``<code>`` and each purpose, whole.
+
+    The search plugin indexes the page's tables, so every name and purpose
+    was in the index twice. A purpose is cut only where it stands between white
+    space or tags (never out of a longer word), and its cookie's entry, shown
+    by the search front end under this page, still finds it: no query loses
+    the page, and a name no longer makes the page a rival of its cookie.
+    Linear in the text: names are looked up, purposes found by their first word.
+    """
+    text = doc.get("text")
+    if not entries or not isinstance(text, str):
+        return doc
+    titles = {entry.title for entry in entries}
+    text = _CODE.sub(lambda code: _cut(code) if code.group(1) in titles else code.group(), text)
+    return {**doc, "text": _without_purposes(text, {entry.text for entry in entries if entry.text.strip()})}
+
+
+def _cut(match: re.Match[str]) -> str:
+    """A name and the white space after it cut: one space left only where the neighbours would run together."""
+    text, start = match.string, match.start()
+    if start == 0 or text[start - 1].isspace() or match.end() == len(text):
+        return ""
+    return " "
+
+
+def _without_purposes(text: str, purposes: set[str]) -> str:
+    """``text`` without each of ``purposes`` that stands whole (white space or a tag, or the text's end, on both
+    sides), and one white space after it; the longest first where one purpose begins another."""
+    by_word: dict[str, list[str]] = {}
+    for purpose in sorted(purposes, key=lambda p: (-len(p), p)):
+        by_word.setdefault(purpose.split(None, 1)[0], []).append(purpose)
+    out, end = [], 0
+    for word in _WORD.finditer(text):
+        start = word.start()
+        if start < end:
+            continue
+        for purpose in by_word.get(word.group(), ()):
+            stop = start + len(purpose)
+            if text.startswith(purpose, start) and (stop == len(text) or text[stop].isspace() or text[stop] == "<"):
+                out.append(text[end:start])
+                end = stop + (stop < len(text) and text[stop].isspace())
+                break
+    out.append(text[end:])
+    return "".join(out)
 
 
 def update_index_file(site_dir: Path, entries: list[CookieEntry]) -> bool:

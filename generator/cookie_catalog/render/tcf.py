@@ -36,11 +36,11 @@ purpose 1. A category of the catalog's own gets purpose 1 alone.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from cookie_catalog.catalog.model import Catalog, Cookie, Plugin
+from cookie_catalog.render import json_rows
 
 # category -> (purposes, special purposes)
 PURPOSES: dict[str, tuple[list[int], list[int]]] = {
@@ -126,4 +126,5 @@ def document(catalog: Catalog) -> dict[str, Any]:
 
 
 def export(catalog: Catalog) -> str:
-    return json.dumps(document(catalog), indent=2, ensure_ascii=False) + "\n"
+    """The disclosure with a disclosure (and a domain) a line."""
+    return json_rows.dumps(document(catalog), rows_at=2)
