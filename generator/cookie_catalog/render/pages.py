@@ -166,6 +166,8 @@ class Renderer:
     fixed labels, durations and dates (``cookie_catalog.render.labels.SUPPORTED``); the built-in categories'
     labels and descriptions are shown in it too, unless the catalog gives its own. It defaults to the
     language the catalog's texts are in (``translations.in_language``), English where no labels exist for it.
+    ``reload_templates``: a template edited after it was first used is read again (for a renderer kept across
+    builds); otherwise each template is read once.
     """
 
     def __init__(
@@ -178,6 +180,7 @@ class Renderer:
         download_formats: tuple[str, ...] = (),
         flavour: str = "mkdocs",
         lang: str | None = None,
+        reload_templates: bool = False,
     ):
         if lang is None:
             lang = catalog.language if catalog.language in SUPPORTED else SOURCE
@@ -196,6 +199,10 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
             trim_blocks=False,
+            # Checking a template's file for changes costs a stat() each time it is looked up, and a table
+            # includes `_controller.md.j2` once a row: 100,000 stat() calls for 100,000 cookies. A renderer
+            # lives for one build; only one kept across builds (``sinks.embed``) asks to see edits.
+            auto_reload=reload_templates,
         )
         install(self.env, self.labels)
         # The text filters escape for the flavour's parsers: CommonMark for "gfm", Python-Markdown for "mkdocs".
