@@ -32,6 +32,9 @@ ALL_COOKIES = f"{ALL_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
 # From this many cookies a forked child renders half the plugin pages.
 PARALLEL_COOKIES = 10_000
+# Above this many cookies the All cookies page lists the plugins instead of every row: 100,000 rows would be
+# a 35 MB page no visitor can use, half the render and most of a site build (README, "All cookies").
+ALL_COOKIES_ROWS = 10_000
 
 
 def bundled_templates() -> Path:
@@ -266,17 +269,29 @@ class Renderer:
         for plugin in self.catalog.plugins:
             yield f"{plugin.slug}.md", (self.fingerprint, plugin), partial(self.plugin_page, plugin)
 
+    @property
+    def too_many(self) -> bool:
+        """More cookies than the All cookies page shows as rows (``ALL_COOKIES_ROWS``)."""
+        return self.catalog.cookie_count > ALL_COOKIES_ROWS
+
     def overview(self) -> str:
         counts = Counter(c.category for p in self.catalog.plugins for c in p.cookies)
-        return self.render("overview.md.j2", counts=counts)
+        return self.render("overview.md.j2", counts=counts, too_many=self.too_many)
 
     def all_cookies(self) -> str:
-        """Every cookie in one table, in catalog order, with a last column linking each to its plugin's page."""
+        """Every cookie in one table, in catalog order, with a last column linking each to its plugin's page.
+
+        Above ``ALL_COOKIES_ROWS`` cookies the bundled template lists the plugins instead (``too_many``); the
+        rows are passed all the same, so a site's own template written before the limit renders as it did.
+        """
         cookies = tuple(c for p in self.catalog.plugins for c in p.cookies)
         links = {
-            c.anchor: f"[{md_text(p.title)}]({url_part(p.slug)}.md)" for p in self.catalog.plugins for c in p.cookies
+            c.anchor: link
+            for p in self.catalog.plugins
+            for link in [f"[{md_text(p.title)}]({url_part(p.slug)}.md)"]
+            for c in p.cookies
         }
-        return self.render("all_cookies.md.j2", cookies=cookies, plugin_links=links)
+        return self.render("all_cookies.md.j2", cookies=cookies, plugin_links=links, too_many=self.too_many)
 
     def fragments(self) -> dict[str, str]:
         """One standalone HTML ``<section>`` per plugin, for pages outside MkDocs."""
