@@ -26,6 +26,7 @@ from cookie_catalog.catalog.slugs import ALL_PAGE, OVERVIEW_PAGE
 from cookie_catalog.catalog.translations import Untranslated
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
 from cookie_catalog.render.labels import SOURCE, SUPPORTED, install, labels_for
+from cookie_catalog.render.rows import ROW_TEMPLATES, TableRows
 
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
 ALL_COOKIES = f"{ALL_PAGE}.md"
@@ -110,6 +111,11 @@ class _ContainedLoader(jinja2.FileSystemLoader):
                 return False
 
         return contents, os.path.normpath(filename), uptodate
+
+
+def _overrides(templates: Path | None, names: tuple[str, ...]) -> bool:
+    """``templates`` holds one of ``names`` (a file, or anything else the loader would try to read)."""
+    return templates is not None and any(os.path.lexists(templates / name) for name in names)
 
 
 def language_name(language: str, shown_in: str) -> str:
@@ -230,6 +236,9 @@ class Renderer:
             markdown_flavour=flavour,
             row_id=_anchor,
             all_cookies_page=ALL_COOKIES,
+            table_rows=None
+            if _overrides(templates, ROW_TEMPLATES)
+            else TableRows(self.labels, self.env.filters["md"], self.env.filters["md_code"]),
         )
         self._links = (overview_href, downloads_href, download_formats, flavour, lang, catalog.language)
 
