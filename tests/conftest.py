@@ -6,6 +6,7 @@ Only fixtures live here; the helpers the tests share are in ``support/``.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,15 @@ from cookie_catalog.cli import main
 
 from support.cli import PropagatingRunner
 from support.paths import CATALOG, OCD_CSV
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parse_cache(tmp_path_factory) -> Iterator[Path]:
+    """The cache of parsed files (catalog/parsecache) in a folder of the run's own, never the user's."""
+    folder = tmp_path_factory.mktemp("parsed")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COOKIE_CATALOG_CACHE", str(folder))
+        yield folder
 
 
 @pytest.fixture

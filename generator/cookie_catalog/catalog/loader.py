@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cookie_catalog.catalog import slugs, translations
+from cookie_catalog.catalog import parsecache, slugs, translations
 from cookie_catalog.catalog.model import (
     BUILTIN_CATEGORIES,
     IDENTITY_FIELDS,
@@ -211,8 +211,11 @@ def _choices(valid: set[str] | list[str], given: str) -> str:
 
 
 def _load_all(paths: list[Path]) -> list[YamlDocument | Problem]:
-    """Every file read and composed, a large catalog's files split with a forked child (``parallel``)."""
-    return split_map(lambda part: [load_yaml(path) for path in part], paths, _size, PARALLEL_BYTES)
+    """Every file read and composed, a large catalog's files split with a forked child (``parallel``); files
+    parsed before are read from ``parsecache``, which is kept within its bound once a load."""
+    loaded = split_map(lambda part: [load_yaml(path) for path in part], paths, _size, PARALLEL_BYTES)
+    parsecache.prune()
+    return loaded
 
 
 def _size(path: Path) -> int:
