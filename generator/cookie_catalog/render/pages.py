@@ -115,7 +115,7 @@ class _ContainedLoader(jinja2.FileSystemLoader):
 
 def _overrides(templates: Path | None, names: tuple[str, ...]) -> bool:
     """``templates`` holds one of ``names`` (a file, or anything else the loader would try to read)."""
-    return templates is not None and any(os.path.lexists(templates / name) for name in names)
+    return templates is not None and any(os.path.lexists(Path(templates) / name) for name in names)
 
 
 def language_name(language: str, shown_in: str) -> str:
