@@ -362,6 +362,7 @@ def _category_keys(product: YamlDocument | None) -> set[str] | None:
 def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | None) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[tuple, int] = {}
+    defaults = [(f, CookieEntry.model_fields[f].default) for f in IDENTITY_FIELDS]  # once, not once a cookie
     for i, entry in enumerate(cookies):
         if not isinstance(entry, dict):
             continue
@@ -369,7 +370,7 @@ def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | Non
         if keys is not None and isinstance(category, str) and category not in keys:
             expected = f"expected one of {_choices(keys, category)}, or declare it under `categories:` in catalog.yml"
             problems.append(doc.problem(("cookies", i, "category"), f"unknown category {quoted(category)}; {expected}"))
-        identity = tuple(entry.get(f, CookieEntry.model_fields[f].default) for f in IDENTITY_FIELDS)
+        identity = tuple(entry.get(f, default) for f, default in defaults)
         name, domain, storage = identity
         if not (isinstance(name, str) and isinstance(domain, (str, type(None))) and isinstance(storage, str)):
             continue  # the shape check reports it
