@@ -5,8 +5,9 @@ Only fixtures live here; the helpers the tests share are in ``support/``.
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Iterator
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,13 +19,15 @@ from support.cli import PropagatingRunner
 from support.paths import CATALOG, OCD_CSV
 
 
-@pytest.fixture(scope="session", autouse=True)
-def parse_cache(tmp_path_factory) -> Iterator[Path]:
-    """The cache of parsed files (catalog/parsecache) in a folder of the run's own, never the user's."""
-    folder = tmp_path_factory.mktemp("parsed")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COOKIE_CATALOG_CACHE", str(folder))
-        yield folder
+def pytest_configure(config: pytest.Config) -> None:
+    """The cache of parsed files (catalog/parsecache) in a folder of the run's own, never the user's.
+
+    Set before any test module is collected: helpers copy the environment for the builds they start
+    (support/sitebuild) when they are imported.
+    """
+    folder = tempfile.mkdtemp(prefix="cookie-catalog-parsed-")
+    os.environ["COOKIE_CATALOG_CACHE"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture
