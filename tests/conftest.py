@@ -5,7 +5,9 @@ Only fixtures live here; the helpers the tests share are in ``support/``.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,17 @@ from cookie_catalog.cli import main
 
 from support.cli import PropagatingRunner
 from support.paths import CATALOG, OCD_CSV
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The cache of parsed files (catalog/parsecache) in a folder of the run's own, never the user's.
+
+    Set before any test module is collected: helpers copy the environment for the builds they start
+    (support/sitebuild) when they are imported.
+    """
+    folder = tempfile.mkdtemp(prefix="cookie-catalog-parsed-")
+    os.environ["COOKIE_CATALOG_CACHE"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture

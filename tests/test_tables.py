@@ -9,10 +9,11 @@ import markdown
 import pytest
 
 from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.render import pages as render_pages
 from cookie_catalog.render.directives import expand
 from cookie_catalog.render.pages import Renderer
 
-from support.catalogs import write_catalog
+from support.catalogs import plugin_yaml, write_catalog
 from support.pagecheck import parse_page, repeated_ids
 from support.paths import CATALOG
 from support.sitebuild import build
@@ -184,3 +185,36 @@ def test_html_fragments_leave_out_an_empty_condition_column():
         with_condition = "cookie-catalog__condition" in html
         assert widths == {6 if with_condition else 5}, name
     assert "<th>Condition</th>" in fragments["webchat.html"] and "<th>Condition</th>" not in fragments["app.html"]
+
+
+def _three_plugins(tmp_path: Path) -> Renderer:
+    """Five cookies over three plugins, one title with markup in it."""
+    plugins = {
+        "a.yml": plugin_yaml("A *1* | x", [("a1", "First."), ("a2", "Second.")]),
+        "b.yml": plugin_yaml("B", [("b1", "Third."), ("b2", "Fourth.")]),
+        "c.yml": plugin_yaml("C", [("c1", "Fifth.")]),
+    }
+    return Renderer(load_catalog(write_catalog(tmp_path / "cat", "product: T\n", plugins)))
+
+
+def test_all_cookies_page_of_a_catalog_too_large_lists_the_plugins(tmp_path, monkeypatch):
+    """Above ALL_COOKIES_ROWS cookies (README, "All cookies"): each plugin with its count, linked, no rows."""
+    monkeypatch.setattr(render_pages, "ALL_COOKIES_ROWS", 4)
+    renderer = _three_plugins(tmp_path)
+    rendered = renderer.pages()
+    html = markdown.markdown(rendered["all-cookies.md"], extensions=["tables", "admonition", "meta"])
+    root = parse_page(f"<article>{html}</article>")
+    assert "Too many cookies to show in one table: each plugin's page lists its own." in root.text()
+    rows = root.find("table").find_all("tr")[1:]
+    got = [(r.find("a").attrs["href"], r.find("a").text(), r.find_all("td")[1].text()) for r in rows]
+    assert got == [("a.md", "A *1* | x", "2"), ("b.md", "B", "2"), ("c.md", "C", "1")]
+    assert "cc-anchor" not in rendered["all-cookies.md"]
+    assert "[All cookies](all-cookies.md)" in rendered["index.md"]
+
+
+def test_all_cookies_page_at_the_limit_shows_every_row(tmp_path, monkeypatch):
+    monkeypatch.setattr(render_pages, "ALL_COOKIES_ROWS", 5)
+    rendered = _three_plugins(tmp_path).pages()
+    assert rendered["all-cookies.md"].count('class="cc-anchor"') == 5
+    assert "Too many" not in rendered["all-cookies.md"]
+    assert "[All cookies in one table](all-cookies.md)" in rendered["index.md"]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cookie_catalog.catalog import slugs, translations
+from cookie_catalog.catalog import parsecache, slugs, translations
 from cookie_catalog.catalog.model import (
     BUILTIN_CATEGORIES,
     IDENTITY_FIELDS,
@@ -211,8 +211,11 @@ def _choices(valid: set[str] | list[str], given: str) -> str:
 
 
 def _load_all(paths: list[Path]) -> list[YamlDocument | Problem]:
-    """Every file read and composed, a large catalog's files split with a forked child (``parallel``)."""
-    return split_map(lambda part: [load_yaml(path) for path in part], paths, _size, PARALLEL_BYTES)
+    """Every file read and composed, a large catalog's files split with a forked child (``parallel``); files
+    parsed before are read from ``parsecache``, which is kept within its bound once a load."""
+    loaded = split_map(lambda part: [load_yaml(path) for path in part], paths, _size, PARALLEL_BYTES)
+    parsecache.prune()
+    return loaded
 
 
 def _size(path: Path) -> int:
@@ -359,6 +362,7 @@ def _category_keys(product: YamlDocument | None) -> set[str] | None:
 def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | None) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[tuple, int] = {}
+    defaults = [(f, CookieEntry.model_fields[f].default) for f in IDENTITY_FIELDS]  # once, not once a cookie
     for i, entry in enumerate(cookies):
         if not isinstance(entry, dict):
             continue
@@ -366,7 +370,7 @@ def _cookie_problems(doc: YamlDocument, cookies: list[Any], keys: set[str] | Non
         if keys is not None and isinstance(category, str) and category not in keys:
             expected = f"expected one of {_choices(keys, category)}, or declare it under `categories:` in catalog.yml"
             problems.append(doc.problem(("cookies", i, "category"), f"unknown category {quoted(category)}; {expected}"))
-        identity = tuple(entry.get(f, CookieEntry.model_fields[f].default) for f in IDENTITY_FIELDS)
+        identity = tuple(entry.get(f, default) for f, default in defaults)
         name, domain, storage = identity
         if not (isinstance(name, str) and isinstance(domain, (str, type(None))) and isinstance(storage, str)):
             continue  # the shape check reports it

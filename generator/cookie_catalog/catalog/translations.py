@@ -86,9 +86,14 @@ class Translations:
 
 def cookie_key(plugin: Plugin, cookie: Cookie, field: str) -> str:
     """``cookie:<plugin>/<name>[@domain][ (storage)]:<field>``: the cookie by its identity, not its text."""
+    return _cookie_prefix(Path(plugin.source).stem, cookie) + field
+
+
+def _cookie_prefix(stem: str, cookie: Cookie) -> str:
+    """A cookie's keys but the field: made once for all its fields, with its plugin's stem made once a plugin."""
     where = f"@{cookie.domain}" if cookie.domain else ""
     kind = f" ({cookie.storage})" if cookie.storage != "cookie" else ""
-    return f"cookie:{Path(plugin.source).stem}/{cookie.name}{where}{kind}:{field}"
+    return f"cookie:{stem}/{cookie.name}{where}{kind}:"
 
 
 def sources(catalog: Catalog) -> dict[str, str]:
@@ -109,7 +114,8 @@ def sources(catalog: Catalog) -> dict[str, str]:
         found[f"plugin:{stem}:description"] = plugin.description
         found.update({f"plugin:{stem}:note:{i}": note.text for i, note in enumerate(plugin.notes, 1)})
         for cookie in plugin.cookies:
-            found.update({cookie_key(plugin, cookie, f): getattr(cookie, f) for f in _COOKIE_FIELDS})
+            prefix = _cookie_prefix(stem, cookie)
+            found.update({prefix + f: getattr(cookie, f) for f in _COOKIE_FIELDS})
     return {key: text for key, text in found.items() if text and text.strip()}
 
 
@@ -137,9 +143,13 @@ def read_po_file(path: Path) -> PoCatalog:
 
 
 def load(catalog: Catalog, root: Path, problems: list[Problem]) -> Translations:
-    """The translations of ``catalog`` read from ``root/translations``; what is wrong is added to ``problems``."""
-    known = sources(catalog)
+    """The translations of ``catalog`` read from ``root/translations``; what is wrong is added to ``problems``.
+
+    A catalog in one language has no texts to translate: its texts are not even listed (a second per
+    100,000 cookies).
+    """
     languages = catalog.languages
+    known = sources(catalog) if languages[1:] else {}
     texts: dict[str, dict[str, str]] = {}
     status = []
     for language in languages[1:]:

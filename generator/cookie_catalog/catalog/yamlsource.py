@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from cookie_catalog.catalog import parsecache
 from cookie_catalog.catalog.inputfile import InputError, read_text
 from cookie_catalog.catalog.problems import Problem, display_path
 
@@ -131,6 +132,9 @@ def load_yaml(path: Path) -> YamlDocument | Problem:
         return Problem(shown, exc.line, 0, "", exc.message)
     if not text.strip() or all(line.strip() == "" or line.lstrip().startswith("#") for line in text.splitlines()):
         return Problem(shown, 0, 0, "", "is empty; expected a YAML mapping")
+    found, data = parsecache.get(text)
+    if found:
+        return YamlDocument(path, data, text)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -149,6 +153,7 @@ def load_yaml(path: Path) -> YamlDocument | Problem:
     except _Refused as exc:
         line, col = (exc.node.start_mark.line + 1, exc.node.start_mark.column + 1) if exc.node else (0, 0)
         return Problem(shown, line, col, exc.field, exc.message)
+    parsecache.put(text, data)
     return YamlDocument(path, data, text)
 
 

@@ -126,13 +126,26 @@ class _Escaper:
         self.commonmark = commonmark
         self.pattern = _rules(commonmark, links, in_link)
         self.link_text = _Escaper(commonmark, links=False, in_link=True) if links else None
+        # Called once a match, the hottest code of a render: each rule's kind by its group's name, and each
+        # character escaped once.
+        self._kinds = {name: name.rstrip("0123456789") for name in self.pattern.groupindex}
+        self._escaped: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
         return self.pattern.sub(self._replace, _CONTROL.sub("\ufffd", text))
 
+    def _char(self, ch: str) -> str:
+        out = self._escaped.get(ch)
+        if out is None:
+            out = self._escaped[ch] = _escape_char(ch, self.commonmark)
+        return out
+
     def _replace(self, match: re.Match) -> str:
-        kind, found = (match.lastgroup or "").rstrip("0123456789"), match.group()
-        if kind == "url" and self.link_text is not None:
+        kind, found = self._kinds[match.lastgroup or ""], match.group()
+        if kind == "all":
+            return self._char(found) if len(found) == 1 else "".join(map(self._char, found))
+        if kind == "url":
+            assert self.link_text is not None, "the url rule is made only with links"
             return f"[{self.link_text(found)}]({found})"
         if kind == "br":
             return "<br>"
@@ -140,9 +153,7 @@ class _Escaper:
             return found
         if kind == "at":  # cmark-gfm links e-mail addresses in the text it decoded: split the word for it
             return "<!-- -->@"
-        if kind == "last":
-            return found[:-1] + _escape_char(found[-1], self.commonmark)
-        return "".join(_escape_char(ch, self.commonmark) for ch in found)
+        return found[:-1] + self._char(found[-1])  # "last"
 
 
 _TEXT = {(commonmark, links): _Escaper(commonmark, links) for commonmark in (False, True) for links in (False, True)}

@@ -26,12 +26,16 @@ from cookie_catalog.catalog.slugs import ALL_PAGE, OVERVIEW_PAGE
 from cookie_catalog.catalog.translations import Untranslated
 from cookie_catalog.render.escape import html_attr, html_text, md_code, md_code_html, md_line, md_text, url_part
 from cookie_catalog.render.labels import SOURCE, SUPPORTED, install, labels_for
+from cookie_catalog.render.rows import ROW_TEMPLATES, TableRows
 
 OVERVIEW = f"{OVERVIEW_PAGE}.md"
 ALL_COOKIES = f"{ALL_PAGE}.md"
 MAX_TEMPLATE_BYTES = 1024 * 1024
 # From this many cookies a forked child renders half the plugin pages.
 PARALLEL_COOKIES = 10_000
+# Above this many cookies the All cookies page lists the plugins instead of every row: 100,000 rows would be
+# a 35 MB page no visitor can use, half the render and most of a site build (README, "All cookies").
+ALL_COOKIES_ROWS = 10_000
 
 
 def bundled_templates() -> Path:
@@ -109,6 +113,11 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return contents, os.path.normpath(filename), uptodate
 
 
+def _overrides(templates: Path | None, names: tuple[str, ...]) -> bool:
+    """``templates`` holds one of ``names`` (a file, or anything else the loader would try to read)."""
+    return templates is not None and any(os.path.lexists(Path(templates) / name) for name in names)
+
+
 def language_name(language: str, shown_in: str) -> str:
     """The name of ``language`` as readers of ``shown_in`` write it ("Englisch", "anglais"), from CLDR."""
     from babel import Locale, UnknownLocaleError
@@ -166,6 +175,8 @@ class Renderer:
     fixed labels, durations and dates (``cookie_catalog.render.labels.SUPPORTED``); the built-in categories'
     labels and descriptions are shown in it too, unless the catalog gives its own. It defaults to the
     language the catalog's texts are in (``translations.in_language``), English where no labels exist for it.
+    ``reload_templates``: a template edited after it was first used is read again (for a renderer kept across
+    builds); otherwise each template is read once.
     """
 
     def __init__(
@@ -178,6 +189,7 @@ class Renderer:
         download_formats: tuple[str, ...] = (),
         flavour: str = "mkdocs",
         lang: str | None = None,
+        reload_templates: bool = False,
     ):
         if lang is None:
             lang = catalog.language if catalog.language in SUPPORTED else SOURCE
@@ -196,6 +208,10 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
             trim_blocks=False,
+            # Checking a template's file for changes costs a stat() each time it is looked up, and a table
+            # includes `_controller.md.j2` once a row: 100,000 stat() calls for 100,000 cookies. A renderer
+            # lives for one build; only one kept across builds (``sinks.embed``) asks to see edits.
+            auto_reload=reload_templates,
         )
         install(self.env, self.labels)
         # The text filters escape for the flavour's parsers: CommonMark for "gfm", Python-Markdown for "mkdocs".
@@ -220,6 +236,9 @@ class Renderer:
             markdown_flavour=flavour,
             row_id=_anchor,
             all_cookies_page=ALL_COOKIES,
+            table_rows=None
+            if _overrides(templates, ROW_TEMPLATES)
+            else TableRows(self.labels, self.env.filters["md"], self.env.filters["md_code"]),
         )
         self._links = (overview_href, downloads_href, download_formats, flavour, lang, catalog.language)
 
@@ -239,11 +258,14 @@ class Renderer:
         """Every page of the catalog: the overview, All cookies, then one page per plugin.
 
         A large catalog's plugin pages are rendered half here, half in a forked
-        child (``cookie_catalog.catalog.parallel``): same pages, same order.
+        child (``cookie_catalog.catalog.parallel``): same pages, same order. The first page is rendered
+        before the fork: compiling the templates and loading the language's CLDR data (a third of a second)
+        is then done once for both processes.
         """
         plugins = self.catalog.plugins
-        texts = split_map(
-            lambda part: [self.plugin_page(p) for p in part], plugins, lambda p: len(p.cookies), PARALLEL_COOKIES
+        texts = [self.plugin_page(p) for p in plugins[:1]]
+        texts += split_map(
+            lambda part: [self.plugin_page(p) for p in part], plugins[1:], lambda p: len(p.cookies), PARALLEL_COOKIES
         )
         first = {OVERVIEW: self.overview(), ALL_COOKIES: self.all_cookies()}
         return first | {f"{p.slug}.md": text for p, text in zip(plugins, texts)}
@@ -259,17 +281,29 @@ class Renderer:
         for plugin in self.catalog.plugins:
             yield f"{plugin.slug}.md", (self.fingerprint, plugin), partial(self.plugin_page, plugin)
 
+    @property
+    def too_many(self) -> bool:
+        """More cookies than the All cookies page shows as rows (``ALL_COOKIES_ROWS``)."""
+        return self.catalog.cookie_count > ALL_COOKIES_ROWS
+
     def overview(self) -> str:
         counts = Counter(c.category for p in self.catalog.plugins for c in p.cookies)
-        return self.render("overview.md.j2", counts=counts)
+        return self.render("overview.md.j2", counts=counts, too_many=self.too_many)
 
     def all_cookies(self) -> str:
-        """Every cookie in one table, in catalog order, with a last column linking each to its plugin's page."""
+        """Every cookie in one table, in catalog order, with a last column linking each to its plugin's page.
+
+        Above ``ALL_COOKIES_ROWS`` cookies the bundled template lists the plugins instead (``too_many``); the
+        rows are passed all the same, so a site's own template written before the limit renders as it did.
+        """
         cookies = tuple(c for p in self.catalog.plugins for c in p.cookies)
         links = {
-            c.anchor: f"[{md_text(p.title)}]({url_part(p.slug)}.md)" for p in self.catalog.plugins for c in p.cookies
+            c.anchor: link
+            for p in self.catalog.plugins
+            for link in [f"[{md_text(p.title)}]({url_part(p.slug)}.md)"]
+            for c in p.cookies
         }
-        return self.render("all_cookies.md.j2", cookies=cookies, plugin_links=links)
+        return self.render("all_cookies.md.j2", cookies=cookies, plugin_links=links, too_many=self.too_many)
 
     def fragments(self) -> dict[str, str]:
         """One standalone HTML ``<section>`` per plugin, for pages outside MkDocs."""

@@ -195,7 +195,7 @@ class CachedRenderers:
             raise DirectiveError(
                 f"{where}: the catalog has {len(exc.problems)} problem(s); the first: {first}"
             ) from None
-        renderer = Renderer(loaded, templates)
+        renderer = Renderer(loaded, templates, reload_templates=True)  # kept while templates may be edited
         self._loaded[(catalog, templates)] = (stamp, renderer)
         return renderer
 
