@@ -36,6 +36,7 @@ from cookie_catalog.sinks.letters import GROUP_OVER
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs import languages
 from cookie_catalog.sinks.mkdocs.compact import compact
+from cookie_catalog.sinks.mkdocs.converted import ConversionCache, convert_through, reads_files
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section, pruned
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
 from cookie_catalog.sinks.mkdocs.site import (
@@ -89,6 +90,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.languages: tuple[str, ...] = ()  # the catalog's, the default first, as the last good build read them
         self.last_pages: list[str] = []  # src_uris of the last good build: where the problems are shown
         self.last_title = UNNAMED_SITE  # the catalog's title in the last good build: the site's name meanwhile
+        self.conversions: dict[str | None, ConversionCache] = {}  # under serve, per tree: our pages' last HTML
         self._start_build()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -145,6 +147,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             name_the_site(config, self.last_title)
             return files
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
+        if self.serving and not reads_files(config):
+            self.conversions.setdefault(self.tree, ConversionCache()).new_build()
+        else:
+            self.conversions.pop(self.tree, None)
         self.last_title = self.built.catalog.title
         self.languages = self.built.catalog.languages
         # hand-written translations (x.de.md) into any language, published or not, are never pages of their own
@@ -237,6 +243,13 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self._letters_full = self.letters.children
             self.letters.children = pruned(self.letters, page)
         return context
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        """Under serve, our pages are converted only when their inputs changed since the last build (``converted``)."""
+        conversions = self.conversions.get(self.tree)
+        if conversions is not None and self.built is not None and page.file.src_uri in self.ours:
+            convert_through(page, conversions, page.file.content_string)
+        return page
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages, as the Markdown extension does.
