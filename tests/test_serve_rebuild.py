@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from markdown.extensions.abbr import AbbrExtension
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -150,6 +151,20 @@ def test_a_rebuild_after_one_edit_converts_only_the_pages_it_changed(project):
     plugin = rebuild()
     pages = 2 + len(PLUGINS)
     assert {tree: cache.reused for tree, cache in plugin.conversions.items()} == {None: pages - 2, "de": pages - 2}
+
+
+def test_a_markdown_extension_a_plugin_adds_anew_to_each_rebuild_keeps_the_conversions(project, monkeypatch):
+    """A plugin may add an extension instance in ``on_config``: a new object every rebuild, the same settings."""
+    on_config = CookieCatalogPlugin.on_config
+
+    def adding(self, config):
+        config.markdown_extensions.append(AbbrExtension())
+        return on_config(self, config)
+
+    monkeypatch.setattr(CookieCatalogPlugin, "on_config", adding)
+    rebuild = serving(project)
+    rebuild()
+    assert rebuild().conversions[None].reused == 2 + len(PLUGINS)
 
 
 def test_a_broken_catalog_shows_its_problems_then_the_fixed_site_is_fresh(project):

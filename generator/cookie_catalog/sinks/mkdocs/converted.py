@@ -26,6 +26,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from markdown.extensions import Extension
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -120,13 +121,14 @@ class ConvertedPage(Page):
             self.conversions.put(self.file.src_uri, key, self._conversion())
 
     def _key(self, config: MkDocsConfig, files: Files) -> tuple[str, ...]:
-        markdown_config = repr((config["markdown_extensions"], config["mdx_configs"], config.validation))
+        markdown_config = repr(([_extension(e) for e in config["markdown_extensions"]], config["mdx_configs"]))
         return (
             self.generated_text,
             self.markdown or "",
             self.file.url,
             self.file.dest_uri,
             markdown_config,
+            repr(config.validation),
             str(logging.getLogger("mkdocs.structure.pages").getEffectiveLevel()),
             self.conversions.files_digest(files),
         )
@@ -147,6 +149,22 @@ class ConvertedPage(Page):
         if found.links is not None:
             targets = {uri: files.get_file_from_path(uri) for uri in found.links}
             self.links_to_anchors = {f: dict(found.links[uri]) for uri, f in targets.items() if f is not None}
+
+
+def _extension(extension: str | Extension) -> str:
+    """A Markdown extension as named in the config, or an instance (a plugin's, made anew by every rebuild's
+    ``on_config``) by its class and settings, not by its address."""
+    if isinstance(extension, str):
+        return extension
+    settings = sorted((name, _setting(value)) for name, value in extension.getConfigs().items())
+    return f"{type(extension).__module__}.{type(extension).__qualname__}{settings!r}"
+
+
+def _setting(value: object) -> object:
+    """A function or method by its name: the same function made again by a rebuild is the same setting."""
+    if callable(value):
+        return getattr(value, "__qualname__", type(value).__qualname__)
+    return value
 
 
 def convert_through(page: Page, conversions: ConversionCache, generated_text: str) -> None:
