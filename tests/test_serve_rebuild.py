@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jinja2
 import pytest
 from markdown.extensions.abbr import AbbrExtension
 from mkdocs.commands.build import build
@@ -165,6 +166,27 @@ def test_a_markdown_extension_a_plugin_adds_anew_to_each_rebuild_keeps_the_conve
     rebuild = serving(project)
     rebuild()
     assert rebuild().conversions[None].reused == 2 + len(PLUGINS)
+
+
+def test_a_rebuild_compiles_neither_the_theme_nor_the_page_templates_again(project, monkeypatch):
+    rebuild = serving(project)
+    rebuild()
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def recording(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_source(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    edit(project / "catalog/plugins/web.yml", "Counts visits.", "Counts visits twice.")
+    rebuild()
+    assert "main.html" not in compiled and "plugin.md.j2" not in compiled
+    # an edited template is compiled again, and used
+    with_template_line(project, "Edited template.")
+    rebuild()
+    assert "plugin.md.j2" in compiled and "Edited template." in (project / "served/cookies/web/index.html").read_text()
+    assert_same_as_fresh(project)
 
 
 def test_a_broken_catalog_shows_its_problems_then_the_fixed_site_is_fresh(project):

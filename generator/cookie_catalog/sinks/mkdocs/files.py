@@ -31,6 +31,7 @@ from cookie_catalog.render.policy import DEFAULT_FORMATS, PolicyError
 from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.downloads import site_download_names, site_downloads
 from cookie_catalog.sinks.embed import template_problem
+from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken
 from cookie_catalog.sinks.pdf import find_engine
 
@@ -167,6 +168,7 @@ def generate(config: MkDocsConfig, options: Options) -> Generated:
     if href is not None and translated:
         href = f"{href}/{catalog.language}"  # made by the default language's build, in downloads/<language>/
     renderer = Renderer(catalog, options.templates, downloads_href=href, download_formats=formats)
+    keep_compiled(renderer.env)
     out = Generated(catalog, renderer)
     try:
         if options.downloads and not translated:

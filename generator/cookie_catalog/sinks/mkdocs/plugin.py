@@ -36,6 +36,7 @@ from cookie_catalog.sinks.letters import GROUP_OVER
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs import languages
 from cookie_catalog.sinks.mkdocs.compact import compact
+from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
 from cookie_catalog.sinks.mkdocs.converted import ConversionCache, convert_through, reads_files
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section, pruned
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
@@ -196,6 +197,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Make the theme's `striptags` safe; hand the downloads their content before MkDocs copies static files."""
         env.filters["striptags"] = text_as_html(env.filters["striptags"])
+        keep_compiled(env)  # the theme's templates are compiled once a process, not once a rebuild
         if self.built is None or (not self.serving and self.built.start_downloads()):
             return env
         try:
