@@ -129,6 +129,37 @@ def test_every_rebuild_serves_the_site_a_fresh_build_gives(project):
         assert_same_as_fresh(project)
 
 
+def test_every_dirty_rebuild_after_a_cookie_edit_serves_the_site_a_fresh_build_gives(project):
+    """``--dirty`` builds only the modified pages; the search index still holds every page's entries."""
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    for plugin, old, new in (("web", "Counts visits.", "Counts visits twice."), ("maps", "zoom.", "zoom level.")):
+        edit(project / f"catalog/plugins/{plugin}.yml", old, new)
+        rebuild()
+        assert_same_as_fresh(project)
+
+
+def test_a_dirty_rebuild_keeps_every_page_in_the_search_index_whatever_the_edit(project):
+    """A new or renamed plugin changes the nav, which ``--dirty`` leaves stale in unmodified pages (as MkDocs
+    says it does); the search index is the fresh build's all the same."""
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    for change in EDITS:
+        change(project / "catalog")
+        rebuild()
+        index = "search/search_index.json"
+        assert (project / "served" / index).read_bytes() == fresh_site(project)[index]
+
+
+def test_a_dirty_build_into_an_empty_site_directory_writes_every_page(project):
+    """A generated page the rebuild did not change is still written where it is missing."""
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    shutil.rmtree(project / "served")
+    rebuild()
+    assert_same_as_fresh(project)
+
+
 def test_a_hand_written_page_removed_and_a_config_edit_show_in_our_pages(project):
     """Our pages' links resolve against the site's files, and they are converted with its Markdown settings."""
     (project / "docs" / "policy.md").write_text("# Policy\n", encoding="utf-8")

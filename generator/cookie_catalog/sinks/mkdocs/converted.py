@@ -83,6 +83,14 @@ class ConversionCache:
         self.reused += 1
         return found[1]
 
+    def kept_title(self, src_uri: str) -> str | None:
+        """The title of a page a dirty rebuild does not convert, from its last conversion, which is kept on."""
+        found = self._previous.get(src_uri)
+        if found is None:
+            return None
+        self._current[src_uri] = found
+        return found[1].title
+
     def put(self, src_uri: str, key: tuple[str, ...], conversion: Conversion) -> None:
         self._current[src_uri] = (key, conversion)
 

@@ -9,6 +9,7 @@ serve, into pages listing the problems.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,7 +225,8 @@ class GeneratedPage(File):
     modified = True
 
     def is_modified(self) -> bool:
-        return self.modified
+        """Changed since the last build, or not written yet (a build into a new site directory)."""
+        return self.modified or not os.path.isfile(self.abs_dest_path)
 
 
 def page_file(config: MkDocsConfig, src_uri: str, text: str, *, modified: bool = True) -> File:
