@@ -9,6 +9,7 @@ serve, into pages listing the problems.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from cookie_catalog.render.policy import DEFAULT_FORMATS, PolicyError
 from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.downloads import site_download_names, site_downloads
 from cookie_catalog.sinks.embed import template_problem
+from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken
 from cookie_catalog.sinks.pdf import find_engine
 
@@ -167,6 +169,7 @@ def generate(config: MkDocsConfig, options: Options) -> Generated:
     if href is not None and translated:
         href = f"{href}/{catalog.language}"  # made by the default language's build, in downloads/<language>/
     renderer = Renderer(catalog, options.templates, downloads_href=href, download_formats=formats)
+    keep_compiled(renderer.env)
     out = Generated(catalog, renderer)
     try:
         if options.downloads and not translated:
@@ -222,7 +225,8 @@ class GeneratedPage(File):
     modified = True
 
     def is_modified(self) -> bool:
-        return self.modified
+        """Changed since the last build, or not written yet (a build into a new site directory)."""
+        return self.modified or not os.path.isfile(self.abs_dest_path)
 
 
 def page_file(config: MkDocsConfig, src_uri: str, text: str, *, modified: bool = True) -> File:

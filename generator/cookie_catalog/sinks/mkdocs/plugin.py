@@ -21,7 +21,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
@@ -36,6 +36,9 @@ from cookie_catalog.sinks.letters import GROUP_OVER
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs import languages
 from cookie_catalog.sinks.mkdocs.compact import compact
+from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
+from cookie_catalog.sinks.mkdocs.converted import ConversionCache, convert_through, reads_files
+from cookie_catalog.sinks.mkdocs.dirty import DirtyIndex
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section, pruned
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
 from cookie_catalog.sinks.mkdocs.site import (
@@ -89,6 +92,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.languages: tuple[str, ...] = ()  # the catalog's, the default first, as the last good build read them
         self.last_pages: list[str] = []  # src_uris of the last good build: where the problems are shown
         self.last_title = UNNAMED_SITE  # the catalog's title in the last good build: the site's name meanwhile
+        self.conversions: dict[str | None, ConversionCache] = {}  # under serve, per tree: our pages' last HTML
+        self.dirty_indexes: dict[str | None, DirtyIndex] | None = None  # under serve --dirty, per tree (``dirty``)
         self._start_build()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -105,6 +110,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.letters: Section | None = None  # the nav section holding sections by initial, pruned per page
         self._letters_full: list[Any] = []  # its children while one page's render has them pruned
         self.translated_pages: set[str] = set()  # hand-written pages read from their x.<language>.md
+        self.page_urls: list[str] = []  # every page's URL, in the order MkDocs builds them
+        self.rebuilt_urls: set[str] = set()  # the URLs of the pages this build put in a template
 
     @property
     def placement(self) -> Placement:
@@ -116,6 +123,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         ``mkdocs serve --clean`` passes "build" here: MkDocs' pure build, then served.
         """
         self.serving = command == "serve"
+        self.dirty_indexes = {} if self.serving and dirty else None
 
     @event_priority(50)  # before the search plugin reads its separator in its own on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -145,6 +153,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             name_the_site(config, self.last_title)
             return files
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
+        if self.serving and not reads_files(config):
+            self.conversions.setdefault(self.tree, ConversionCache()).new_build()
+        else:
+            self.conversions.pop(self.tree, None)
         self.last_title = self.built.catalog.title
         self.languages = self.built.catalog.languages
         # hand-written translations (x.de.md) into any language, published or not, are never pages of their own
@@ -153,6 +165,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         if len(self.languages) > 1:
             config.extra["alternate"] = languages.alternates(self.languages)
         generated_files.add(files, self.built.files)
+        if self.dirty_indexes is not None:
+            _rebuild_embedding_pages(files)
         name_the_site(config, self.last_title, self.built.catalog.product.product)
         generated_files.add_assets(files, config, site_assets.asset_files())
         return files
@@ -190,6 +204,10 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Make the theme's `striptags` safe; hand the downloads their content before MkDocs copies static files."""
         env.filters["striptags"] = text_as_html(env.filters["striptags"])
+        keep_compiled(env)  # the theme's templates are compiled once a process, not once a rebuild
+        self.page_urls = [f.page.url for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve) if f.page]
+        if self.dirty_indexes is not None:
+            self._title_unbuilt_pages(files, config)
         if self.built is None or (not self.serving and self.built.start_downloads()):
             return env
         try:
@@ -198,6 +216,23 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             problem = template_problem(exc) if isinstance(exc, jinja2.TemplateError) else str(exc)
             self._show_broken_downloads(Broken(f"the policy downloads: {problem}", []), files)
         return env
+
+    def _title_unbuilt_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """Under ``--dirty``, the pages MkDocs does not read again keep their titles in the nav of those it builds.
+
+        MkDocs leaves an unmodified page unread, so its title is None in the nav. Ours take the title of
+        their last conversion; a hand-written one is read (not converted): its title is then its first
+        heading as written, or its ``title:``, as MkDocs takes it from an unconverted page.
+        """
+        conversions = self.conversions.get(self.tree)
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
+            page = file.page
+            if page is None or page.markdown is not None:
+                continue
+            if file.src_uri not in self.ours:
+                page.read_source(config)
+            elif conversions is not None and (title := conversions.kept_title(file.src_uri)) is not None:
+                page.title = title_markup(title)
 
     def _show_broken_downloads(self, broken: Broken, files: Files) -> None:
         """Downloads that failed late fail the build; under serve the pages, converted already, show the problems.
@@ -233,10 +268,18 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
         The children are swapped for this page's render and put back in ``on_post_page``.
         """
+        self.rebuilt_urls.add(page.url)
         if self.letters is not None:
             self._letters_full = self.letters.children
             self.letters.children = pruned(self.letters, page)
         return context
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        """Under serve, our pages are converted only when their inputs changed since the last build (``converted``)."""
+        conversions = self.conversions.get(self.tree)
+        if conversions is not None and self.built is not None and page.file.src_uri in self.ours:
+            convert_through(page, conversions, page.file.content_string)
+        return page
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace ``<!-- cookie-catalog:... -->`` directives in hand-written pages, as the Markdown extension does.
@@ -314,6 +357,9 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the downloads made while the pages were built; make each cookie a search result that opens its row;
         write the cookie finder's index."""
+        dirty_index = None if self.dirty_indexes is None else self.dirty_indexes.setdefault(self.tree, DirtyIndex())
+        if dirty_index is not None:
+            dirty_index.complete(Path(config.site_dir), self.rebuilt_urls, self.page_urls)
         if self.built is not None:
             try:
                 self.built.finish_downloads()
@@ -323,6 +369,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             page_urls = self.built.page_urls(self.placement)
             entries = cookie_entries(self.built.catalog, page_urls)
             update_index_file(Path(config.site_dir), entries)
+            if dirty_index is not None:
+                dirty_index.keep(Path(config.site_dir))
             locations = {
                 c.anchor: page_urls[p.slug]
                 for p in self.built.catalog.plugins
@@ -354,6 +402,16 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         if self.config.templates:
             server.watch(self.config.templates)
         return server
+
+
+def _rebuild_embedding_pages(files: Files) -> None:
+    """Under ``--dirty``, a hand-written page with directives is built again: its tables come from the catalog.
+
+    MkDocs rebuilds a hand-written page only when its own file changed.
+    """
+    for file in files.documentation_pages():
+        if file.abs_src_path and not file.generated_by and has_directives(file.content_string):
+            file.is_modified = lambda: True  # type: ignore[method-assign]
 
 
 def _add_assets(config: MkDocsConfig) -> None:

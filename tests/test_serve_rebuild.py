@@ -1,0 +1,253 @@
+"""Rebuilds as ``mkdocs serve`` makes them, in process: after every edit, the very site a fresh build gives.
+
+The plugin keeps state from one rebuild to the next (pages, their conversions);
+each test edits the catalog between rebuilds of one serving plugin and compares
+every file of the served site with a build by a fresh plugin instance.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import jinja2
+import pytest
+from markdown.extensions.abbr import AbbrExtension
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from cookie_catalog.render.pages import bundled_templates
+from cookie_catalog.sinks.mkdocs.plugin import CookieCatalogPlugin
+
+from support.catalogs import plugin_yaml, write_catalog
+
+SERVE_URL = "http://127.0.0.1:8000/"
+PLUGINS = {
+    "web.yml": plugin_yaml("Web", [("a", "Keeps the chat open."), ("b", "Counts visits.")]),
+    "shop.yml": plugin_yaml("Shop", [("cart", "Holds the cart.")]),
+    "maps.yml": plugin_yaml("Maps", [("m", "Remembers the zoom.")]),
+}
+
+
+def _forget_plugins() -> None:
+    """MkDocs keeps a plugin with ``on_startup`` for the whole process (as serve needs): start afresh."""
+    MkDocsConfig.plugins.plugin_cache.clear()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_catalog(tmp_path / "catalog", "product: Test\nlanguages: [en, de]\n", PLUGINS)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\nSee [the cookies](cookies/index.md).\n", encoding="utf-8")
+    (docs / "embed.md").write_text('# Web\n\n<!-- cookie-catalog:table plugin="Web" -->\n', encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Served\nsite_url: https://example.org/\ntheme:\n  name: material\n  font: false\n"
+        f"plugins:\n  - search\n  - cookie-catalog:\n      catalog: {tmp_path / 'catalog'}\n      history: false\n"
+        "markdown_extensions:\n  - admonition\n  - attr_list\n  - tables\n  - toc:\n      permalink: true\n",
+        encoding="utf-8",
+    )
+    _forget_plugins()
+    yield tmp_path
+    _forget_plugins()
+
+
+def serving(project: Path, *, dirty: bool = False) -> Callable[[], CookieCatalogPlugin]:
+    """A rebuild as serve's builder makes it, into one site directory; the first call is the initial build."""
+    started: list[bool] = []
+
+    def rebuild() -> CookieCatalogPlugin:
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "served"))
+        if not started:
+            config.plugins.on_startup(command="serve", dirty=dirty)
+            started.append(True)
+        build(config, serve_url=SERVE_URL, dirty=dirty)
+        plugin = config.plugins["cookie-catalog"]
+        assert isinstance(plugin, CookieCatalogPlugin) and plugin.serving
+        return plugin
+
+    return rebuild
+
+
+def fresh_site(project: Path) -> dict[str, bytes]:
+    """Every file of a build by a new plugin instance, as ``mkdocs build`` makes it; the serving one is kept."""
+    serving = dict(MkDocsConfig.plugins.plugin_cache)
+    _forget_plugins()
+    site = project / "fresh"
+    shutil.rmtree(site, ignore_errors=True)
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(site)), serve_url=SERVE_URL)
+    _forget_plugins()
+    MkDocsConfig.plugins.plugin_cache.update(serving)
+    return tree(site)
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_fresh(project: Path) -> None:
+    served, fresh = tree(project / "served"), fresh_site(project)
+    assert sorted(served) == sorted(fresh)
+    differing = [name for name in fresh if served[name] != fresh[name]]
+    assert differing == []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def with_template_line(project: Path, line: str) -> None:
+    """Plugin pages from a template that ends with ``line``."""
+    templates = project / "templates"
+    templates.mkdir()
+    page = (bundled_templates() / "plugin.md.j2").read_text(encoding="utf-8")
+    (templates / "plugin.md.j2").write_text(f"{page}\n{line}\n", encoding="utf-8")
+    edit(project / "mkdocs.yml", "history: false", f"history: false\n      templates: {templates}")
+
+
+EDITS: list[Callable[[Path], None]] = [
+    lambda catalog: edit(catalog / "plugins/web.yml", "Counts visits.", "Counts *visits* [again](https://e.org)."),
+    lambda catalog: edit(catalog / "plugins/shop.yml", "plugin: Shop", "plugin: Boutique"),  # the nav changes
+    lambda catalog: (catalog / "plugins/news.yml").write_text(plugin_yaml("News", [("n", "Reads.")]), "utf-8"),
+    lambda catalog: (catalog / "plugins/maps.yml").unlink(),
+    lambda catalog: edit(catalog / "catalog.yml", "product: Test", "product: Tested"),
+]
+
+
+def test_every_rebuild_serves_the_site_a_fresh_build_gives(project):
+    rebuild = serving(project)
+    rebuild()
+    assert_same_as_fresh(project)
+    for change in EDITS:
+        change(project / "catalog")
+        rebuild()
+        assert_same_as_fresh(project)
+
+
+def test_every_dirty_rebuild_after_a_cookie_edit_serves_the_site_a_fresh_build_gives(project):
+    """``--dirty`` builds only the modified pages; the search index still holds every page's entries."""
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    for plugin, old, new in (("web", "Counts visits.", "Counts visits twice."), ("maps", "zoom.", "zoom level.")):
+        edit(project / f"catalog/plugins/{plugin}.yml", old, new)
+        rebuild()
+        assert_same_as_fresh(project)
+
+
+def test_a_dirty_rebuild_keeps_every_page_in_the_search_index_whatever_the_edit(project):
+    """A new or renamed plugin changes the nav, which ``--dirty`` leaves stale in unmodified pages (as MkDocs
+    says it does); the search index is the fresh build's all the same."""
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    for change in EDITS:
+        change(project / "catalog")
+        rebuild()
+        index = "search/search_index.json"
+        assert (project / "served" / index).read_bytes() == fresh_site(project)[index]
+
+
+def test_a_dirty_build_into_an_empty_site_directory_writes_every_page(project):
+    """A generated page the rebuild did not change is still written where it is missing."""
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    shutil.rmtree(project / "served")
+    rebuild()
+    assert_same_as_fresh(project)
+
+
+def test_a_hand_written_page_removed_and_a_config_edit_show_in_our_pages(project):
+    """Our pages' links resolve against the site's files, and they are converted with its Markdown settings."""
+    (project / "docs" / "policy.md").write_text("# Policy\n", encoding="utf-8")
+    with_template_line(project, "See [the policy](../policy.md).")
+    rebuild = serving(project)
+    rebuild()
+    edit(project / "mkdocs.yml", "permalink: true", "permalink: '#'")
+    rebuild()
+    assert_same_as_fresh(project)
+    (project / "docs" / "policy.md").unlink()  # the link no longer leads to a page
+    rebuild()
+    assert_same_as_fresh(project)
+
+
+def test_a_rebuild_after_one_edit_converts_only_the_pages_it_changed(project):
+    """In each language tree the edited plugin's page and All cookies are converted again (the overview's
+    text, counts by category, is the same)."""
+    rebuild = serving(project)
+    rebuild()
+    edit(project / "catalog/plugins/web.yml", "Counts visits.", "Counts visits twice.")
+    plugin = rebuild()
+    pages = 2 + len(PLUGINS)
+    assert {tree: cache.reused for tree, cache in plugin.conversions.items()} == {None: pages - 2, "de": pages - 2}
+
+
+def test_a_markdown_extension_a_plugin_adds_anew_to_each_rebuild_keeps_the_conversions(project, monkeypatch):
+    """A plugin may add an extension instance in ``on_config``: a new object every rebuild, the same settings."""
+    on_config = CookieCatalogPlugin.on_config
+
+    def adding(self, config):
+        config.markdown_extensions.append(AbbrExtension())
+        return on_config(self, config)
+
+    monkeypatch.setattr(CookieCatalogPlugin, "on_config", adding)
+    rebuild = serving(project)
+    rebuild()
+    assert rebuild().conversions[None].reused == 2 + len(PLUGINS)
+
+
+def test_a_rebuild_compiles_neither_the_theme_nor_the_page_templates_again(project, monkeypatch):
+    rebuild = serving(project)
+    rebuild()
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def recording(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_source(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    edit(project / "catalog/plugins/web.yml", "Counts visits.", "Counts visits twice.")
+    rebuild()
+    assert "main.html" not in compiled and "plugin.md.j2" not in compiled
+    # an edited template is compiled again, and used
+    with_template_line(project, "Edited template.")
+    rebuild()
+    assert "plugin.md.j2" in compiled and "Edited template." in (project / "served/cookies/web/index.html").read_text()
+    assert_same_as_fresh(project)
+
+
+def test_a_broken_catalog_shows_its_problems_then_the_fixed_site_is_fresh(project):
+    rebuild = serving(project)
+    rebuild()
+    web = project / "catalog/plugins/web.yml"
+    good = web.read_text(encoding="utf-8")
+    edit(web, "provenance: first-party", "provenance: nowhere")
+    rebuild()
+    assert "cookies[0].provenance" in (project / "served/cookies/web/index.html").read_text(encoding="utf-8")
+    web.write_text(good, encoding="utf-8")
+    rebuild()
+    assert_same_as_fresh(project)
+
+
+def test_a_conversion_that_warned_warns_again(project, caplog):
+    """A page whose conversion logged a warning is converted again, so a rebuild warns (and strict mode fails)."""
+    with_template_line(project, "See [ours](missing.md).")
+    rebuild = serving(project)
+    rebuild()
+    warned = caplog.text.count("missing.md")
+    assert warned >= 2 * len(PLUGINS)  # each plugin page, in each tree
+    caplog.clear()
+    rebuild()
+    assert caplog.text.count("missing.md") == warned
+
+
+def test_no_conversion_kept_outside_serve(project):
+    _forget_plugins()
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "built"))
+    build(config)
+    plugin = config.plugins["cookie-catalog"]
+    assert isinstance(plugin, CookieCatalogPlugin) and plugin.conversions == {}
