@@ -264,10 +264,14 @@ class Renderer:
         return self.render("overview.md.j2", counts=counts)
 
     def all_cookies(self) -> str:
-        """Every cookie in one table, in catalog order, with a last column linking each to its plugin's page."""
+        """Every cookie in one table, in catalog order, with a last column linking each to its plugin's page.
+
+        A link's text cannot hold another link: a URL in a title stays text there.
+        """
         cookies = tuple(c for p in self.catalog.plugins for c in p.cookies)
+        titles = {p.slug: md_text(p.title, commonmark=self._commonmark, links=False) for p in self.catalog.plugins}
         links = {
-            c.anchor: f"[{md_text(p.title)}]({url_part(p.slug)}.md)" for p in self.catalog.plugins for c in p.cookies
+            c.anchor: f"[{titles[p.slug]}]({url_part(p.slug)}.md)" for p in self.catalog.plugins for c in p.cookies
         }
         return self.render("all_cookies.md.j2", cookies=cookies, plugin_links=links)
 

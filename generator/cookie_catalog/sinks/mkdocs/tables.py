@@ -70,11 +70,19 @@ def table_html(markdown: str) -> str | None:
 
 
 def with_links(table: str, rewrite: Callable[[str], str]) -> str:
-    """``table`` with each link target replaced by ``rewrite(target)``."""
+    """``table`` with each link target replaced by ``rewrite(target)``, called once a target.
+
+    A table links to a handful of targets (the overview's categories, the plugin pages) thousands of times;
+    MkDocs' rewriter only records a link to an anchor once, and warns of a broken target once here.
+    """
+    done: dict[str, str] = {}
 
     def replace(match: re.Match[str]) -> str:
-        target = rewrite(html.unescape(match.group(2)))
-        return match.group(1) + html.escape(target) + match.group(3)
+        written = match.group(2)
+        found = done.get(written)
+        if found is None:
+            found = done[written] = html.escape(rewrite(html.unescape(written)))
+        return match.group(1) + found + match.group(3)
 
     return _LINK.sub(replace, table)
 
@@ -116,14 +124,18 @@ def _mkdocs_steps(md: Markdown) -> tuple[str, Callable[[str], str], set[str]] | 
 
     None outside MkDocs 1.6 (which registers them under these names).
     """
-    relpath: Any = md.treeprocessors["relpath"] if "relpath" in md.treeprocessors else None
-    extract: Any = md.treeprocessors["mkdocs_extract_anchors"] if "mkdocs_extract_anchors" in md.treeprocessors else None
+    relpath, extract = _registered(md, "relpath"), _registered(md, "mkdocs_extract_anchors")
     rewrite = getattr(relpath, "path_to_url", None)
     src_uri = getattr(getattr(relpath, "file", None), "src_uri", None)
     anchors = getattr(extract, "present_anchor_ids", None)
     if not callable(rewrite) or not isinstance(src_uri, str) or not isinstance(anchors, set):
         return None
     return src_uri, rewrite, anchors
+
+
+def _registered(md: Markdown, name: str) -> Any:
+    """The tree processor registered under ``name``, or None (a Registry has no ``get``)."""
+    return md.treeprocessors[name] if name in md.treeprocessors else None  # noqa: SIM401
 
 
 class TablesExtension(Extension):
