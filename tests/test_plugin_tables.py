@@ -260,7 +260,9 @@ def test_the_projects_site_has_the_same_tables_either_way(project, tmp_path, mon
     assert fast == slow
     assert any(name.startswith("de/") and tables_ for name, tables_ in fast.items())
     links = [a for page in fast.values() for t in page for a in re.findall(r"'href', '([^']*)'", str(t))]
-    assert "../#category-essential" in links or "index.html#category-essential" in links
+    # as MkDocs writes them for each kind of URL (the comparison above would pass were both left unrewritten)
+    expected = ["../#category-strictly-necessary", "../app/"] if directory_urls else ["index.html#category", "app.html"]
+    assert expected[0] in links[0] and expected[1] in links
 
 
 def test_a_link_to_a_row_that_is_not_there_still_fails_the_strict_build(project, tmp_path, monkeypatch, caplog):
@@ -274,4 +276,4 @@ def test_a_link_to_a_row_that_is_not_there_still_fails_the_strict_build(project,
         build(load_config(str(broken / "mkdocs.yml"), site_dir=str(tmp_path / "site"), validation={"anchors": "warn"}))
     warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert [m for m in warned if "no-such-row" in m]
-    assert len([m for m in warned if "anchor" in m]) == 1, warned
+    assert [m for m in warned if "anchor" in m and "no-such-row" not in m] == []

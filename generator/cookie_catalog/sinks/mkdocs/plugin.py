@@ -130,7 +130,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         _add_assets(config)
         if not any(isinstance(ext, TablesExtension) for ext in config.markdown_extensions):
             # our pages' tables made by cmark-gfm, not cell by cell by Python-Markdown (``tables``)
-            config.markdown_extensions.append(TablesExtension(lambda src_uri: src_uri in self.ours))  # type: ignore[arg-type]
+            config.markdown_extensions.append(TablesExtension(lambda src_uri: src_uri in self.ours))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
