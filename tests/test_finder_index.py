@@ -8,7 +8,10 @@ the file cannot drift apart.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -179,3 +182,28 @@ def test_a_language_trees_index_speaks_its_language():
     assert [text for text, _ in german["durations"]] == ["Sitzung"]
     assert german["text"]["notFound"] != english.get("text", {}).get("notFound", "{query} is not in this policy.")
     assert set(german["text"]["prefixFound"]) >= {"one", "other"}  # plural forms, as the script selects them
+
+
+def test_durations_of_the_same_length_keep_one_order_whatever_the_hash_seed(tmp_path):
+    """ "1 hour" and "60 minutes" sort alike: the index was ordered as a set iterated, by the process's hash seed."""
+    cookies = "".join(
+        f"  - name: c{i}\n    purpose: p\n    duration: {d}\n    provenance: first-party\n    category: functional\n"
+        for i, d in enumerate(["1 hour", "60 minutes", "3600 seconds", "2 hours", "120 minutes", "1 day", "24 hours"])
+    )
+    root = write_catalog(tmp_path / "cat", plugins={"p.yml": f"plugin: P\ncookies:\n{cookies}"})
+    script = (
+        "import hashlib, sys; from cookie_catalog.catalog.loader import load_catalog; "
+        "from cookie_catalog.render.finder_index import finder_index; "
+        "print(hashlib.sha256(finder_index(load_catalog(sys.argv[1]), {})).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(root)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(8)
+    }
+    assert len(digests) == 1

@@ -79,7 +79,8 @@ def finder_index(catalog: Catalog, locations: Mapping[str, str]) -> bytes:
     labels = labels_for(catalog.language if catalog.language in SUPPORTED else SOURCE)
     pages = sorted(set(locations.values()))
     page_number = {url: i for i, url in enumerate(pages)}
-    durations = sorted({c.duration for p in catalog.plugins for c in p.cookies}, key=lambda d: d.sort_key)
+    # "1 hour" and "60 minutes" last alike: by their text after that, never by the set's (hash seed's) order
+    durations = sorted({c.duration for p in catalog.plugins for c in p.cookies}, key=lambda d: (d.sort_key, str(d)))
     duration_number = {d: i for i, d in enumerate(durations)}
     categories = {c.key: i for i, c in enumerate(catalog.categories)}
     provenances = {key: i for i, (key, _) in enumerate(PROVENANCES)}

@@ -295,12 +295,14 @@ class Renderer:
 
         Above ``ALL_COOKIES_ROWS`` cookies the bundled template lists the plugins instead (``too_many``); the
         rows are passed all the same, so a site's own template written before the limit renders as it did.
+        A link's text cannot hold another link: a URL in a title stays text there.
         """
         cookies = tuple(c for p in self.catalog.plugins for c in p.cookies)
+        titles = {p.slug: md_text(p.title, commonmark=self._commonmark, links=False) for p in self.catalog.plugins}
         links = {
             c.anchor: link
             for p in self.catalog.plugins
-            for link in [f"[{md_text(p.title)}]({url_part(p.slug)}.md)"]
+            for link in [f"[{titles[p.slug]}]({url_part(p.slug)}.md)"]
             for c in p.cookies
         }
         return self.render("all_cookies.md.j2", cookies=cookies, plugin_links=links, too_many=self.too_many)

@@ -47,6 +47,7 @@ from cookie_catalog.sinks.mkdocs.site import (
     name_the_site,
     warn_about_google_fonts,
 )
+from cookie_catalog.sinks.mkdocs.tables import TablesExtension
 from cookie_catalog.sinks.mkdocs.titles import text_as_html, title_markup
 
 
@@ -135,6 +136,9 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         if self.tree is None:  # once: each language's tree is built again from the same configuration
             warn_about_google_fonts(config)
         _add_assets(config)
+        if not any(isinstance(ext, TablesExtension) for ext in config.markdown_extensions):
+            # our pages' tables made by cmark-gfm, not cell by cell by Python-Markdown (``tables``)
+            config.markdown_extensions.append(TablesExtension(lambda src_uri: src_uri in self.ours))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
