@@ -211,10 +211,40 @@ def test_outside_mkdocs_the_tables_are_left_to_python_markdown():
         (["| a |", "| --- |", "| b |", "", "| c | d |", "| --- | :-: |"], [(0, 3), (4, 6)]),
         (["    | a |", "    | --- |"], []),  # indented: code, or inside a note
         (["| a |", "| b |"], []),  # no delimiter row
+        # inside an HTML block that runs to its end marker across blank lines: that block's text, in both parsers
+        (["<pre>", "", "| a |", "| --- |", "", "</pre>", "", "| c |", "| --- |"], [(7, 9)]),
+        (["   <Script type=x>", "", "| a |", "| --- |", "", "</SCRIPT>"], []),
+        (["<style>", "", "| a |", "| --- |", "", "x</style>"], []),
+        (["<textarea>", "", "| a |", "| --- |"], []),
+        (["<!--", "", "| a |", "| --- |", "", "-->", "", "| c |", "| --- |"], [(7, 9)]),
+        (["<?x", "", "| a |", "| --- |", "?>"], []),
+        (["<!X", "", "| a |", "| --- |", ">"], []),
+        (["<![CDATA[", "", "| a |", "| --- |", "]]>"], []),
+        # one line each: what follows is the page's again
+        (["<pre>x</pre>", "", "| a |", "| --- |"], [(2, 4)]),
+        (["<!-- x -->", "", "| a |", "| --- |"], [(2, 4)]),
+        (["<prefix>", "", "| a |", "| --- |"], [(2, 4)]),  # no <pre> tag
+        (["    <pre>", "", "| a |", "| --- |"], [(2, 4)]),  # indented: code
     ],
 )
 def test_table_blocks(lines, blocks):
     assert list(tables.table_blocks(lines)) == blocks
+
+
+@pytest.mark.parametrize("opening", ["<pre>", "<script>", "<style>", "<textarea>", "<!--"])
+def test_a_templates_table_inside_a_raw_html_block_stays_that_blocks_text(tmp_path, opening):
+    """A template override showing a table as an example in <pre> (or a comment...): neither parser makes a table."""
+    closing = "-->" if opening == "<!--" else opening.replace("<", "</")
+    table = "| A | B |\n| --- | --- |\n| x | [y](a.md) |\n"
+    page = f"# P\n\n{opening}\n\n{table}\n{closing}\n\n{table}"
+    config = mkdocs_config(tmp_path)
+    by_python_markdown = converted({"p.md": page}, config)["cookies/p.md"]
+    config.markdown_extensions.append(TablesExtension(lambda src_uri: True))
+    with recorded() as made:
+        by_cmark = converted({"p.md": page}, config)["cookies/p.md"]
+    assert len(made) == 1  # the page's own table, after the block
+    assert by_cmark.split("</h1>")[1].split("<table>")[0] == by_python_markdown.split("</h1>")[1].split("<table>")[0]
+    assert by_cmark.count("<table>") == by_python_markdown.count("<table>") == 1
 
 
 def site_tables(site: Path) -> dict[str, list[tuple]]:
