@@ -100,10 +100,22 @@ def with_links(table: str, rewrite: Callable[[str], str]) -> str:
         written = match.group(2)
         found = done.get(written)
         if found is None:
-            found = done[written] = html.escape(rewrite(html.unescape(written)))
+            found = done[written] = _rewritten(written, rewrite)
         return match.group(1) + found + match.group(3)
 
     return _LINK.sub(replace, table)
+
+
+def _rewritten(written: str, rewrite: Callable[[str], str]) -> str:
+    """A link target as ``rewrite`` makes it; as written where MkDocs' rewriter cannot split it into parts.
+
+    The templates' raw ``<a href>`` (a cookie's ``privacy_url``, any http(s) address the catalog takes, such as
+    ``https://[x``) was never handed to MkDocs by Python-Markdown, and ``urlsplit`` raises on some.
+    """
+    try:
+        return html.escape(rewrite(html.unescape(written)))
+    except ValueError:
+        return written
 
 
 def anchor_ids(table: str) -> set[str]:
