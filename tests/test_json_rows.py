@@ -27,10 +27,23 @@ def test_every_value_reads_back_the_same(value, rows_at):
     assert json.loads(text) == value and text.endswith("\n")
 
 
+# Line ends to Unicode but not to JSON: json.dumps writes them raw, json_rows as escapes.
+_UNICODE_LINE_ENDS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 @given(_VALUES)
 def test_above_the_rows_it_is_json_dumps_own_indentation_and_at_depth_0_compact(value):
-    assert json_rows.dumps(value, rows_at=99) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-    assert json_rows.dumps(value, rows_at=0) == json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+    indented = json.dumps(value, indent=2, ensure_ascii=False).translate(_UNICODE_LINE_ENDS)
+    compact = json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_UNICODE_LINE_ENDS)
+    assert json_rows.dumps(value, rows_at=99) == indented + "\n"
+    assert json_rows.dumps(value, rows_at=0) == compact + "\n"
+
+
+@given(_VALUES | st.text(st.sampled_from('a\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"\\')))
+def test_a_record_is_one_line_for_every_line_reader(value):
+    """Text holding any line end Unicode knows (str.splitlines: NEL, LS, PS...) leaves the record on one line."""
+    text = json_rows.dumps(value, rows_at=0)
+    assert len(text.splitlines()) == 1 and json.loads(text) == value
 
 
 def _record_lines(text: str, field: str) -> list[dict]:

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 from xml.etree.ElementTree import Element
@@ -31,6 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from cookie_catalog.catalog.loader import load_catalog
+from cookie_catalog.catalog.model import Cookie, CookieEntry
 from cookie_catalog.cli.ci import in_ci
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.sinks.mkdocs import tables
@@ -211,10 +213,40 @@ def test_outside_mkdocs_the_tables_are_left_to_python_markdown():
         (["| a |", "| --- |", "| b |", "", "| c | d |", "| --- | :-: |"], [(0, 3), (4, 6)]),
         (["    | a |", "    | --- |"], []),  # indented: code, or inside a note
         (["| a |", "| b |"], []),  # no delimiter row
+        # inside an HTML block that runs to its end marker across blank lines: that block's text, in both parsers
+        (["<pre>", "", "| a |", "| --- |", "", "</pre>", "", "| c |", "| --- |"], [(7, 9)]),
+        (["   <Script type=x>", "", "| a |", "| --- |", "", "</SCRIPT>"], []),
+        (["<style>", "", "| a |", "| --- |", "", "x</style>"], []),
+        (["<textarea>", "", "| a |", "| --- |"], []),
+        (["<!--", "", "| a |", "| --- |", "", "-->", "", "| c |", "| --- |"], [(7, 9)]),
+        (["<?x", "", "| a |", "| --- |", "?>"], []),
+        (["<!X", "", "| a |", "| --- |", ">"], []),
+        (["<![CDATA[", "", "| a |", "| --- |", "]]>"], []),
+        # one line each: what follows is the page's again
+        (["<pre>x</pre>", "", "| a |", "| --- |"], [(2, 4)]),
+        (["<!-- x -->", "", "| a |", "| --- |"], [(2, 4)]),
+        (["<prefix>", "", "| a |", "| --- |"], [(2, 4)]),  # no <pre> tag
+        (["    <pre>", "", "| a |", "| --- |"], [(2, 4)]),  # indented: code
     ],
 )
 def test_table_blocks(lines, blocks):
     assert list(tables.table_blocks(lines)) == blocks
+
+
+@pytest.mark.parametrize("opening", ["<pre>", "<script>", "<style>", "<textarea>", "<!--"])
+def test_a_templates_table_inside_a_raw_html_block_stays_that_blocks_text(tmp_path, opening):
+    """A template override showing a table as an example in <pre> (or a comment...): neither parser makes a table."""
+    closing = "-->" if opening == "<!--" else opening.replace("<", "</")
+    table = "| A | B |\n| --- | --- |\n| x | [y](a.md) |\n"
+    page = f"# P\n\n{opening}\n\n{table}\n{closing}\n\n{table}"
+    config = mkdocs_config(tmp_path)
+    by_python_markdown = converted({"p.md": page}, config)["cookies/p.md"]
+    config.markdown_extensions.append(TablesExtension(lambda src_uri: True))
+    with recorded() as made:
+        by_cmark = converted({"p.md": page}, config)["cookies/p.md"]
+    assert len(made) == 1  # the page's own table, after the block
+    assert by_cmark.split("</h1>")[1].split("<table>")[0] == by_python_markdown.split("</h1>")[1].split("<table>")[0]
+    assert by_cmark.count("<table>") == by_python_markdown.count("<table>") == 1
 
 
 def site_tables(site: Path) -> dict[str, list[tuple]]:
@@ -277,3 +309,26 @@ def test_a_link_to_a_row_that_is_not_there_still_fails_the_strict_build(project,
     warned = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert [m for m in warned if "no-such-row" in m]
     assert [m for m in warned if "anchor" in m and "no-such-row" not in m] == []
+
+
+@pytest.mark.parametrize(
+    "url", ["https://[x", "https://x]/", "https://[zz]/", "https://a\uff0fb/", "https://e.com/a?b=1&c='2'|"]
+)
+def test_a_privacy_url_urllib_cannot_split_is_left_as_written(tmp_path, url):
+    """The catalog takes any http(s) address; MkDocs' rewriter (``urlsplit``) raises on some, which Python-Markdown
+    never handed it (the link is the template's raw HTML): the build goes on, the link as written."""
+    base = load_catalog(Path(__file__).parent.parent / "catalog", with_translations=False)
+    entry = CookieEntry.model_validate(
+        {"name": "n", "purpose": "p", "duration": "session", "provenance": "third-party", "category": "analytics"}
+        | {"privacy_url": url}
+    )
+    catalog = replace(base, plugins=(replace(base.plugins[0], cookies=(Cookie(entry, "n"),)),))
+    pages = {"p.md": Renderer(catalog).plugin_page(catalog.plugins[0])}
+    config = mkdocs_config(tmp_path)
+    by_python_markdown = converted(pages, config)["cookies/p.md"]
+    config.markdown_extensions.append(TablesExtension(lambda src_uri: True))
+    with recorded() as made:
+        by_cmark = converted(pages, config)["cookies/p.md"]
+    assert made and None not in made
+    assert table_shapes(by_cmark) == table_shapes(by_python_markdown)
+    assert next(html_tables(by_cmark)[0].iter(f"{HTML}a")).get("href") == url

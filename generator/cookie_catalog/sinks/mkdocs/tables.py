@@ -39,6 +39,11 @@ _DELIMITER = re.compile(r"\|(?: *:?-+:? *\|)+ *")
 _LINK = re.compile(r'(<a href="|<img src=")([^"]*)(")')
 # An element's id: in cmark-gfm's output a quote in text is always a reference, so `id="` is inside a tag.
 _ID = re.compile(r'\sid="([^"]*)"')
+# The start of an HTML block that runs to its end marker across blank lines, in CommonMark (kinds 1 to 5) and in
+# Python-Markdown alike (raw): <pre>, <script>, <style>, <textarea>, a comment, a processing instruction, a
+# declaration, CDATA. A table-looking block inside one (a template's example in <pre>) is that block's text.
+_RAW_START = re.compile(r" {0,3}<(?:(pre|script|style|textarea)(?=[\s>]|$)|(!--|\?|![A-Za-z]|!\[CDATA\[))", re.I)
+_RAW_END = {"!--": "-->", "?": "?>", "![CDATA[": "]]>"}
 
 
 def table_blocks(lines: list[str]) -> Iterator[tuple[int, int]]:
@@ -46,11 +51,16 @@ def table_blocks(lines: list[str]) -> Iterator[tuple[int, int]]:
 
     Only a block standing between blank lines (or the page's ends), every line a row starting with a pipe:
     where a line of another kind follows, the two parsers could end the table differently, and it is left
-    to Python-Markdown.
+    to Python-Markdown. Lines inside a raw HTML block (``_RAW_START``, to its end marker) are no table.
     """
     count, i = len(lines), 0
     while i < count - 1:
-        if lines[i].startswith("|") and (i == 0 or not lines[i - 1].strip()) and _DELIMITER.fullmatch(lines[i + 1]):
+        raw_end = _raw_block_end(lines[i])
+        if raw_end is not None:
+            while i < count and raw_end not in lines[i].lower():
+                i += 1
+            i += 1
+        elif lines[i].startswith("|") and (i == 0 or not lines[i - 1].strip()) and _DELIMITER.fullmatch(lines[i + 1]):
             end = i + 2
             while end < count and lines[end].startswith("|"):
                 end += 1
@@ -59,6 +69,15 @@ def table_blocks(lines: list[str]) -> Iterator[tuple[int, int]]:
             i = end
         else:
             i += 1
+
+
+def _raw_block_end(line: str) -> str | None:
+    """The end marker (lower case) of the raw HTML block ``line`` starts, or None where it starts none."""
+    found = _RAW_START.match(line)
+    if found is None:
+        return None
+    tag, other = found.groups()
+    return f"</{tag.lower()}>" if tag else _RAW_END.get(other, ">")
 
 
 def table_html(markdown: str) -> str | None:
@@ -81,10 +100,22 @@ def with_links(table: str, rewrite: Callable[[str], str]) -> str:
         written = match.group(2)
         found = done.get(written)
         if found is None:
-            found = done[written] = html.escape(rewrite(html.unescape(written)))
+            found = done[written] = _rewritten(written, rewrite)
         return match.group(1) + found + match.group(3)
 
     return _LINK.sub(replace, table)
+
+
+def _rewritten(written: str, rewrite: Callable[[str], str]) -> str:
+    """A link target as ``rewrite`` makes it; as written where MkDocs' rewriter cannot split it into parts.
+
+    The templates' raw ``<a href>`` (a cookie's ``privacy_url``, any http(s) address the catalog takes, such as
+    ``https://[x``) was never handed to MkDocs by Python-Markdown, and ``urlsplit`` raises on some.
+    """
+    try:
+        return html.escape(rewrite(html.unescape(written)))
+    except ValueError:
+        return written
 
 
 def anchor_ids(table: str) -> set[str]:
