@@ -17,8 +17,10 @@ from markdown.extensions.abbr import AbbrExtension
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
 
 from cookie_catalog.render.pages import bundled_templates
+from cookie_catalog.sinks.mkdocs.converted import ConversionCache
 from cookie_catalog.sinks.mkdocs.plugin import CookieCatalogPlugin
 
 from support.catalogs import plugin_yaml, write_catalog
@@ -251,3 +253,18 @@ def test_no_conversion_kept_outside_serve(project):
     build(config)
     plugin = config.plugins["cookie-catalog"]
     assert isinstance(plugin, CookieCatalogPlugin) and plugin.conversions == {}
+
+
+def test_the_files_of_a_rebuild_at_the_address_of_the_last_ones_are_not_taken_for_them():
+    """A rebuild's ``Files`` is a new object, which CPython often places where the last build's, freed, was: the
+    links of our pages must still resolve against this build's paths and URLs, not the last build's."""
+    cache = ConversionCache()
+    at_same_address = 0
+    for _ in range(50):
+        before = Files([File("policy.md", "/docs", "/site", True)])
+        digest, address = cache.files_digest(before), id(before)
+        del before
+        after = Files([File("renamed.md", "/docs", "/site", True)])
+        at_same_address += id(after) == address
+        assert cache.files_digest(after) != digest
+    assert at_same_address  # the case this test is about did happen
