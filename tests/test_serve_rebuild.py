@@ -304,3 +304,18 @@ def test_a_page_a_dirty_rebuild_leaves_out_of_search_has_no_entries_left(project
     rebuild()
     name = "search/search_index.json"
     assert (project / "served" / name).read_bytes() == fresh_site(project)[name]
+
+
+def test_an_image_a_markdown_extension_embeds_in_our_pages_shows_its_edit(project):
+    """``pymdownx.b64`` reads the images of a page into it: an edited image is not one of a page's inputs."""
+    (project / "docs" / "logo.png").write_bytes(b"\x89PNG first")
+    with_template_line(project, "![logo](../logo.png)")
+    # b64 reads the src MkDocs wrote (../../logo.png from cookies/web/): from a folder two below docs
+    b64 = f"  - pymdownx.b64:\n      base_path: {project / 'docs/cookies/page'}\n      restrict_path: false\n"
+    edit(project / "mkdocs.yml", "  - tables\n", f"  - tables\n{b64}")
+    rebuild = serving(project)
+    rebuild()
+    assert "base64" in (project / "served/cookies/web/index.html").read_text(encoding="utf-8")
+    (project / "docs" / "logo.png").write_bytes(b"\x89PNG second")
+    rebuild()
+    assert_same_as_fresh(project)

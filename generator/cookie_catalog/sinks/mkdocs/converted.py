@@ -33,8 +33,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-# Markdown extensions that read files named in a page: a page's conversion then depends on more than its inputs.
-FILE_READERS = ("pymdownx.snippets", "markdown_include", "mdx_include", "markdown_exec")
+# Markdown extensions that read files named in a page (its snippets, its images for pymdownx.b64): a page's
+# conversion then depends on more than its inputs.
+FILE_READERS = ("pymdownx.snippets", "pymdownx.b64", "markdown_include", "mdx_include", "markdown_exec")
 
 
 def reads_files(config: MkDocsConfig) -> bool:
