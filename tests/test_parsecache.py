@@ -140,3 +140,20 @@ def test_an_entry_nested_beyond_any_catalog_is_a_miss(tmp_path, cache):
     for entry in cache.iterdir():
         entry.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     assert load_catalog(root).plugins[0].cookies[0].purpose == "Kept."
+
+
+def test_a_cache_that_can_be_read_but_not_written_still_hits(tmp_path, cache, monkeypatch):
+    """A cache shared read-only (another user's, a read-only mount in CI): its last use cannot be noted."""
+    parsecache.put("plugin: P\n", {"plugin": "P"})
+    cache.chmod(0o555)
+    for entry in cache.iterdir():
+        entry.chmod(0o444)
+
+    def refused(*args, **kwargs):
+        raise PermissionError("read-only")  # as for a user other than root, who may write anyway
+
+    monkeypatch.setattr(os, "utime", refused)
+    try:
+        assert parsecache.get("plugin: P\n") == (True, {"plugin": "P"})
+    finally:
+        cache.chmod(0o755)

@@ -19,6 +19,7 @@ finds every unchanged file here.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -62,9 +63,10 @@ def get(text: str) -> tuple[bool, Any]:
     try:
         with open(entry, encoding="utf-8") as stream:
             data = json.load(stream)
-        os.utime(entry)  # last use, for pruning
     except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than any file load_yaml reads
         return False, None
+    with contextlib.suppress(OSError):  # a cache shared read-only is read all the same
+        os.utime(entry)  # last use, for pruning
     return True, data
 
 
