@@ -121,3 +121,39 @@ def test_pruned_to_its_bound_least_recently_used_first(tmp_path, cache):
     assert parsecache.get(texts[0])[0]  # used now: the most recent
     parsecache.prune(max_bytes=2500)
     assert [parsecache.get(t)[0] for t in texts] == [True, False, False, True]
+
+
+def test_pruning_removes_only_the_caches_own_files(tmp_path, cache):
+    """``$COOKIE_CATALOG_CACHE`` may name a folder shared with other files (``~/.cache``): they are not entries."""
+    parsecache.put("plugin: P\n", {"plugin": "P", "pad": "x" * 1000})
+    cache.joinpath("notes.txt").write_text("mine", encoding="utf-8")
+    cache.joinpath("other.json").write_text("{}", encoding="utf-8")
+    os.utime(cache / "notes.txt", ns=(0, 0))
+    os.utime(cache / "other.json", ns=(0, 0))
+    parsecache.prune(max_bytes=0)
+    assert sorted(p.name for p in cache.iterdir()) == ["notes.txt", "other.json"]
+
+
+def test_an_entry_nested_beyond_any_catalog_is_a_miss(tmp_path, cache):
+    root = write_catalog(tmp_path / "cat", plugins={"a.yml": plugin_yaml("A", [("a", "Kept.")])})
+    load_catalog(root)
+    for entry in cache.iterdir():
+        entry.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert load_catalog(root).plugins[0].cookies[0].purpose == "Kept."
+
+
+def test_a_cache_that_can_be_read_but_not_written_still_hits(tmp_path, cache, monkeypatch):
+    """A cache shared read-only (another user's, a read-only mount in CI): its last use cannot be noted."""
+    parsecache.put("plugin: P\n", {"plugin": "P"})
+    cache.chmod(0o555)
+    for entry in cache.iterdir():
+        entry.chmod(0o444)
+
+    def refused(*args, **kwargs):
+        raise PermissionError("read-only")  # as for a user other than root, who may write anyway
+
+    monkeypatch.setattr(os, "utime", refused)
+    try:
+        assert parsecache.get("plugin: P\n") == (True, {"plugin": "P"})
+    finally:
+        cache.chmod(0o755)

@@ -17,8 +17,11 @@ from markdown.extensions.abbr import AbbrExtension
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
 
 from cookie_catalog.render.pages import bundled_templates
+from cookie_catalog.sinks.mkdocs import converted
+from cookie_catalog.sinks.mkdocs.converted import ConversionCache
 from cookie_catalog.sinks.mkdocs.plugin import CookieCatalogPlugin
 
 from support.catalogs import plugin_yaml, write_catalog
@@ -251,3 +254,68 @@ def test_no_conversion_kept_outside_serve(project):
     build(config)
     plugin = config.plugins["cookie-catalog"]
     assert isinstance(plugin, CookieCatalogPlugin) and plugin.conversions == {}
+
+
+def test_the_files_of_a_rebuild_at_the_address_of_the_last_ones_are_not_taken_for_them(monkeypatch):
+    """A rebuild's ``Files`` is a new object, which CPython often places where the last build's, freed, was (half
+    the time in a loop of builds): the links of our pages must still resolve against this build's paths and URLs.
+    Here every object has the same address."""
+    monkeypatch.setattr(converted, "id", lambda _: 1, raising=False)
+    cache = ConversionCache()
+    before = Files([File("policy.md", "/docs", "/site", True)])
+    digest = cache.files_digest(before)
+    del before
+    assert cache.files_digest(Files([File("renamed.md", "/docs", "/site", True)])) != digest
+
+
+def test_a_dirty_rebuild_after_a_broken_one_keeps_the_search_entries_the_broken_one_made(project):
+    """A hand-written page edited while the catalog is broken is rebuilt then, not after the fix: the search
+    index of the fixed build has its entries of the broken build, not those from before the edit."""
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    web = project / "catalog/plugins/web.yml"
+    good = web.read_text(encoding="utf-8")
+    edit(web, "provenance: first-party", "provenance: nowhere")
+    edit(project / "docs/index.md", "See [the cookies]", "Look at [the cookies]")
+    rebuild()
+    web.write_text(good, encoding="utf-8")
+    rebuild()
+    index = "search/search_index.json"
+    assert (project / "served" / index).read_bytes() == fresh_site(project)[index]
+
+
+def test_a_dirty_rebuild_after_a_broken_one_replaces_every_page_that_showed_the_problems(project):
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    web = project / "catalog/plugins/web.yml"
+    good = web.read_text(encoding="utf-8")
+    edit(web, "provenance: first-party", "provenance: nowhere")
+    rebuild()
+    web.write_text(good, encoding="utf-8")
+    rebuild()
+    assert_same_as_fresh(project)
+
+
+def test_a_page_a_dirty_rebuild_leaves_out_of_search_has_no_entries_left(project):
+    rebuild = serving(project, dirty=True)
+    rebuild()
+    index = project / "docs/index.md"
+    index.write_text("---\nsearch:\n  exclude: true\n---\n" + index.read_text(encoding="utf-8"), encoding="utf-8")
+    rebuild()
+    name = "search/search_index.json"
+    assert (project / "served" / name).read_bytes() == fresh_site(project)[name]
+
+
+def test_an_image_a_markdown_extension_embeds_in_our_pages_shows_its_edit(project):
+    """``pymdownx.b64`` reads the images of a page into it: an edited image is not one of a page's inputs."""
+    (project / "docs" / "logo.png").write_bytes(b"\x89PNG first")
+    with_template_line(project, "![logo](../logo.png)")
+    # b64 reads the src MkDocs wrote (../../logo.png from cookies/web/): from a folder two below docs
+    b64 = f"  - pymdownx.b64:\n      base_path: {project / 'docs/cookies/page'}\n      restrict_path: false\n"
+    edit(project / "mkdocs.yml", "  - tables\n", f"  - tables\n{b64}")
+    rebuild = serving(project)
+    rebuild()
+    assert "base64" in (project / "served/cookies/web/index.html").read_text(encoding="utf-8")
+    (project / "docs" / "logo.png").write_bytes(b"\x89PNG second")
+    rebuild()
+    assert_same_as_fresh(project)

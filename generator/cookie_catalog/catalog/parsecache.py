@@ -13,14 +13,17 @@ finds every unchanged file here.
 - Where: ``$COOKIE_CATALOG_CACHE``, else ``$XDG_CACHE_HOME/cookie-catalog/parsed``, else
   ``~/.cache/cookie-catalog/parsed``; ``COOKIE_CATALOG_CACHE=off`` turns it off. A cache that cannot be
   written (a read-only home) is no cache: the build goes on.
-- Bounded: after each load the oldest entries (by last use) go until the rest fits in ``MAX_BYTES``.
+- Bounded: after each load the oldest entries (by last use) go until the rest fits in ``MAX_BYTES``; files
+  that are not entries (the folder may be shared) are left alone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,9 @@ CACHE_ENV = "COOKIE_CATALOG_CACHE"
 FORMAT = "1"
 MAX_BYTES = 256 * 1024 * 1024
 SUFFIX = ".json"
+TEMPORARY = "entry-"  # the prefix of an entry being written
+# The files prune may remove: the folder may be shared with others' (``COOKIE_CATALOG_CACHE=~/.cache``).
+_OWN = re.compile(rf"[0-9a-f]{{64}}{re.escape(SUFFIX)}|{TEMPORARY}\w+\.tmp")
 
 
 def directory() -> Path | None:
@@ -57,9 +63,10 @@ def get(text: str) -> tuple[bool, Any]:
     try:
         with open(entry, encoding="utf-8") as stream:
             data = json.load(stream)
-        os.utime(entry)  # last use, for pruning
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested deeper than any file load_yaml reads
         return False, None
+    with contextlib.suppress(OSError):  # a cache shared read-only is read all the same
+        os.utime(entry)  # last use, for pruning
     return True, data
 
 
@@ -70,7 +77,7 @@ def put(text: str, data: Any) -> None:
         return
     try:
         root.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=root, suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=root, prefix=TEMPORARY, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump(data, stream, ensure_ascii=False, separators=(",", ":"))
@@ -88,7 +95,9 @@ def prune(max_bytes: int = MAX_BYTES) -> None:
     if root is None:
         return
     try:
-        entries = [(e.stat().st_mtime_ns, e.stat().st_size, Path(e.path)) for e in os.scandir(root)]
+        entries = [
+            (e.stat().st_mtime_ns, e.stat().st_size, Path(e.path)) for e in os.scandir(root) if _OWN.fullmatch(e.name)
+        ]
     except OSError:
         return
     total = sum(size for _, size, _ in entries)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +33,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-# Markdown extensions that read files named in a page: a page's conversion then depends on more than its inputs.
-FILE_READERS = ("pymdownx.snippets", "markdown_include", "mdx_include", "markdown_exec")
+# Markdown extensions that read files named in a page (its snippets, its images for pymdownx.b64): a page's
+# conversion then depends on more than its inputs.
+FILE_READERS = ("pymdownx.snippets", "pymdownx.b64", "markdown_include", "mdx_include", "markdown_exec")
 
 
 def reads_files(config: MkDocsConfig) -> bool:
@@ -59,7 +61,8 @@ class ConversionCache:
 
     _previous: dict[str, tuple[tuple[str, ...], Conversion]] = field(default_factory=dict)
     _current: dict[str, tuple[tuple[str, ...], Conversion]] = field(default_factory=dict)
-    _files: tuple[int, str] = (0, "")  # id of a build's Files -> the digest of its paths and URLs
+    # a build's Files (weakly: an address is handed to the next build's once this one is freed) and its digest
+    _files: tuple[weakref.ref[Files] | None, str] = (None, "")
     reused: int = 0  # how many pages of this build were not converted again
 
     def new_build(self) -> None:
@@ -70,9 +73,9 @@ class ConversionCache:
 
     def files_digest(self, files: Files) -> str:
         """The paths and URLs of a build's files, once per build: what the links of a page resolve against."""
-        if self._files[0] != id(files):
+        if self._files[0] is None or self._files[0]() is not files:
             listed = "\n".join(f"{f.src_uri}\t{f.url}\t{f.inclusion.name}" for f in files)
-            self._files = (id(files), hashlib.sha256(listed.encode("utf-8")).hexdigest())
+            self._files = (weakref.ref(files), hashlib.sha256(listed.encode("utf-8")).hexdigest())
         return self._files[1]
 
     def get(self, src_uri: str, key: tuple[str, ...]) -> Conversion | None:

@@ -13,6 +13,7 @@ build's index had them, a page that is gone with none.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from cookie_catalog.render.search_index import INDEX_PATH
@@ -49,6 +50,17 @@ def _sections(docs: list[dict], start: int, url: str) -> list[dict]:
             break
         out.append(doc)
     return out
+
+
+def unmerged(plugins: Iterable[object]) -> None:
+    """Material's search plugin writes this build's entries alone, which :func:`merged_docs` completes page by page.
+
+    Merged in by Material, its last index keeps the stale entries of a page rebuilt with none (``search:
+    exclude``, a page of ours that showed the catalog's problems): the page's last entries in the index.
+    """
+    for plugin in plugins:
+        if hasattr(plugin, "search_index_prev"):
+            plugin.search_index_prev = None
 
 
 class DirtyIndex:

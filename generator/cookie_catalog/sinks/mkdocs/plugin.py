@@ -38,7 +38,7 @@ from cookie_catalog.sinks.mkdocs import languages
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
 from cookie_catalog.sinks.mkdocs.converted import ConversionCache, convert_through, reads_files
-from cookie_catalog.sinks.mkdocs.dirty import DirtyIndex
+from cookie_catalog.sinks.mkdocs.dirty import DirtyIndex, unmerged
 from cookie_catalog.sinks.mkdocs.nav import grouped, place_section, pruned
 from cookie_catalog.sinks.mkdocs.serve_errors import TITLE, Broken, problems_html, relax_link_checks, report
 from cookie_catalog.sinks.mkdocs.site import (
@@ -95,6 +95,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.last_title = UNNAMED_SITE  # the catalog's title in the last good build: the site's name meanwhile
         self.conversions: dict[str | None, ConversionCache] = {}  # under serve, per tree: our pages' last HTML
         self.dirty_indexes: dict[str | None, DirtyIndex] | None = None  # under serve --dirty, per tree (``dirty``)
+        self.problems_shown: set[str | None] = set()  # the trees whose pages on disk show problems (serve)
         self._start_build()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -144,6 +145,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Add the catalog's pages and downloads; a broken catalog fails the build, or under serve shows."""
         self._start_build()
+        if self.dirty_indexes is not None:
+            unmerged(config.plugins.values())
         try:
             self.built = generated_files.generate(config, self._options())
         except Broken as broken:
@@ -154,9 +157,14 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             known = self.languages or ("", *languages.suffix_languages(files))
             self.translated_pages = languages.hand_written(files, config, self.tree or known[0], known)
             generated_files.add(files, self._show_broken(broken, config))
+            self.problems_shown.add(self.tree)
             name_the_site(config, self.last_title)
             return files
         self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
+        if self.tree in self.problems_shown:  # ``--dirty`` must write them again, even with the text of before
+            self.problems_shown.discard(self.tree)
+            for file in self.built.pages:
+                file.is_modified = lambda: True  # type: ignore[method-assign]
         if self.serving and not reads_files(config):
             self.conversions.setdefault(self.tree, ConversionCache()).new_build()
         else:
@@ -249,6 +257,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         assert self.built is not None
         self.built.make_downloads = None
         self.broken = broken
+        self.problems_shown.add(self.tree)
         for file in self.built.pages:
             if file.page is not None:
                 file.page.content = problems_html(broken) + (file.page.content or "")
@@ -373,8 +382,6 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             page_urls = self.built.page_urls(self.placement)
             entries = cookie_entries(self.built.catalog, page_urls)
             update_index_file(Path(config.site_dir), entries)
-            if dirty_index is not None:
-                dirty_index.keep(Path(config.site_dir))
             locations = {
                 c.anchor: page_urls[p.slug]
                 for p in self.built.catalog.plugins
@@ -385,6 +392,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             index = Path(config.site_dir) / site_assets.INDEX
             index.parent.mkdir(parents=True, exist_ok=True)
             index.write_bytes(site_assets.index_bytes(self.built.catalog, locations))
+        if dirty_index is not None:  # a broken build's index too: the pages it built are not built again
+            dirty_index.keep(Path(config.site_dir))
         if self.tree is None and len(self.languages) > 1:
             self._build_trees(config)
 
