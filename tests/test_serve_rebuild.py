@@ -319,3 +319,10 @@ def test_an_image_a_markdown_extension_embeds_in_our_pages_shows_its_edit(projec
     (project / "docs" / "logo.png").write_bytes(b"\x89PNG second")
     rebuild()
     assert_same_as_fresh(project)
+
+
+def test_no_conversion_is_kept_beside_an_extension_that_records_anchors_for_its_plugin():
+    """mkdocs-autorefs records each page's anchors while converting it: a kept conversion would skip that."""
+    recorder = type("AutorefsExtension", (AbbrExtension,), {"__module__": "mkdocs_autorefs._internal.references"})
+    assert not converted.reads_files({"markdown_extensions": ["toc", AbbrExtension()]})  # type: ignore[arg-type]
+    assert converted.reads_files({"markdown_extensions": ["toc", recorder()]})  # type: ignore[arg-type]

@@ -11,7 +11,8 @@ file's path and URL (links between pages resolve against them), so a hit is
 the very conversion MkDocs would make. A conversion that logged a warning is
 never kept: a rebuild must warn again (and fail in strict mode). With a
 Markdown extension that reads other files into a page (``FILE_READERS``), whose
-edits none of these inputs show, nothing is kept.
+edits none of these inputs show, or one that records what it converts for its
+plugin (``RECORDERS``), which a kept conversion would skip, nothing is kept.
 
 MkDocs has no hook between ``on_page_markdown`` and the conversion, so our
 pages are made a :class:`ConvertedPage` (a :class:`Page` whose ``render``
@@ -36,12 +37,15 @@ from mkdocs.structure.toc import TableOfContents
 # Markdown extensions that read files named in a page (its snippets, its images for pymdownx.b64): a page's
 # conversion then depends on more than its inputs.
 FILE_READERS = ("pymdownx.snippets", "pymdownx.b64", "markdown_include", "mdx_include", "markdown_exec")
+# Markdown extensions that record a page's anchors for their plugin while it is converted (mkdocs-autorefs):
+# a kept conversion would leave them unrecorded, and links to them unresolved.
+RECORDERS = ("mkdocs_autorefs",)
 
 
 def reads_files(config: MkDocsConfig) -> bool:
-    """Whether the site converts pages with an extension that may read other files into them."""
+    """Whether the site converts pages with an extension that may read other files into them, or records them."""
     names = [e if isinstance(e, str) else type(e).__module__ for e in config["markdown_extensions"]]
-    return any(name.startswith(FILE_READERS) for name in names)
+    return any(name.startswith(FILE_READERS + RECORDERS) for name in names)
 
 
 @dataclass(frozen=True)
