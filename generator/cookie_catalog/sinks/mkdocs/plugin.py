@@ -105,7 +105,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def _start_build(self) -> None:
         self.built: generated_files.Generated | None = None  # what a good build added
-        self.ours: list[str] = []  # src_uris of our pages (or their stand-ins), overview first
+        self.ours: dict[str, None] = {}  # src_uris of our pages (or their stand-ins), overview first; asked once a page
         self.broken: Broken | None = None  # what stopped this build's pages, under serve
         self.problem_pages: dict[str, str] = {}  # src_uri -> HTML listing the problems, put atop that page
         self.embedded: dict[str, str] = {}  # anchor -> URL of the first hand-written page embedding its row
@@ -160,7 +160,8 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self.problems_shown.add(self.tree)
             name_the_site(config, self.last_title)
             return files
-        self.ours = self.last_pages = [f.src_uri for f in self.built.pages]
+        self.last_pages = [f.src_uri for f in self.built.pages]
+        self.ours = dict.fromkeys(self.last_pages)
         if self.tree in self.problems_shown:  # ``--dirty`` must write them again, even with the text of before
             self.problems_shown.discard(self.tree)
             for file in self.built.pages:
@@ -209,7 +210,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         self.broken = broken
         if not self.config.pages:
             return []
-        self.ours = list(dict.fromkeys([self.placement.overview, *self.last_pages]))
+        self.ours = dict.fromkeys([self.placement.overview, *self.last_pages])
         self.problem_pages = dict.fromkeys(self.ours, problems_html(broken))
         return [generated_files.page_file(config, src_uri, f"# {TITLE}\n") for src_uri in self.ours]
 
@@ -268,7 +269,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         if not self.ours:
             return nav
         # With the catalog broken, the overview's stand-in alone is listed (the others share its title).
-        ours = [files.get_file_from_path(uri) for uri in self.ours[: 1 if self.broken else None]]
+        ours = [files.get_file_from_path(uri) for uri in list(self.ours)[: 1 if self.broken else None]]
         pages = [file.page for file in ours if file is not None and isinstance(file.page, Page)]
         titles = self.built.plugin_titles(self.placement) if self.built else {}
         items = grouped(pages, titles, self.config.nav_group_over)
