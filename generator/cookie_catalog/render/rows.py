@@ -45,35 +45,26 @@ class TableRows:
         plugin_links: Mapping[str, str] | None,
         name_headings: bool,
     ) -> str:
-        return "".join(
-            [self._row(c, row_id, category_link, with_condition, plugin_links, name_headings) for c in cookies]
-        )
-
-    def _row(
-        self,
-        cookie: Cookie,
-        row_id: Callable[[Cookie], str],
-        category_link: Callable[[str], str],
-        with_condition: bool,
-        plugin_links: Mapping[str, str] | None,
-        name_headings: bool,
-    ) -> str:
         md, term = self._md, self._labels.term
-        ident, name = html_attr(row_id(cookie)), self._name(cookie)
-        if name_headings:
-            cells = [f'| <h2 class="cc-anchor cc-name" id="{ident}">{name}</h2>']
-        else:
-            cells = [f'| <span class="cc-anchor" id="{ident}"></span>{name}']
-        duration = self._labels.duration(cookie.duration)
-        if cookie.duration_note:
-            duration += f"<br><small>{md(cookie.duration_note)}</small>"
-        provenance = term(cookie.provenance, "provenance") + self._controller(cookie)
-        cells += [md(cookie.purpose), duration, provenance, category_link(cookie.category)]
-        if with_condition:
-            cells.append(md(cookie.condition or ""))
-        if plugin_links:
-            cells.append(plugin_links[cookie.anchor])
-        return " | ".join(cells) + " |\n"
+
+        def row(cookie: Cookie) -> str:
+            ident, name = html_attr(row_id(cookie)), self._name(cookie)
+            if name_headings:
+                cells = [f'| <h2 class="cc-anchor cc-name" id="{ident}">{name}</h2>']
+            else:
+                cells = [f'| <span class="cc-anchor" id="{ident}"></span>{name}']
+            duration = self._labels.duration(cookie.duration)
+            if cookie.duration_note:
+                duration += f"<br><small>{md(cookie.duration_note)}</small>"
+            provenance = term(cookie.provenance, "provenance") + self._controller(cookie)
+            cells += [md(cookie.purpose), duration, provenance, category_link(cookie.category)]
+            if with_condition:
+                cells.append(md(cookie.condition or ""))
+            if plugin_links:
+                cells.append(plugin_links[cookie.anchor])
+            return " | ".join(cells) + " |\n"
+
+        return "".join([row(c) for c in cookies])
 
     def _name(self, cookie: Cookie) -> str:
         """``cookie_name(cookie, "page")`` of ``_cookie_name.j2``."""
