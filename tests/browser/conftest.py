@@ -13,8 +13,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +21,7 @@ import pytest
 
 from support.browsing import CHROMIUM, DESKTOP, LAUNCH_ARGS, unavailable
 from support.paths import BROWSER, ROOT
+from support.sitebuild import build
 
 AXE = BROWSER / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -39,14 +38,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COOKIE_CATALOG": str(ROOT / "catalog")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    proc = build(ROOT, out, "-q", catalog=ROOT / "catalog")
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
     return out
 

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,6 +20,7 @@ from cookie_catalog.catalog.loader import load_catalog
 
 from support.browsing import search
 from support.paths import ROOT
+from support.sitebuild import build
 
 # The five the issue names, and five more: prefixes of other names (`_gat`, `AWSALB`, `__cf_bm`), a
 # two-letter one (`fr`) and one of several parts (`_gcl_au`).
@@ -32,15 +30,7 @@ NAMES = ["_ga", "_gid", "_fbp", "IDE", "NID", "_gat", "AWSALB", "__cf_bm", "fr",
 @pytest.fixture(scope="module")
 def ocd_site(tmp_path_factory, ocd_catalog) -> Path:
     out = tmp_path_factory.mktemp("ocd-site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COOKIE_CATALOG": str(ocd_catalog)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    proc = build(ROOT, out, "-q", catalog=ocd_catalog)
     assert proc.returncode == 0, proc.stderr
     return out
 

@@ -23,8 +23,11 @@ def project_copy(tmp: Path) -> Path:
     return tmp
 
 
-def build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess:
+def build(project: Path, site: Path, *extra: str, catalog: Path | None = None) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of ``project`` into ``site``; ``catalog`` for the project's ``COOKIE_CATALOG``."""
     env = {k: v for k, v in os.environ.items() if k != "COOKIE_CATALOG"} | {"NO_MKDOCS_2_WARNING": "1"}
+    if catalog is not None:
+        env["COOKIE_CATALOG"] = str(catalog)
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
         capture_output=True,
