@@ -18,8 +18,8 @@ from collections.abc import Iterable
 import yaml
 from pydantic import BaseModel
 
-from cookie_catalog.catalog import slugs
-from cookie_catalog.catalog.loader import PLUGINS_DIR, PRODUCT_FILE, collector_paused
+from cookie_catalog.catalog import collector, slugs
+from cookie_catalog.catalog.loader import PLUGINS_DIR, PRODUCT_FILE
 from cookie_catalog.catalog.model import LINE_BREAKS, PluginFile, ProductFile
 
 
@@ -77,7 +77,7 @@ def plugin_file_names(titles: Iterable[str]) -> list[str]:
 
 def catalog_files(product: ProductFile, plugins: list[PluginFile], *, header: str = "") -> dict[str, bytes]:
     """The files of a catalog directory, ready for ``cookie_catalog.sinks.directory.write_tree``."""
-    with collector_paused():  # half the time of writing 100,000 cookies otherwise
+    with collector.paused():  # half the time of writing 100,000 cookies otherwise
         files = {PRODUCT_FILE: dump_model(product, header=header).encode("utf-8")}
         for name, plugin in zip(plugin_file_names(p.plugin for p in plugins), plugins):
             files[name] = dump_model(plugin, header=header).encode("utf-8")
