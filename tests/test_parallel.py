@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -32,6 +33,28 @@ def test_second_half_is_computed_in_a_child_in_order(threads_aside):
     here = {pid for _, pid in out[:5]}
     there = {pid for _, pid in out[5:]}
     assert here == {os.getpid()} and len(there) == 1 and there != here
+
+
+def test_then_runs_here_on_this_half_while_the_child_works_then_on_its_half(tmp_path, threads_aside):
+    """``then`` is this process's step: on its own part before the child's result is in, then on the child's."""
+    done = tmp_path / "child-done"
+    me = os.getpid()
+
+    def work(part):
+        if os.getpid() != me:
+            time.sleep(0.5)
+            done.touch()
+        return pids(part)
+
+    calls = []
+
+    def then(results):
+        calls.append((os.getpid(), [item for item, _ in results], done.exists()))
+        return [item * 10 for item, _ in results]
+
+    out = parallel.split_map(work, list(range(10)), lambda _: 1, 2, then)
+    assert out == [item * 10 for item in range(10)]
+    assert calls == [(me, [0, 1, 2, 3, 4], False), (me, [5, 6, 7, 8, 9], True)]
 
 
 def test_small_work_and_threads_stay_in_this_process():
@@ -91,9 +114,9 @@ def test_forked_load_and_render_equal_serial(tmp_path, monkeypatch, threads_asid
     seen: list[int] = []
     split_map = parallel.split_map
 
-    def counting(work, items, cost, min_cost):
+    def counting(work, items, cost, min_cost, then=None):
         seen.append(parallel._halfway(items, cost, min_cost))
-        return split_map(work, items, cost, min_cost)
+        return split_map(work, items, cost, min_cost, then)
 
     monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(pages_module, "PARALLEL_COOKIES", 0)

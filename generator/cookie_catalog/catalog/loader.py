@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +35,7 @@ from cookie_catalog.catalog.yamlsource import YamlDocument, load_yaml
 PRODUCT_FILE = "catalog.yml"
 PLUGINS_DIR = "plugins"
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 # From this many bytes of YAML a forked child reads half the files: about 10,000 cookies.
 PARALLEL_BYTES = 1_500_000
 # From this many cookies the models are kept out of the cycle collector's walks (``collector``).
@@ -107,12 +109,8 @@ def _load(root: Path) -> Catalog:
     problems: list[Problem] = []
     product_doc, product = _read_product(root, real_root, problems)
     paths = _plugin_paths(root, real_root, problems)
-    parsed = [
-        (path, doc, model)
-        for path, loaded in zip(paths, _load_all(paths))
-        for doc, model in [_checked(loaded, PluginFile, problems)]
-        if doc is not None
-    ]
+    checked = zip(paths, _load_all(paths, lambda part: [_checked(loaded, PluginFile, problems) for loaded in part]))
+    parsed = [(path, doc, model) for path, (doc, model) in checked if doc is not None]
     problems += _cross_file(product_doc, [doc for _, doc, _ in parsed])
     if problems:
         raise CatalogError(problems)
@@ -192,10 +190,15 @@ def _choices(valid: set[str] | list[str], given: str) -> str:
     return f"{listed} (did you mean {close[0]!r}?)" if close else listed
 
 
-def _load_all(paths: list[Path]) -> list[YamlDocument | Problem]:
-    """Every file read and composed, a large catalog's files split with a forked child (``parallel``); files
-    parsed before are read from ``parsecache``, which is kept within its bound once a load."""
-    loaded = split_map(lambda part: [load_yaml(path) for path in part], paths, _size, PARALLEL_BYTES)
+def _load_all(paths: list[Path], check: Callable[[list[YamlDocument | Problem]], list[R]]) -> list[R]:
+    """Every file read, composed and then ``check``-ed, in order.
+
+    A large catalog's files are split with a forked child (``parallel``), which only reads its half: the
+    models ``check`` makes would cost more to send back than to make, so this process checks its own half
+    while the child still reads. Files parsed before are read from ``parsecache``, which is kept within its
+    bound once a load.
+    """
+    loaded = split_map(lambda part: [load_yaml(path) for path in part], paths, _size, PARALLEL_BYTES, check)
     parsecache.prune()
     return loaded
 

@@ -26,22 +26,31 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 PR_SET_PDEATHSIG = 1
 
 
 def split_map(
-    work: Callable[[Sequence[T]], list[R]], items: Sequence[T], cost: Callable[[T], int], min_cost: int
-) -> list[R]:
-    """``work(items)``, its second part computed in a forked child while this process does the first.
+    work: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    cost: Callable[[T], int],
+    min_cost: int,
+    then: Callable[[list[R]], list[S]] | None = None,
+) -> list[S]:
+    """``then(work(items))``, ``work``'s second part computed in a forked child while this process does the first.
 
     ``work`` maps a slice of ``items`` to one result per item; ``cost`` weighs
     an item (e.g. its size), so that both halves take about as long; below a
-    total of ``min_cost`` a fork would cost more than it saves.
+    total of ``min_cost`` a fork would cost more than it saves. ``then`` is a
+    step that stays in this process (its results would cost more to send than to
+    make, or it records into this process's state): it is applied to this
+    process's part while the child still works, then to the child's, in order.
     """
+    finish: Callable[[list[R]], list[S]] = then or (lambda results: results)  # type: ignore[assignment,return-value]
     at = _halfway(items, cost, min_cost)
     if at == 0 or not may_fork():
-        return work(items)
+        return finish(work(items))
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
@@ -49,12 +58,12 @@ def split_map(
         _child(lambda: work(items[at:]), write_end)
     os.close(write_end)
     try:
-        mine = work(items[:at])
+        mine = finish(work(items[:at]))
     except BaseException:
         _reap(pid, read_end, kill=True)
         raise
     theirs = _reap(pid, read_end, kill=False)
-    return mine + (theirs if theirs is not None else work(items[at:]))
+    return mine + finish(theirs if theirs is not None else work(items[at:]))
 
 
 class Forked(Generic[R]):
