@@ -378,8 +378,7 @@ def _plugins(parsed: list[tuple[Path, YamlDocument, PluginFile]]) -> tuple[Plugi
     for path, _, model in parsed:
         slug = slugs.page_slug(path.stem, taken_pages)
         cookies = tuple(
-            Cookie(entry, slugs.anchor(slug, entry.name, "\0".join(map(str, entry.identity)), taken_anchors))
-            for entry in model.cookies
+            Cookie(entry, slugs.anchor(slug, entry.name, entry.identity, taken_anchors)) for entry in model.cookies
         )
         plugins.append(Plugin(model.plugin, path.name, slug, model.description, tuple(model.notes), cookies))
     return tuple(plugins)

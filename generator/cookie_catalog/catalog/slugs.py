@@ -46,19 +46,26 @@ def page_slug(stem: str, taken: set[str]) -> str:
     return slug
 
 
-def anchor(plugin_slug: str, name: str, identity: str, taken: set[str]) -> str:
+_NOT_IN_ANCHOR = re.compile(r"[^\w.-]+")
+
+
+def anchor(plugin_slug: str, name: str, identity: tuple[object, ...], taken: set[str]) -> str:
     """``<plugin>--<name>``: readable, and unique across the whole catalog.
 
     The name keeps its case and its dots (``_genesys.widgets.webchat.state.open``);
     any other character outside letters, digits, ``_`` and ``-`` becomes ``-``.
     A second cookie of the same name (another domain or storage) gets a suffix
-    derived from its identity, never from its position.
+    derived from its identity (its fields joined by NUL), never from its position.
     """
-    readable = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", name)).strip("-")[: MAX_SLUG * 2]
+    normal = name if name.isascii() else unicodedata.normalize("NFC", name)  # ASCII is NFC already
+    readable = _NOT_IN_ANCHOR.sub("-", normal).strip("-")[: MAX_SLUG * 2]
     result = f"{plugin_slug}--{readable or _digest(name)}"
-    if result.casefold() in taken:
-        result = f"{result}-{_digest(identity)}"
-    while result.casefold() in taken:
+    folded = result.casefold()
+    if folded in taken:
+        result = f"{result}-{_digest(chr(0).join(map(str, identity)))}"
+        folded = result.casefold()
+    while folded in taken:
         result += "-x"
-    taken.add(result.casefold())
+        folded = result.casefold()
+    taken.add(folded)
     return result
