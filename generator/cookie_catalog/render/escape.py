@@ -187,8 +187,10 @@ def md_line(text: str, *, commonmark: bool = False) -> str:
 # - "#!" or ":::" at the start: pymdownx.inlinehilite takes them for a language and highlights the rest;
 # - "\\": Python-Markdown's table rows take "\\`" for an escaped backtick, and the policy's fast table path
 #   (md_tables) reads only rows without one;
+# - "&#": Python-Markdown's code spans end a numeric reference written without its ";" with one ("&#0" shows
+#   "&#0;");
 # - nothing at all: an empty span is no span.
-_NOT_IN_CODE_SPAN = re.compile(rf"[|\\\t{LINE_BREAKS}\x00-\x08\x0e-\x1f\x7f]|^\s|\s$|^#!|^:::|^$")
+_NOT_IN_CODE_SPAN = re.compile(rf"[|\\\t{LINE_BREAKS}\x00-\x08\x0e-\x1f\x7f]|&#|^\s|\s$|^#!|^:::|^$")
 _BACKTICK_RUNS = re.compile(r"`+")
 
 
