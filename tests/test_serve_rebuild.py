@@ -70,6 +70,7 @@ def serving(project: Path, *, dirty: bool = False) -> Callable[[], CookieCatalog
         build(config, serve_url=SERVE_URL, dirty=dirty)
         plugin = config.plugins["cookie-catalog"]
         assert isinstance(plugin, CookieCatalogPlugin) and plugin.serving
+        plugin.downloads.wait()  # the downloads are written after the rebuild (``background``)
         return plugin
 
     return rebuild

@@ -30,7 +30,7 @@ from cookie_catalog.render.pages import PageCache, Renderer
 from cookie_catalog.render.placement import DOWNLOADS, Placement
 from cookie_catalog.render.policy import DEFAULT_FORMATS, PolicyError
 from cookie_catalog.sinks import site_assets
-from cookie_catalog.sinks.downloads import site_download_names, site_downloads
+from cookie_catalog.sinks.downloads import prepared_site_downloads, site_download_names, site_downloads
 from cookie_catalog.sinks.embed import template_problem
 from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken
@@ -46,16 +46,20 @@ class Download(File):
 
     While its content is being made in a forked child (``Generated.start_downloads``),
     MkDocs' copy of static files leaves it alone; ``finish_downloads`` writes it.
+    Under ``mkdocs serve``, while it is made after the rebuild (``background``), its content is the
+    previous bytes, a ``stand_in`` written only where the site has no file (``Generated.defer_downloads``).
     """
 
     deferred = False
+    stand_in = False
 
     def is_documentation_page(self) -> bool:
         return False
 
     def copy_file(self, dirty: bool = False) -> None:
-        if not self.deferred:
-            super().copy_file(dirty)
+        if self.deferred or (self.stand_in and os.path.isfile(self.abs_dest_path)):
+            return
+        super().copy_file(dirty)
 
 
 class OutsideTree(File):
@@ -102,6 +106,7 @@ class Generated:
     pages: list[File] = field(default_factory=list)
     downloads: dict[str, Download] = field(default_factory=dict)
     make_downloads: Callable[[], dict[str, bytes]] | None = None
+    prepare_downloads: Callable[[], Callable[[], dict[str, bytes]]] | None = None  # serve: the steps in the build
     pending: Forked[dict[str, bytes]] | None = None  # the downloads being made in a forked child
     forkable: bool = False  # whether they may be
     outside_tree: set[str] = field(default_factory=set)  # in a translated tree: the default build's downloads
@@ -122,14 +127,34 @@ class Generated:
         titles = {p.slug: p.title for p in self.catalog.plugins}
         return {src_uri: titles[slug] for slug, src_uri in self.plugin_pages(placement).items()}
 
-    def fill_downloads(self) -> None:
-        """Render the downloads into their files; jinja2.TemplateError or PolicyError when they cannot be."""
+    def fill_downloads(self) -> dict[str, bytes]:
+        """Render the downloads into their files and return them; jinja2.TemplateError or PolicyError when
+        they cannot be."""
         if self.make_downloads is None:
-            return
+            return {}
         produced = self.make_downloads()
         for name, file in self.downloads.items():
             file.content_bytes = produced[name]
-        self.make_downloads = None
+        self.make_downloads = self.prepare_downloads = None
+        return produced
+
+    def defer_downloads(self, stand_ins: dict[str, bytes]) -> Callable[[], dict[str, bytes]] | None:
+        """Under serve: run the steps that use the site's templates now, and return what makes the rest.
+
+        Raises jinja2.TemplateError or PolicyError as ``fill_downloads``. Meanwhile each file holds its
+        ``stand_ins`` bytes (the previous ones): written only where the rebuild left no file, i.e. when
+        MkDocs has cleaned the site (serve without ``--dirty``). A request in the gap until the thread
+        has written the new bytes then gets a whole download of the previous version, as under
+        ``--dirty``, rather than a 404: the version a reader fetched a second earlier, never a part of one.
+        """
+        if self.prepare_downloads is None:
+            return None
+        make = self.prepare_downloads()
+        self.prepare_downloads = self.make_downloads = None
+        for name, file in self.downloads.items():
+            file.content_bytes = stand_ins[name]
+            file.stand_in = True
+        return make
 
     def start_downloads(self) -> bool:
         """Start making the downloads on the second core, while MkDocs builds the pages; False if it cannot.
@@ -195,6 +220,8 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
     catalog, templates = out.catalog, options.templates
     out.make_downloads = lambda: site_downloads(catalog, formats, templates)
     out.forkable = "pdf" not in formats  # Chromium printing stays a child of the build itself
+    if out.forkable:  # and, under serve, inside the rebuild
+        out.prepare_downloads = lambda: prepared_site_downloads(catalog, formats, templates, check_html=True)
     for name in site_download_names(formats, catalog.languages[1:]):
         file = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
         assert isinstance(file, Download)

@@ -1,0 +1,113 @@
+"""Under ``mkdocs serve``, the policy downloads made after the rebuild has returned, on a thread.
+
+MkDocs' server answers no request, not even for the page just edited, until the whole rebuild has
+returned; turning the policy's Markdown into HTML, CSV, JSON and the TCF disclosure and writing them
+is about a third of a rebuild of a large catalog (the Open Cookie Database). So the rebuild renders
+only what runs the site's own templates (``downloads.prepared_site_downloads``: a broken template
+still shows as the pages listing the problem), and this thread makes and writes the rest once the
+rebuild is served. ``mkdocs build`` is not concerned: it makes the downloads in a forked child while
+the pages are built (``files.Generated.start_downloads``); a process with threads must not fork.
+
+One :class:`Downloads` lives for the whole server (the plugin's). Its rules:
+
+- a reader never gets half a file: each file is written beside its place and moved there
+  (``os.replace``), so a request gets the bytes before or the bytes after;
+- one writer at a time: the next rebuild, and the server's shutdown, supersede the pending thread
+  (``supersede``) and wait for it before MkDocs touches the site directory;
+- a superseded thread never writes: the generation it was started for is checked, under the lock,
+  before each file is moved into place, and ``supersede`` moves the generation on under that lock.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from cookie_catalog.sinks.mkdocs.serve_errors import Broken, report
+
+Make = Callable[[], dict[str, bytes]]
+FAILED = "The downloads keep their previous bytes; the next rebuild makes them itself, and shows why it cannot."
+
+
+class Downloads:
+    """The downloads of the last rebuild being made and written after it, and the bytes last made."""
+
+    def __init__(self) -> None:
+        self.generation = 0  # moved on by every ``supersede``: a thread of an older one does not write
+        self.last: dict[str, bytes] = {}  # name -> the bytes last made: the stand-ins of the next rebuild
+        self.failed: str | None = None  # what stopped the last thread: the next rebuild makes them itself
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def stand_ins(self, names: list[str]) -> dict[str, bytes] | None:
+        """The previous bytes of each of ``names``; None when some have none (a first build, a new language)
+        or the last thread failed: the rebuild then makes the downloads itself, as it did before."""
+        if self.failed is not None or any(name not in self.last for name in names):
+            return None
+        return {name: self.last[name] for name in names}
+
+    def keep(self, made: dict[str, bytes]) -> None:
+        """Downloads a rebuild made itself: the stand-ins of the next one."""
+        self.last = dict(made)
+        self.failed = None
+
+    def start(self, make: Make, places: dict[str, Path]) -> None:
+        """Make the downloads with ``make`` and write each at its place (name -> path in the site), on a thread."""
+        self.supersede()
+        generation = self.generation
+        self._thread = threading.Thread(
+            target=self._run, args=(make, places, generation), name="cookie-catalog downloads", daemon=True
+        )
+        self._thread.start()
+
+    def supersede(self) -> None:
+        """No write from the pending thread from now on; return once it has ended (the next rebuild may clean)."""
+        with self._lock:
+            self.generation += 1
+        self.wait()
+
+    def wait(self) -> None:
+        """Return once the pending thread, if any, has ended (written its files, or given up)."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+
+    def _run(self, make: Make, places: dict[str, Path], generation: int) -> None:
+        try:
+            made = make()
+        except Exception as exc:  # the rebuild checked the templates; whatever else fails is said, not lost
+            with self._lock:
+                if generation != self.generation:
+                    return
+                self.failed = f"{type(exc).__name__}: {exc}"
+            report(Broken(f"the policy downloads could not be made: {self.failed}", []), FAILED)
+            return
+        for name, data in made.items():
+            if not self._write(places[name], data, generation):
+                return
+        with self._lock:
+            if generation == self.generation:
+                self.last = made
+                self.failed = None
+
+    def _write(self, path: Path, data: bytes, generation: int) -> bool:
+        """``data`` in place at ``path`` in one move; False (nothing left behind) once superseded."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{generation}.tmp")
+        write_file(temporary, data)
+        with self._lock:
+            if generation == self.generation:
+                os.replace(temporary, path)
+                return True
+        temporary.unlink(missing_ok=True)
+        return False
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """``data`` in a new file at ``path``, with the permissions MkDocs gives the files it writes (the umask's)."""
+    path.unlink(missing_ok=True)  # a leftover of a thread stopped with the process
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
