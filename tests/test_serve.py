@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from support.readback import read_html
-from support.serving import fetch, free_port
-from support.sitebuild import ENV, MKDOCS, project_copy
+from support.serving import fetch, serving, wait_for
+from support.sitebuild import project_copy
 
 PROBLEM = "catalog/plugins/console.yml:6:17: cookies[0].provenance: '<img src=x onerror=alert(1)>' is not allowed"
 BROKEN_CONSOLE = (
@@ -21,41 +19,12 @@ BROKEN_CONSOLE = (
 )
 
 
-def wait_for(url: str, predicate, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        body = fetch(url)
-        if predicate(body):
-            return body
-        time.sleep(0.2)
-    pytest.fail(f"{url} did not satisfy the condition within {timeout}s; last body: {body[:300]!r}")
-
-
 def fetch_quickly(url: str) -> str:
     """The page, which must come within a second (MkDocs holds requests while a rebuild fails)."""
     started = time.monotonic()
     body = fetch(url)
     assert body and time.monotonic() - started < 1.0, f"{url} was not answered within a second"
     return body
-
-
-@contextlib.contextmanager
-def serving(project: Path, log: Path):
-    """`mkdocs serve` in ``project`` (whose mkdocs.yml is strict) on a free port; its console goes to ``log``."""
-    port = free_port()
-    with log.open("wb") as console:
-        process = subprocess.Popen(
-            [*MKDOCS, "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-            cwd=project,
-            stdout=console,
-            stderr=subprocess.STDOUT,
-            env={k: v for k, v in ENV.items() if k != "COOKIE_CATALOG"},
-        )
-        try:
-            yield f"http://127.0.0.1:{port}/"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 @pytest.fixture
