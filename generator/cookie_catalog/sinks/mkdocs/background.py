@@ -111,3 +111,12 @@ def write_file(path: Path, data: bytes) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(descriptor, "wb") as file:
         file.write(data)
+
+
+def put_in_place(path: Path, data: bytes) -> None:
+    """``data`` at ``path`` in one move: a request that got past MkDocs' wait for the rebuild just before it
+    started reads the whole stand-in, never its first part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    write_file(temporary, data)
+    os.replace(temporary, path)

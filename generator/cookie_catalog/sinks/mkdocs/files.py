@@ -32,6 +32,7 @@ from cookie_catalog.render.policy import DEFAULT_FORMATS, PolicyError
 from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.downloads import prepared_site_downloads, site_download_names, site_downloads
 from cookie_catalog.sinks.embed import template_problem
+from cookie_catalog.sinks.mkdocs.background import put_in_place
 from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken
 from cookie_catalog.sinks.pdf import find_engine
@@ -57,9 +58,12 @@ class Download(File):
         return False
 
     def copy_file(self, dirty: bool = False) -> None:
-        if self.deferred or (self.stand_in and os.path.isfile(self.abs_dest_path)):
+        if self.deferred:
             return
-        super().copy_file(dirty)
+        if not self.stand_in:
+            super().copy_file(dirty)
+        elif not os.path.isfile(self.abs_dest_path):
+            put_in_place(Path(self.abs_dest_path), self.content_bytes)
 
 
 class OutsideTree(File):
