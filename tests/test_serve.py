@@ -148,7 +148,7 @@ def test_a_broken_policy_template_under_serve(tmp_path):
         template.write_text("# Our own policy\n")
         wait_for(base + "downloads/cookie-policy.md", lambda b: b == "# Our own policy\n")
         assert not problems_shown(fetch_quickly(base + "cookies/console/"))
-        # the HTML policy is made after the rebuild, but its template is tried inside it: its problems show too
+        # the HTML policy fails after the rebuild, in the thread: the rebuild it starts shows the problem
         (template.parent / "policy.html.j2").write_text("<html>{{ catalog.nope }}{{ body }}</html>\n")
         body = wait_for(base + "cookies/console/", lambda b: "'nope'" in "".join(problems_shown(b)))
         assert problems_shown(body)[0].startswith("the policy downloads: overrides/policy.html.j2:1: ")

@@ -41,24 +41,6 @@ def policy_files(
     Raises PolicyError (before anything is produced) when a format cannot be made
     or none is asked for.
     """
-    return prepared_policy_files(catalog, formats, templates)()
-
-
-def prepared_policy_files(
-    catalog: Catalog,
-    formats: Iterable[str] = DEFAULT_FORMATS,
-    templates: Path | None = None,
-    *,
-    check_html: bool = False,
-) -> Callable[[], dict[str, bytes]]:
-    """What makes ``policy_files``, once the steps that run the site's own templates have run.
-
-    The policy's Markdown is rendered now; with ``check_html``, ``policy.html.j2`` is also rendered
-    now around an empty body, so that its problems too are raised here (jinja2.TemplateError,
-    PolicyError) and not in the returned call. ``mkdocs serve`` runs this inside the rebuild, where a
-    broken template shows as pages listing the problem, and the returned call after it
-    (``cookie_catalog.sinks.mkdocs.background``). The returned call makes the same bytes ``policy_files`` does.
-    """
     formats = tuple(dict.fromkeys(formats))
     if not formats:
         raise PolicyError(f"no format asked for; expected some of {', '.join(FORMATS)}")
@@ -68,23 +50,16 @@ def prepared_policy_files(
     printer = _pdf_printer(catalog) if "pdf" in formats else None
     renderer = Renderer(catalog, templates, flavour="gfm")  # the policy is portable Markdown (CommonMark)
     markdown = policy_markdown(renderer)
-    wants_html = bool({"html", "pdf"} & set(formats))
-    if check_html and wants_html:
-        policy_html(renderer, "")
-
-    def produce_all() -> dict[str, bytes]:
-        html = policy_html(renderer, markdown) if wants_html else ""
-        produce: dict[str, Callable[[], bytes]] = {
-            "md": lambda: markdown.encode("utf-8"),
-            "html": lambda: html.encode("utf-8"),
-            "csv": lambda: policy_csv(catalog).encode("utf-8"),
-            "json": lambda: policy_json(catalog).encode("utf-8"),
-        }
-        if printer is not None:
-            produce["pdf"] = lambda: printer(pdf_source(html))
-        return {f"{BASENAME}.{fmt}": produce[fmt]() for fmt in formats}
-
-    return produce_all
+    html = policy_html(renderer, markdown) if {"html", "pdf"} & set(formats) else ""
+    produce: dict[str, Callable[[], bytes]] = {
+        "md": lambda: markdown.encode("utf-8"),
+        "html": lambda: html.encode("utf-8"),
+        "csv": lambda: policy_csv(catalog).encode("utf-8"),
+        "json": lambda: policy_json(catalog).encode("utf-8"),
+    }
+    if printer is not None:
+        produce["pdf"] = lambda: printer(pdf_source(html))
+    return {f"{BASENAME}.{fmt}": produce[fmt]() for fmt in formats}
 
 
 def _pdf_printer(catalog: Catalog) -> Callable[[str], bytes]:
@@ -118,25 +93,9 @@ def site_downloads(catalog: Catalog, formats: Iterable[str], templates: Path | N
 
     Raises PolicyError when a file cannot be made (``policy_files``).
     """
-    return prepared_site_downloads(catalog, formats, templates)()
-
-
-def prepared_site_downloads(
-    catalog: Catalog, formats: Iterable[str], templates: Path | None = None, *, check_html: bool = False
-) -> Callable[[], dict[str, bytes]]:
-    """What makes ``site_downloads``, once every language's policy has run the site's templates
-    (``prepared_policy_files``, which raises what they raise)."""
-    formats = tuple(formats)
-    makers = {"": prepared_policy_files(catalog, formats, templates, check_html=check_html)}
+    files = policy_files(catalog, formats, templates)
     for language in catalog.languages[1:]:
-        translated = in_language(catalog, language)
-        makers[f"{language}/"] = prepared_policy_files(translated, formats, templates, check_html=check_html)
-
-    def produce_all() -> dict[str, bytes]:
-        files = {}
-        for prefix, make in makers.items():
-            files.update({f"{prefix}{name}": data for name, data in make().items()})
-        files[TCF_DISCLOSURE] = tcf.export(catalog).encode("utf-8")
-        return files
-
-    return produce_all
+        translated = policy_files(in_language(catalog, language), formats, templates)
+        files.update({f"{language}/{name}": data for name, data in translated.items()})
+    files[TCF_DISCLOSURE] = tcf.export(catalog).encode("utf-8")
+    return files

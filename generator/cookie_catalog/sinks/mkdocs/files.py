@@ -30,7 +30,7 @@ from cookie_catalog.render.pages import PageCache, Renderer
 from cookie_catalog.render.placement import DOWNLOADS, Placement
 from cookie_catalog.render.policy import DEFAULT_FORMATS, PolicyError
 from cookie_catalog.sinks import site_assets
-from cookie_catalog.sinks.downloads import prepared_site_downloads, site_download_names, site_downloads
+from cookie_catalog.sinks.downloads import site_download_names, site_downloads
 from cookie_catalog.sinks.embed import template_problem
 from cookie_catalog.sinks.mkdocs.background import put_in_place
 from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
@@ -110,7 +110,7 @@ class Generated:
     pages: list[File] = field(default_factory=list)
     downloads: dict[str, Download] = field(default_factory=dict)
     make_downloads: Callable[[], dict[str, bytes]] | None = None
-    prepare_downloads: Callable[[], Callable[[], dict[str, bytes]]] | None = None  # serve: the steps in the build
+    check_templates: Callable[[], None] | None = None  # serve: what the rebuild checks of the policy's templates
     pending: Forked[dict[str, bytes]] | None = None  # the downloads being made in a forked child
     forkable: bool = False  # whether they may be
     outside_tree: set[str] = field(default_factory=set)  # in a translated tree: the default build's downloads
@@ -139,22 +139,24 @@ class Generated:
         produced = self.make_downloads()
         for name, file in self.downloads.items():
             file.content_bytes = produced[name]
-        self.make_downloads = self.prepare_downloads = None
+        self.make_downloads = None
         return produced
 
     def defer_downloads(self, stand_ins: dict[str, bytes]) -> Callable[[], dict[str, bytes]] | None:
-        """Under serve: run the steps that use the site's templates now, and return what makes the rest.
+        """Under serve: what makes the downloads after the rebuild, once their templates compile; None when they are
+        made in the rebuild (none to make, or a PDF: Chromium stays a child of the build).
 
-        Raises jinja2.TemplateError or PolicyError as ``fill_downloads``. Meanwhile each file holds its
-        ``stand_ins`` bytes (the previous ones): written only where the rebuild left no file, i.e. when
-        MkDocs has cleaned the site (serve without ``--dirty``). A request in the gap until the thread
-        has written the new bytes then gets a whole download of the previous version, as under
-        ``--dirty``, rather than a 404: the version a reader fetched a second earlier, never a part of one.
+        Raises jinja2.TemplateError now for a template that does not compile; whatever fails later fails in the
+        thread (``background``), and the rebuild it then starts makes the downloads here, where it shows.
+        Meanwhile each file holds its ``stand_ins`` bytes (the previous ones), written only where the rebuild
+        left no file, i.e. when MkDocs has cleaned the site (serve without ``--dirty``): a request in the gap
+        until the thread has written the new bytes gets a whole download of the previous version, as under
+        ``--dirty``, rather than a 404.
         """
-        if self.prepare_downloads is None:
+        if self.make_downloads is None or self.check_templates is None:
             return None
-        make = self.prepare_downloads()
-        self.prepare_downloads = self.make_downloads = None
+        self.check_templates()
+        make, self.make_downloads = self.make_downloads, None
         for name, file in self.downloads.items():
             file.content_bytes = stand_ins[name]
             file.stand_in = True
@@ -225,12 +227,20 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
     out.make_downloads = lambda: site_downloads(catalog, formats, templates)
     out.forkable = "pdf" not in formats  # Chromium printing stays a child of the build itself
     if out.forkable:  # and, under serve, inside the rebuild
-        out.prepare_downloads = lambda: prepared_site_downloads(catalog, formats, templates, check_html=True)
+        out.check_templates = lambda: _compile_policy_templates(catalog, templates)
     for name in site_download_names(formats, catalog.languages[1:]):
         file = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
         assert isinstance(file, Download)
         out.downloads[name] = file
         out.files.append(file)
+
+
+def _compile_policy_templates(catalog: Catalog, templates: Path | None) -> None:
+    """The policy's templates compiled (jinja2.TemplateError if one does not): what a rebuild under serve checks
+    of downloads it leaves to a thread, in a blink (the compiled code is kept from one rebuild to the next)."""
+    env = keep_compiled(Renderer(catalog, templates, flavour="gfm").env)
+    for name in ("policy.md.j2", "policy.html.j2"):
+        env.get_template(name)
 
 
 def _add_pages(config: MkDocsConfig, options: Options, out: Generated) -> None:

@@ -143,7 +143,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def on_shutdown(self) -> None:
         """The server is stopping and deletes its site: the pending downloads are not written."""
-        self.downloads.supersede()
+        self.downloads.close()
 
     @event_priority(50)  # before the search plugin reads its separator in its own on_config
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -269,12 +269,12 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         return env
 
     def _make_downloads(self) -> None:
-        """The downloads now; under serve, only the steps that run the site's templates, the rest after the build.
+        """The downloads now; under serve, after the rebuild, once their templates compile (``background``).
 
-        The rest (Markdown to HTML, CSV, JSON, the TCF disclosure, writing) is left to a thread started once
-        the rebuild is over (``on_post_build``): MkDocs serves no request until then (``background``). It
-        is all made here, as before, in the first build (there are no previous bytes to stand in), after a
-        thread failed (here its problem shows on the pages), and with a PDF (Chromium is a child of the build).
+        They are left to a thread started once the rebuild is over (``on_post_build``): MkDocs serves no
+        request until then. They are made here, as before, in the first build (there are no previous bytes
+        to stand in), after a thread failed (here its problem shows on the pages), and with a PDF (Chromium
+        is a child of the build).
         """
         assert self.built is not None
         stand_ins = self.downloads.stand_ins(list(self.built.downloads)) if self.serving else None
@@ -474,6 +474,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self.tree = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        self.downloads.watch(server)
         server.watch(self.config.catalog)
         if self.config.templates:
             server.watch(self.config.templates)
