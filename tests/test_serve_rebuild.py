@@ -434,7 +434,7 @@ def test_a_large_catalog_served_without_dirty_says_once_what_dirty_saves(project
         edit(project / "catalog/plugins/web.yml", "Counts visits.", "Counts visits twice.")
         rebuild()
     hints = [r.getMessage() for r in caplog.records if "--dirty" in r.getMessage()]
-    expected = "cookie_catalog: 3 plugin pages: each edit rebuilds all 7 pages of the site; "
+    expected = "cookie_catalog: 3 plugin pages: each edit rebuilds all 7 pages of the site in each of its 2 languages; "
     expected += "`mkdocs serve --dirty` rebuilds only the pages the edit changes"
     assert hints == ([] if dirty else [expected])
 

@@ -217,8 +217,9 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         plugin_pages = len(self.built.plugin_pages(self.placement))
         if plugin_pages > DIRTY_HINT_OVER:
             pages = len(files.documentation_pages())
+            trees = f" in each of its {len(self.languages)} languages" if len(self.languages) > 1 else ""
             log.info(
-                f"{plugin_pages} plugin pages: each edit rebuilds all {pages} pages of the site; "
+                f"{plugin_pages} plugin pages: each edit rebuilds all {pages} pages of the site{trees}; "
                 "`mkdocs serve --dirty` rebuilds only the pages the edit changes"
             )
 
