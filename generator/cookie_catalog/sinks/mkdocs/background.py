@@ -50,7 +50,7 @@ class Downloads:
 
     def watch(self, server: Any) -> None:
         """Have ``server`` (MkDocs' LiveReloadServer) rebuild the site when a thread fails (``_run``)."""
-        self._nudges = Path(tempfile.mkdtemp(prefix="cookie-catalog-"))
+        self._nudges = Path(tempfile.mkdtemp(prefix="cookie-catalog-downloads-"))
         server.watch(str(self._nudges))
 
     def close(self) -> None:
