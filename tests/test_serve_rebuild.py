@@ -416,9 +416,14 @@ def test_downloads_that_failed_after_a_rebuild_are_made_in_the_next_one(project,
     monkeypatch.setattr(downloads, "policy_json", failing_once)
     web = project / "catalog/plugins/web.yml"
     edit(web, "Counts visits.", "Counts visits twice.")
-    with caplog.at_level(logging.ERROR):
+    console = logging.getLogger("mkdocs")
+    console.addHandler(caplog.handler)  # where the report goes: MkDocs' console handlers
+    try:
         plugin = rebuild()
-    assert plugin.downloads.failed == "RuntimeError: the disk is full"
+    finally:
+        console.removeHandler(caplog.handler)
+    assert plugin.downloads.failed == "the disk is full"
+    assert "cookie-catalog: the policy downloads could not be made: the disk is full" in caplog.text
     edit(web, "Counts visits twice.", "Counts visits thrice.")
     plugin = rebuild(wait=False)
     assert plugin.downloads.failed is None and plugin.after_build is None  # made inside the rebuild

@@ -31,6 +31,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
+from cookie_catalog.sinks.embed import template_problem
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken, report
 
 Make = Callable[[], dict[str, bytes]]
@@ -96,22 +99,26 @@ class Downloads:
     def _run(self, make: Make, places: dict[str, Path], generation: int) -> None:
         try:
             made = make()
-        except Exception as exc:  # the rebuild checked the templates; whatever else fails is said, not lost
-            with self._lock:
-                if generation != self.generation:
+            for name, data in made.items():
+                if not self._write(places[name], data, generation):
                     return
-                self.failed = f"{type(exc).__name__}: {exc}"
-            report(Broken(f"the policy downloads could not be made: {self.failed}", []), FAILED)
-            if self._nudges is not None:
-                (self._nudges / "failed").write_text(str(generation), encoding="utf-8")
+        except Exception as exc:  # the rebuild compiled the templates; whatever fails after is said, not lost
+            self._failed(exc, generation)
             return
-        for name, data in made.items():
-            if not self._write(places[name], data, generation):
-                return
         with self._lock:
             if generation == self.generation:
                 self.last = made
                 self.failed = None
+
+    def _failed(self, exc: Exception, generation: int) -> None:
+        """The problem on the console, and a rebuild started (``watch``) that makes the downloads itself."""
+        with self._lock:
+            if generation != self.generation:
+                return
+            self.failed = template_problem(exc) if isinstance(exc, jinja2.TemplateError) else f"{exc}"
+        report(Broken(f"the policy downloads could not be made: {self.failed}", []), FAILED)
+        if self._nudges is not None:
+            (self._nudges / "failed").write_text(str(generation), encoding="utf-8")
 
     def _write(self, path: Path, data: bytes, generation: int) -> bool:
         """``data`` in place at ``path`` in one move; False (nothing left behind) once superseded."""
