@@ -281,7 +281,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
         stand_ins = self.downloads.stand_ins(list(self.built.downloads)) if self.serving else None
         if stand_ins is not None:
             self.after_build = self.built.defer_downloads(stand_ins)
-        if self.after_build is None and (made := self.built.fill_downloads()):
+        if self.after_build is None and (made := self.built.fill_downloads()) and self.serving:
             self.downloads.keep(made)
 
     def _title_unbuilt_pages(self, files: Files, config: MkDocsConfig) -> None:
@@ -424,7 +424,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
     @event_priority(-50)  # after the search plugin has written search/search_index.json
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the downloads made while the pages were built; make each cookie a search result that opens its row;
-        write the cookie finder's index."""
+        write the cookie finder's index; under serve, last, start the thread making the downloads (``background``)."""
         after_build = self._downloads_after_build()  # a tree's build below starts afresh
         dirty_index = None if self.dirty_indexes is None else self.dirty_indexes.setdefault(self.tree, DirtyIndex())
         if dirty_index is not None:
