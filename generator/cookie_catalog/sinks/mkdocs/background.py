@@ -18,7 +18,10 @@ One :class:`Downloads` lives for the whole server (the plugin's). Its rules:
 - one writer at a time: the next rebuild, and the server's shutdown, supersede the pending thread
   (``supersede``) and wait for it before MkDocs touches the site directory;
 - a superseded thread never writes: the generation it was started for is checked, under the lock,
-  before each file is moved into place, and ``supersede`` moves the generation on under that lock.
+  before each file is moved into place, and ``supersede`` moves the generation on under that lock;
+- the server's ``Content-Length`` is the size of the file it opened (``whole_files``): MkDocs takes it
+  from the path after opening the file, so a file moved into place in between was sent cut to the new
+  file's size (seen by a test polling the downloads during rebuilds).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+import wsgiref.util
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +152,47 @@ def put_in_place(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     write_file(temporary, data)
     os.replace(temporary, path)
+
+
+App = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def whole_files(app: App) -> App:
+    """MkDocs' server app (``LiveReloadServer.serve_request``), its ``Content-Length`` that of the file it sends.
+
+    MkDocs opens the file, then reads its size from the path: a download moved into place by the thread in
+    between was sent with the new file's size and the old file's bytes, cut or short. Here the size is
+    the opened file's (``os.fstat``). The headers are handed on once the app has returned: a WSGI server
+    sends them with the first bytes of the body anyway, and MkDocs never calls ``write``.
+    """
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        held: list[tuple[str, list[tuple[str, str]], Any]] = []
+
+        def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+            held.append((status, headers, exc_info))
+            return _no_write
+
+        result = app(environ, hold)
+        status, headers, exc_info = held[-1]
+        size = _opened_size(result)
+        if size is not None:
+            headers = [(k, str(size) if k.lower() == "content-length" else v) for k, v in headers]
+        start_response(status, headers, exc_info)
+        return result
+
+    return serve
+
+
+def _opened_size(result: Iterable[bytes]) -> int | None:
+    """The size of the file a response sends from, if it sends one (MkDocs' ``FileWrapper`` of an open file)."""
+    if not isinstance(result, wsgiref.util.FileWrapper):
+        return None
+    try:
+        return os.fstat(result.filelike.fileno()).st_size
+    except (AttributeError, OSError, ValueError):  # not a file on disk (io.BytesIO of an HTML page)
+        return None
+
+
+def _no_write(data: bytes) -> None:
+    raise RuntimeError("MkDocs' server app wrote before returning; cookie-catalog's whole_files does not pass it on")

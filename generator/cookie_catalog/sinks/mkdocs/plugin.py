@@ -36,7 +36,7 @@ from cookie_catalog.sinks.embed import expand_page, first_line, has_directives, 
 from cookie_catalog.sinks.letters import GROUP_OVER
 from cookie_catalog.sinks.mkdocs import files as generated_files
 from cookie_catalog.sinks.mkdocs import languages
-from cookie_catalog.sinks.mkdocs.background import Downloads
+from cookie_catalog.sinks.mkdocs.background import Downloads, whole_files
 from cookie_catalog.sinks.mkdocs.compact import compact
 from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
 from cookie_catalog.sinks.mkdocs.converted import ConversionCache, convert_through, reads_files
@@ -476,6 +476,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         self.downloads.watch(server)
+        server.set_app(whole_files(server.get_app()))  # the downloads are replaced while requests are served
         server.watch(self.config.catalog)
         if self.config.templates:
             server.watch(self.config.templates)
