@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
+import json
 import re
-import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from support.readback import read_html
-from support.serving import fetch, free_port
-from support.sitebuild import ENV, MKDOCS, project_copy
+from support.serving import fetch, serving, wait_for
+from support.sitebuild import build, project_copy
 
 PROBLEM = "catalog/plugins/console.yml:6:17: cookies[0].provenance: '<img src=x onerror=alert(1)>' is not allowed"
 BROKEN_CONSOLE = (
@@ -21,41 +21,12 @@ BROKEN_CONSOLE = (
 )
 
 
-def wait_for(url: str, predicate, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        body = fetch(url)
-        if predicate(body):
-            return body
-        time.sleep(0.2)
-    pytest.fail(f"{url} did not satisfy the condition within {timeout}s; last body: {body[:300]!r}")
-
-
 def fetch_quickly(url: str) -> str:
     """The page, which must come within a second (MkDocs holds requests while a rebuild fails)."""
     started = time.monotonic()
     body = fetch(url)
     assert body and time.monotonic() - started < 1.0, f"{url} was not answered within a second"
     return body
-
-
-@contextlib.contextmanager
-def serving(project: Path, log: Path):
-    """`mkdocs serve` in ``project`` (whose mkdocs.yml is strict) on a free port; its console goes to ``log``."""
-    port = free_port()
-    with log.open("wb") as console:
-        process = subprocess.Popen(
-            [*MKDOCS, "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-            cwd=project,
-            stdout=console,
-            stderr=subprocess.STDOUT,
-            env={k: v for k, v in ENV.items() if k != "COOKIE_CATALOG"},
-        )
-        try:
-            yield f"http://127.0.0.1:{port}/"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -177,3 +148,62 @@ def test_a_broken_policy_template_under_serve(tmp_path):
         template.write_text("# Our own policy\n")
         wait_for(base + "downloads/cookie-policy.md", lambda b: b == "# Our own policy\n")
         assert not problems_shown(fetch_quickly(base + "cookies/console/"))
+        # the HTML policy fails after the rebuild, in the thread: the rebuild it starts shows the problem
+        (template.parent / "policy.html.j2").write_text("<html>{{ catalog.nope }}{{ body }}</html>\n")
+        body = wait_for(base + "cookies/console/", lambda b: "'nope'" in "".join(problems_shown(b)))
+        assert problems_shown(body)[0].startswith("the policy downloads: overrides/policy.html.j2:1: ")
+
+
+def without_livereload(body: str) -> str:
+    """A served HTML file as written: without the script MkDocs' server adds to it."""
+    at = body.rfind("</body>")
+    return re.sub(r"<script>[^<]*</script>$", "", body[:at]) + body[at:] if at >= 0 else body
+
+
+def _watch_downloads(base: str, names: list[str], stop: threading.Event, seen: dict[str, set[str]]) -> None:
+    """Fetch each download again and again until ``stop``; every body served goes into ``seen``."""
+    while not stop.is_set():
+        for name in names:
+            if body := fetch(base + "downloads/" + name):
+                seen.setdefault(name, set()).add(body)
+
+
+@pytest.mark.parametrize("options", [(), ("--dirty",)], ids=["clean", "dirty"])
+def test_quick_edits_end_with_a_fresh_builds_downloads_and_none_is_served_half_written(tmp_path, options):
+    """Under serve the downloads are written after each rebuild, in every language: whatever a reader fetches
+    meanwhile is a whole file, and once the edits stop they are the bytes `mkdocs build` writes."""
+    project = project_copy(tmp_path / "project")
+    if options:  # MkDocs' own warning about --dirty would fail a strict build (on every rebuild)
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text().replace("strict: true", "strict: false"))
+    console = project / "catalog/plugins/console.yml"
+    good = console.read_text()
+    names = ["cookie-policy.md", "cookie-policy.json", "cookie-policy.csv", "de/cookie-policy.json"]
+    seen: dict[str, set[str]] = {}
+    stop = threading.Event()
+    with serving(project, tmp_path / "serve.log", *options) as base:
+        wait_for(base + "downloads/cookie-policy.md", lambda b: "windowPosition" in b)
+        watcher = threading.Thread(target=_watch_downloads, args=(base, names, stop, seen))
+        watcher.start()
+        try:
+            for edit in range(3):  # each before the last rebuild's downloads are written
+                console.write_text(good.replace("position of the Console plugin", f"place {edit} of the Console"))
+                time.sleep(0.4)
+            wait_for(base + "cookies/console/", lambda b: "place 2 of the Console" in b)
+            wait_for(base + "downloads/de/cookie-policy.json", lambda b: "place 2 of the Console" in b)
+            wait_for(base + "downloads/cookie-policy.json", lambda b: "place 2 of the Console" in b)
+        finally:
+            stop.set()
+            watcher.join()
+        assert build(project, tmp_path / "fresh").returncode == 0
+        fresh = tmp_path / "fresh/downloads"
+        for path in sorted(p for p in fresh.rglob("*") if p.is_file()):
+            name = str(path.relative_to(fresh))
+            assert without_livereload(fetch(base + "downloads/" + name)) == path.read_bytes().decode("utf-8"), name
+    for name, bodies in seen.items():
+        for body in bodies:
+            if name.endswith(".json"):
+                assert body.endswith("}\n") and json.loads(body), (name, len(body), body[-80:])
+            else:
+                assert body.endswith((fresh / name).read_bytes().decode("utf-8")[-40:]), (name, body[-80:])
+    assert all(len(seen.get(name, ())) > 1 for name in names), {name: len(bodies) for name, bodies in seen.items()}

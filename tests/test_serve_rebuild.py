@@ -7,7 +7,10 @@ every file of the served site with a build by a fresh plugin instance.
 
 from __future__ import annotations
 
+import logging
 import shutil
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,7 +23,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from cookie_catalog.render.pages import bundled_templates
+from cookie_catalog.sinks import downloads
 from cookie_catalog.sinks.mkdocs import converted
+from cookie_catalog.sinks.mkdocs import plugin as plugin_module
 from cookie_catalog.sinks.mkdocs.converted import ConversionCache
 from cookie_catalog.sinks.mkdocs.plugin import CookieCatalogPlugin
 
@@ -59,10 +64,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def serving(project: Path, *, dirty: bool = False) -> Callable[[], CookieCatalogPlugin]:
-    """A rebuild as serve's builder makes it, into one site directory; the first call is the initial build."""
+    """A rebuild as serve's builder makes it, into one site directory; the first call is the initial build.
+
+    A rebuild returns once its downloads are written, unless called with ``wait=False``.
+    """
     started: list[bool] = []
 
-    def rebuild() -> CookieCatalogPlugin:
+    def rebuild(*, wait: bool = True) -> CookieCatalogPlugin:
         config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "served"))
         if not started:
             config.plugins.on_startup(command="serve", dirty=dirty)
@@ -70,6 +78,8 @@ def serving(project: Path, *, dirty: bool = False) -> Callable[[], CookieCatalog
         build(config, serve_url=SERVE_URL, dirty=dirty)
         plugin = config.plugins["cookie-catalog"]
         assert isinstance(plugin, CookieCatalogPlugin) and plugin.serving
+        if wait:  # the downloads are written after the rebuild (``background``)
+            plugin.downloads.wait()
         return plugin
 
     return rebuild
@@ -326,3 +336,115 @@ def test_no_conversion_is_kept_beside_an_extension_that_records_anchors_for_its_
     recorder = type("AutorefsExtension", (AbbrExtension,), {"__module__": "mkdocs_autorefs._internal.references"})
     assert not converted.reads_files({"markdown_extensions": ["toc", AbbrExtension()]})  # type: ignore[arg-type]
     assert converted.reads_files({"markdown_extensions": ["toc", recorder()]})  # type: ignore[arg-type]
+
+
+def held_csv(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The policy's CSV made only once the returned event is set (or after 5 s): downloads that take their time."""
+    release = threading.Event()
+    real = downloads.policy_csv
+
+    def held(catalog):
+        release.wait(timeout=5)
+        return real(catalog)
+
+    monkeypatch.setattr(downloads, "policy_csv", held)
+    return release
+
+
+@pytest.mark.parametrize("dirty", [False, True])
+def test_a_rebuild_returns_before_its_downloads_are_made_which_then_are_a_fresh_builds(project, monkeypatch, dirty):
+    """MkDocs serves nothing until a rebuild returns: the downloads are made after it, the previous ones meanwhile
+    (written again into the cleaned site without ``--dirty``)."""
+    rebuild = serving(project, dirty=dirty)
+    rebuild()
+    before = tree(project / "served/downloads")
+    release = held_csv(monkeypatch)
+    edit(project / "catalog/plugins/web.yml", "Counts visits.", "Counts visits twice.")
+    plugin = rebuild(wait=False)
+    assert not release.is_set() and tree(project / "served/downloads") == before
+    release.set()
+    plugin.downloads.wait()
+    assert b"Counts visits twice." in (project / "served/downloads/cookie-policy.csv").read_bytes()
+    assert_same_as_fresh(project)
+
+
+def test_a_rebuild_while_the_downloads_of_the_last_are_pending_ends_with_its_own(project, monkeypatch):
+    """The pending thread is superseded before the next rebuild cleans the site, and writes nothing after."""
+    from cookie_catalog.sinks.mkdocs.background import Downloads  # here: the other tests also run on older code
+
+    rebuild = serving(project)
+    rebuild()
+    release = held_csv(monkeypatch)
+    written: list[tuple[int, bool]] = []  # (generation a file was made for, whether it was moved into place)
+    real_write = Downloads._write
+
+    def spy(self, path, data, generation):
+        moved = real_write(self, path, data, generation)
+        written.append((generation, moved))
+        return moved
+
+    monkeypatch.setattr(Downloads, "_write", spy)
+    web = project / "catalog/plugins/web.yml"
+    edit(web, "Counts visits.", "Counts visits twice.")
+    plugin = rebuild(wait=False)
+    stale = plugin.downloads.generation
+    edit(web, "Counts visits twice.", "Counts visits thrice.")
+    second = threading.Thread(target=rebuild)
+    second.start()
+    deadline = time.monotonic() + 30
+    while plugin.downloads.generation == stale and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the second rebuild has superseded the first one's thread
+    release.set()
+    second.join(timeout=60)
+    assert written and not [moved for generation, moved in written if generation == stale and moved]
+    assert b"thrice" in (project / "served/downloads/cookie-policy.csv").read_bytes()
+    assert_same_as_fresh(project)
+
+
+def test_downloads_that_failed_after_a_rebuild_are_made_in_the_next_one(project, monkeypatch, caplog):
+    """What the rebuild's checks did not foresee is reported; the next rebuild makes them itself, where it shows."""
+    rebuild = serving(project)
+    rebuild()
+    real = downloads.policy_json
+    failures = iter([RuntimeError("the disk is full")])
+
+    def failing_once(catalog):
+        for failure in failures:
+            raise failure
+        return real(catalog)
+
+    monkeypatch.setattr(downloads, "policy_json", failing_once)
+    web = project / "catalog/plugins/web.yml"
+    edit(web, "Counts visits.", "Counts visits twice.")
+    console = logging.getLogger("mkdocs")
+    console.addHandler(caplog.handler)  # where the report goes: MkDocs' console handlers
+    try:
+        plugin = rebuild()
+    finally:
+        console.removeHandler(caplog.handler)
+    assert plugin.downloads.failed == "the disk is full"
+    assert "cookie-catalog: the policy downloads could not be made: the disk is full" in caplog.text
+    edit(web, "Counts visits twice.", "Counts visits thrice.")
+    plugin = rebuild(wait=False)
+    assert plugin.downloads.failed is None and plugin.after_build is None  # made inside the rebuild
+    assert_same_as_fresh(project)
+
+
+@pytest.mark.parametrize("dirty", [False, True])
+def test_a_large_catalog_served_without_dirty_says_once_what_dirty_saves(project, monkeypatch, caplog, dirty):
+    monkeypatch.setattr(plugin_module, "DIRTY_HINT_OVER", len(PLUGINS) - 1, raising=False)
+    rebuild = serving(project, dirty=dirty)
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        rebuild()
+        edit(project / "catalog/plugins/web.yml", "Counts visits.", "Counts visits twice.")
+        rebuild()
+    hints = [r.getMessage() for r in caplog.records if "--dirty" in r.getMessage()]
+    expected = "cookie_catalog: 3 plugin pages: each edit rebuilds all 7 pages of the site in each of its 2 languages; "
+    expected += "`mkdocs serve --dirty` rebuilds only the pages the edit changes"
+    assert hints == ([] if dirty else [expected])
+
+
+def test_no_dirty_hint_for_a_catalog_of_the_usual_size(project, caplog):
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        serving(project)()
+    assert not [r for r in caplog.records if "--dirty" in r.getMessage()]

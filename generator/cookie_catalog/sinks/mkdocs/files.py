@@ -32,6 +32,7 @@ from cookie_catalog.render.policy import DEFAULT_FORMATS, PolicyError
 from cookie_catalog.sinks import site_assets
 from cookie_catalog.sinks.downloads import site_download_names, site_downloads
 from cookie_catalog.sinks.embed import template_problem
+from cookie_catalog.sinks.mkdocs.background import put_in_place
 from cookie_catalog.sinks.mkdocs.compiled import keep_compiled
 from cookie_catalog.sinks.mkdocs.serve_errors import Broken
 from cookie_catalog.sinks.pdf import find_engine
@@ -46,16 +47,23 @@ class Download(File):
 
     While its content is being made in a forked child (``Generated.start_downloads``),
     MkDocs' copy of static files leaves it alone; ``finish_downloads`` writes it.
+    Under ``mkdocs serve``, while it is made after the rebuild (``background``), its content is the
+    previous bytes, a ``stand_in`` written only where the site has no file (``Generated.defer_downloads``).
     """
 
     deferred = False
+    stand_in = False
 
     def is_documentation_page(self) -> bool:
         return False
 
     def copy_file(self, dirty: bool = False) -> None:
-        if not self.deferred:
+        if self.deferred:
+            return
+        if not self.stand_in:
             super().copy_file(dirty)
+        elif not os.path.isfile(self.abs_dest_path):
+            put_in_place(Path(self.abs_dest_path), self.content_bytes)
 
 
 class OutsideTree(File):
@@ -102,6 +110,7 @@ class Generated:
     pages: list[File] = field(default_factory=list)
     downloads: dict[str, Download] = field(default_factory=dict)
     make_downloads: Callable[[], dict[str, bytes]] | None = None
+    check_templates: Callable[[], None] | None = None  # serve: what the rebuild checks of the policy's templates
     pending: Forked[dict[str, bytes]] | None = None  # the downloads being made in a forked child
     forkable: bool = False  # whether they may be
     outside_tree: set[str] = field(default_factory=set)  # in a translated tree: the default build's downloads
@@ -122,14 +131,36 @@ class Generated:
         titles = {p.slug: p.title for p in self.catalog.plugins}
         return {src_uri: titles[slug] for slug, src_uri in self.plugin_pages(placement).items()}
 
-    def fill_downloads(self) -> None:
-        """Render the downloads into their files; jinja2.TemplateError or PolicyError when they cannot be."""
+    def fill_downloads(self) -> dict[str, bytes]:
+        """Render the downloads into their files and return them; jinja2.TemplateError or PolicyError when
+        they cannot be."""
         if self.make_downloads is None:
-            return
+            return {}
         produced = self.make_downloads()
         for name, file in self.downloads.items():
             file.content_bytes = produced[name]
         self.make_downloads = None
+        return produced
+
+    def defer_downloads(self, stand_ins: dict[str, bytes]) -> Callable[[], dict[str, bytes]] | None:
+        """Under serve: what makes the downloads after the rebuild, once their templates compile; None when they are
+        made in the rebuild (none to make, or a PDF: Chromium stays a child of the build).
+
+        Raises jinja2.TemplateError now for a template that does not compile; whatever fails later fails in the
+        thread (``background``), and the rebuild it then starts makes the downloads here, where it shows.
+        Meanwhile each file holds its ``stand_ins`` bytes (the previous ones), written only where the rebuild
+        left no file, i.e. when MkDocs has cleaned the site (serve without ``--dirty``): a request in the gap
+        until the thread has written the new bytes gets a whole download of the previous version, as under
+        ``--dirty``, rather than a 404.
+        """
+        if self.make_downloads is None or self.check_templates is None:
+            return None
+        self.check_templates()
+        make, self.make_downloads = self.make_downloads, None
+        for name, file in self.downloads.items():
+            file.content_bytes = stand_ins[name]
+            file.stand_in = True
+        return make
 
     def start_downloads(self) -> bool:
         """Start making the downloads on the second core, while MkDocs builds the pages; False if it cannot.
@@ -195,11 +226,21 @@ def _add_downloads(config: MkDocsConfig, options: Options, out: Generated, forma
     catalog, templates = out.catalog, options.templates
     out.make_downloads = lambda: site_downloads(catalog, formats, templates)
     out.forkable = "pdf" not in formats  # Chromium printing stays a child of the build itself
+    if out.forkable:  # and, under serve, inside the rebuild
+        out.check_templates = lambda: _compile_policy_templates(catalog, templates)
     for name in site_download_names(formats, catalog.languages[1:]):
         file = Download.generated(config, f"{DOWNLOADS}/{name}", content=b"")
         assert isinstance(file, Download)
         out.downloads[name] = file
         out.files.append(file)
+
+
+def _compile_policy_templates(catalog: Catalog, templates: Path | None) -> None:
+    """The policy's templates compiled (jinja2.TemplateError if one does not): what a rebuild under serve checks
+    of downloads it leaves to a thread, in a blink (the compiled code is kept from one rebuild to the next)."""
+    env = keep_compiled(Renderer(catalog, templates, flavour="gfm").env)
+    for name in ("policy.md.j2", "policy.html.j2"):
+        env.get_template(name)
 
 
 def _add_pages(config: MkDocsConfig, options: Options, out: Generated) -> None:

@@ -64,8 +64,11 @@ def problems_html(broken: Broken) -> str:
     )
 
 
-def report(broken: Broken) -> None:
-    """The problems on the console as one ERROR record, without failing the build.
+SHOWN = "Serving pages that list the problems until they are fixed."
+
+
+def report(broken: Broken, then: str = SHOWN) -> None:
+    """The problems on the console as one ERROR record, then what the server does meanwhile; never fails the build.
 
     MkDocs' strict mode (this project's mkdocs.yml sets it) counts every
     WARNING or ERROR record and aborts the build at its end, which would stall
@@ -74,7 +77,7 @@ def report(broken: Broken) -> None:
     """
     if not log.isEnabledFor(logging.ERROR):
         return
-    message = shown(f"{broken}\nServing pages that list the problems until they are fixed.")
+    message = shown(f"{broken}\n{then}")
     record = log.makeRecord(log.name, logging.ERROR, __file__, 0, message, (), None)
     for handler in logging.getLogger("mkdocs").handlers:
         if not isinstance(handler, CountHandler) and record.levelno >= handler.level:
