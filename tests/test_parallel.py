@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from markupsafe import Markup
 
 from cookie_catalog.catalog import loader, parallel
 from cookie_catalog.catalog.loader import load_catalog
@@ -55,6 +56,21 @@ def test_then_runs_here_on_this_half_while_the_child_works_then_on_its_half(tmp_
     out = parallel.split_map(work, list(range(10)), lambda _: 1, 2, then)
     assert out == [item * 10 for item in range(10)]
     assert calls == [(me, [0, 1, 2, 3, 4], False), (me, [5, 6, 7, 8, 9], True)]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda i: (i, [str(i), None], {"k": (True, 1.5)}),  # plain data: marshalled
+        lambda i: Markup(f"<b>{i}</b>"),  # a str subclass: pickled, still Markup
+    ],
+)
+def test_the_childs_results_come_back_as_they_were_made(make, threads_aside):
+    out = parallel.split_map(lambda part: [make(i) for i in part], list(range(10)), lambda _: 1, min_cost=2)
+    expected = [make(i) for i in range(10)]
+    assert out == expected and [type(x) for x in out] == [type(x) for x in expected]
+    inside = [[type(part) for part in x] for x in out if isinstance(x, tuple)]
+    assert inside == ([[int, list, dict]] * 10 if isinstance(expected[0], tuple) else [])
 
 
 def test_small_work_and_threads_stay_in_this_process():

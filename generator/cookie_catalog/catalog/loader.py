@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -198,9 +198,21 @@ def _load_all(paths: list[Path], check: Callable[[list[YamlDocument | Problem]],
     while the child still reads. Files parsed before are read from ``parsecache``, which is kept within its
     bound once a load.
     """
-    loaded = split_map(lambda part: [load_yaml(path) for path in part], paths, _size, PARALLEL_BYTES, check)
+    loaded = split_map(_composed, paths, _size, PARALLEL_BYTES, lambda part: check(list(map(_document, part))))
     parsecache.prune()
     return loaded
+
+
+# A read file as the child sends it: its path, data and text, plain data that crosses the pipe marshalled.
+PlainDocument = tuple[str, Any, str]
+
+
+def _composed(paths: Sequence[Path]) -> list[PlainDocument | Problem]:
+    return [doc if isinstance(doc, Problem) else (str(doc.path), doc.data, doc.text) for doc in map(load_yaml, paths)]
+
+
+def _document(read: PlainDocument | Problem) -> YamlDocument | Problem:
+    return read if isinstance(read, Problem) else YamlDocument(Path(read[0]), read[1], read[2])
 
 
 def _size(path: Path) -> int:
