@@ -61,16 +61,19 @@ def test_then_runs_here_on_this_half_while_the_child_works_then_on_its_half(tmp_
 @pytest.mark.parametrize(
     "make",
     [
-        lambda i: (i, [str(i), None], {"k": (True, 1.5)}),  # plain data: marshalled
-        lambda i: Markup(f"<b>{i}</b>"),  # a str subclass: pickled, still Markup
+        lambda i, pid: (i, [str(pid), None], {"k": (True, 1.5)}),  # plain data: marshalled
+        lambda i, pid: Markup(f"<b>{i}</b>{pid}"),  # a str subclass: pickled, still Markup
     ],
 )
 def test_the_childs_results_come_back_as_they_were_made(make, threads_aside):
-    out = parallel.split_map(lambda part: [make(i) for i in part], list(range(10)), lambda _: 1, min_cost=2)
-    expected = [make(i) for i in range(10)]
-    assert out == expected and [type(x) for x in out] == [type(x) for x in expected]
+    out = parallel.split_map(lambda part: [make(i, os.getpid()) for i in part], list(range(10)), lambda _: 1, 2)
+    me = os.getpid()
+    assert out[:5] == [make(i, me) for i in range(5)]
+    there = [x for x in out[5:] if x not in [make(i, me) for i in range(5, 10)]]
+    assert len(there) == 5, "the second half made by the child, not again here"
+    assert [type(x) for x in out] == [type(make(0, me))] * 10
     inside = [[type(part) for part in x] for x in out if isinstance(x, tuple)]
-    assert inside == ([[int, list, dict]] * 10 if isinstance(expected[0], tuple) else [])
+    assert inside == ([[int, list, dict]] * 10 if isinstance(out[0], tuple) else [])
 
 
 def test_small_work_and_threads_stay_in_this_process():
