@@ -17,10 +17,10 @@ from support.catalogs import plugin_yaml, write_catalog
 def nothing_frozen():
     """Each test starts and ends with no frozen object in this (xdist worker) process."""
     gc.unfreeze()
-    collector._frozen = False
+    collector._frozen, collector._witness = False, None
     yield
     gc.unfreeze()
-    collector._frozen = False
+    collector._frozen, collector._witness = False, None
 
 
 @pytest.fixture
@@ -85,3 +85,15 @@ def test_a_paused_collector_stays_paused(catalog_dir, monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_objects_someone_else_froze_after_a_large_read_stay_frozen(catalog_dir, monkeypatch):
+    """Their freeze after ours took our objects with theirs: the next read leaves them all to them."""
+    monkeypatch.setattr(loader, "KEPT_OUT_COOKIES", 2)
+    loader.load_catalog(catalog_dir)
+    theirs = Cycle()
+    gc.freeze()
+    monkeypatch.setattr(loader, "KEPT_OUT_COOKIES", 10**9)  # the next read is small: it freezes nothing again
+    loader.load_catalog(catalog_dir)
+    assert gc.get_freeze_count() > 0
+    assert not any(o is theirs for o in gc.get_objects()), "theirs were unfrozen"
