@@ -16,16 +16,27 @@ before a fork: they are still freed by their reference counts, never walked.
 Frozen objects that later become cyclic garbage would never be collected, so
 the next pause first returns everything it froze to the collector and collects
 (a long ``mkdocs serve`` frees each rebuild's garbage); a small catalog, or a
-process where something else froze objects, is left as it was.
+process where something else froze objects, is left as it was, also when that
+freeze came after ours (it took ours along: a witness made just after ours is
+frozen too, and everything frozen is then left to them).
 """
 
 from __future__ import annotations
 
 import gc
+import itertools
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _frozen = False  # whether the objects gc.freeze() keeps now were frozen here
+
+
+class _Witness:
+    """Made just after our freeze: still in a collected generation unless someone else has frozen since."""
+
+
+_witness: _Witness | None = None
 
 
 @contextmanager
@@ -43,15 +54,18 @@ def paused() -> Iterator[None]:
 
 def keep_out() -> None:
     """Freeze every object alive now, unless something else has frozen some (it then decides)."""
-    global _frozen
+    global _frozen, _witness
     if _frozen or gc.get_freeze_count() == 0:
         gc.freeze()
-        _frozen = True
+        _frozen, _witness = True, _Witness()
 
 
 def _thaw() -> None:
-    global _frozen
+    """What we froze back to the collector, collected; left frozen when someone else has frozen since (their
+    freeze took ours along). Finding the witness walks the objects made since, less than the collection does."""
+    global _frozen, _witness
     if _frozen:
-        _frozen = False
-        gc.unfreeze()
-        gc.collect()
+        _frozen, witness, _witness = False, _witness, None
+        if any(map(operator.is_, gc.get_objects(), itertools.repeat(witness))):
+            gc.unfreeze()
+            gc.collect()
