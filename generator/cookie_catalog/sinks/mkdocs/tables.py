@@ -24,10 +24,10 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import cmarkgfm
-from cmarkgfm.cmark import Options
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
+
+from cookie_catalog.sinks.mkdocs.cmark import gfm_tables_html
 
 # After fenced code (25): a table shown as code is stashed already; before MkDocs' scan of raw HTML (21) and
 # Python-Markdown's HTML blocks (20), which would otherwise parse every tag of the table.
@@ -82,7 +82,7 @@ def _raw_block_end(line: str) -> str | None:
 
 def table_html(markdown: str) -> str | None:
     """``markdown``'s one table as HTML, or None where cmark-gfm does not read it as one table."""
-    out = cmarkgfm.markdown_to_html_with_extensions(markdown, options=Options.CMARK_OPT_UNSAFE, extensions=["table"])
+    out = gfm_tables_html(markdown)
     if not out.startswith("<table>") or not out.endswith("</table>\n") or out.count("<table>") != 1:
         return None
     return out
