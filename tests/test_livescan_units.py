@@ -286,3 +286,38 @@ def test_any_name_a_page_stores_is_drafted_as_written_or_left_out_with_a_warning
     write_tree(out, result.files())
     (cookie,) = load_catalog(out).plugins[0].cookies
     assert (cookie.name, cookie.domain) == (name, domain)
+
+
+class NavigatingFrame:
+    """A frame whose storage read fails ``fails`` times as if it navigated, then answers."""
+
+    url = "http://shop.test/"
+
+    def __init__(self, fails: int) -> None:
+        self.fails = fails
+
+    def wait_for_function(self, *_args, **_kwargs):
+        if self.fails:
+            self.fails -= 1
+            raise RuntimeError("JSHandle.json_value: Execution context was destroyed, most likely a navigation")
+        return self
+
+    def json_value(self):
+        return {"host": "shop.test", "origin": "http://shop.test", "areas": {}}
+
+
+def test_the_pages_own_frame_navigating_while_read_is_read_again():
+    warnings: list[str] = []
+    areas = livescan._storage(NavigatingFrame(3), "page", 5, warnings.append, main=True)
+    assert areas == NavigatingFrame(0).json_value() and warnings == []
+
+
+def test_a_page_that_never_stops_navigating_is_an_error_not_a_scan_that_saw_nothing():
+    with pytest.raises(LiveScanError, match="keeps navigating"):
+        livescan._storage(NavigatingFrame(10**9), "page", 0.2, lambda _: None, main=True)
+
+
+def test_a_frame_within_the_page_that_goes_away_is_a_warning():
+    warnings: list[str] = []
+    assert livescan._storage(NavigatingFrame(1), "page", 5, warnings.append) is None
+    assert len(warnings) == 1 and "was not read" in warnings[0]

@@ -408,7 +408,7 @@ def _recorded(
         warn(f"{url} ({state}): {len(frames):,} frames; read the storage of the first {MAX_FRAMES}")
     seen_origins: set[str] = set()
     for frame in frames[:MAX_FRAMES]:
-        areas = _storage(frame, f"{url} ({state})", timeout, warn)
+        areas = _storage(frame, f"{url} ({state})", timeout, warn, main=frame is page.main_frame)
         if areas is None:
             continue
         if not areas.get("host") or areas["origin"] in seen_origins:
@@ -421,29 +421,37 @@ def _recorded(
                 yield Found(url, state, key, storage, areas["host"], party(areas["host"], page_site), duration)
 
 
-def _storage(frame: Frame, where: str, timeout: float, warn: Callable[[str], None]) -> dict[str, Any] | None:
-    """The names in one frame's storage; None when the frame went away while read.
+def _storage(
+    frame: Frame, where: str, timeout: float, warn: Callable[[str], None], *, main: bool = False
+) -> dict[str, Any] | None:
+    """The names in one frame's storage; None when a frame within the page went away while read.
 
     ``evaluate`` waits as long as the page keeps its thread busy, so a page
     looping forever would hang the scan. ``wait_for_function`` runs the same
     function once when it answers, and gives up after the timeout when not.
+    The page's own (``main``) frame navigating while read is read again, within
+    the same time: a page that keeps navigating is an error, never a scan that
+    saw nothing (its storage unread, every documented cookie "never seen").
     """
-    try:
-        handle = frame.wait_for_function(
-            f"limits => ({STORAGE_JS})(limits)",
-            arg=[MAX_KEYS, MAX_NAME_CHARS],
-            timeout=timeout * 1000,
-            polling=POLLING_MS,
-        )
-        return dict(handle.json_value())
-    except Exception as exc:
-        if "Timeout" in type(exc).__name__:
-            raise LiveScanError(
-                f"{where}: did not answer within {timeout:g} s "
-                "(a script that never yields, or a page that keeps navigating?)"
-            ) from None
-        warn(f"{where}: the storage of a frame at {frame.url} was not read: {_first_line(exc)}")
-        return None  # the frame went away or navigated while read: nothing more to record from it
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            handle = frame.wait_for_function(
+                f"limits => ({STORAGE_JS})(limits)",
+                arg=[MAX_KEYS, MAX_NAME_CHARS],
+                timeout=max(1.0, (deadline - time.monotonic()) * 1000),
+                polling=POLLING_MS,
+            )
+            return dict(handle.json_value())
+        except Exception as exc:
+            if "Timeout" in type(exc).__name__ or (main and time.monotonic() >= deadline):
+                raise LiveScanError(
+                    f"{where}: did not answer within {timeout:g} s "
+                    "(a script that never yields, or a page that keeps navigating?)"
+                ) from None
+            if not main:
+                warn(f"{where}: the storage of a frame at {frame.url} was not read: {_first_line(exc)}")
+                return None  # the frame went away or navigated while read: nothing more to record from it
 
 
 def _warn_limits(keys: dict[str, Any], where: str, warn: Callable[[str], None]) -> None:
