@@ -27,7 +27,7 @@ from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.interop.exporters import cookieconsent
 
 from support.browsing import CHROMIUM, LAUNCH_ARGS
-from support.consumers import LIBRARIES, Files
+from support.consumers import Files, installed_libraries
 from support.paths import ROOT
 from support.strategies import write
 
@@ -91,7 +91,7 @@ def site(tmp_path):
     root = tmp_path / "site"
     (root / "lib").mkdir(parents=True)
     (root / "checkout").mkdir()
-    for name, path in LIBRARIES.items():
+    for name, path in installed_libraries().items():
         (root / "lib" / name).write_bytes(path.read_bytes())
     export = cookieconsent.export(load_catalog(_catalog(tmp_path / "exported")))
     (root / "cc-config.mjs").write_text(export, encoding="utf-8")

@@ -42,10 +42,9 @@ from cookie_catalog.interop.exporters import cookieconsent, klaro
 from cookie_catalog.render.pages import Renderer
 from cookie_catalog.sinks.downloads import policy_files
 
-from support.browsing import DESKTOP, unavailable
-from support.consumers import LIBRARIES, Files
+from support.browsing import DESKTOP
+from support.consumers import Files, installed_libraries
 from support.inert import FRAGMENT_ALLOWED, POLICY_ALLOWED, seen, seen_line, violations
-from support.paths import BROWSER
 from support.strategies import category_texts, markup_catalogs, write
 
 EXAMPLES = 12
@@ -194,13 +193,11 @@ FRAGMENTS_PAGE = """<!DOCTYPE html>
 @pytest.fixture(scope="module")
 def served():
     """A directory served on localhost, with the libraries under lib/: (directory, base URL)."""
-    missing = [str(path.relative_to(BROWSER)) for path in LIBRARIES.values() if not path.is_file()]
-    if missing:
-        unavailable(f"{', '.join(missing)} not installed: run `npm ci` in tests/browser")
+    libraries = installed_libraries()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "lib").mkdir()
-        for name, path in LIBRARIES.items():
+        for name, path in libraries.items():
             shutil.copyfile(path, root / "lib" / name)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Files, directory=tmp))
         thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import http.server
+from pathlib import Path
 from typing import ClassVar
 
+from support.browsing import unavailable
 from support.paths import BROWSER
 
 NODE_MODULES = BROWSER / "node_modules"
@@ -13,6 +15,14 @@ LIBRARIES = {
     "cookieconsent.css": NODE_MODULES / "vanilla-cookieconsent" / "dist" / "cookieconsent.css",
     "klaro.js": NODE_MODULES / "klaro" / "dist" / "klaro.js",  # its translations and CSS included
 }
+
+
+def installed_libraries() -> dict[str, Path]:
+    """:data:`LIBRARIES`, once each is there: a test without them is skipped (failed in CI), not an error."""
+    missing = [str(path.relative_to(BROWSER)) for path in LIBRARIES.values() if not path.is_file()]
+    if missing:
+        unavailable(f"{', '.join(missing)} not installed: run `npm ci` in tests/browser")
+    return LIBRARIES
 
 
 class Files(http.server.SimpleHTTPRequestHandler):
