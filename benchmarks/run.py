@@ -4,19 +4,24 @@ Every measurement in one run, each contender in a fresh subprocess so that
 its wall time and peak memory (the child's own ru_maxrss, from wait4) are its
 alone; contenders alternate over --rounds rounds and medians are reported:
 
-1. ocd: the Open Cookie Database built three ways, in two configurations
+1. ocd: the Open Cookie Database built four ways, in two configurations
    (this project's `mkdocs.yml` settings, and a bare `theme: material` with
    `search`, `admonition` and `tables`, as a customer may have): with the
    cookie-catalog plugin; as the same pages pre-rendered into flat Markdown
    files (plain MkDocs + Material, no generator: the baseline); and with
    mkdocs-table-reader-plugin reading per-platform CSV (what a docs team
-   would otherwise write).
+   would otherwise write); and MkDocs alone with one page of one line a
+   platform, filed by initial as the plugin files them: what the theme and
+   MkDocs cost for that many pages with nothing in them.
 2. gen: validate + render alone (no MkDocs) of synthetic catalogs.
 3. zensical: `cookie-catalog build --docs-dir` of the OCD, then a
    `zensical build` of the result (the path for Zensical, which runs no
    MkDocs plugin).
 4. serve: a real `mkdocs serve` of the seed catalog and of the OCD; one
-   cookie is edited and its page polled until it shows the edit.
+   cookie is edited and its page polled until it shows the edit. MkDocs
+   alone serving as many pages of one line each, filed by initial as the
+   plugin files the OCD's (no plugin, no tables), is served and edited too:
+   the least any plugin's rebuild without `--dirty` can take in that theme.
 
 The report ends with each target of issue 16 against its measure.
 
@@ -35,6 +40,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +49,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
+import site_parts  # noqa: E402  (beside this script)
+
 from support.serving import fetch, free_port  # noqa: E402  (the tests' helpers for a served site)
 
 OCD_CSV = REPO / "generator" / "cookie_catalog" / "interop" / "data" / "open-cookie-database.csv"
@@ -89,11 +98,23 @@ def run_measured(argv: list[str], cwd: Path) -> tuple[float, int, str]:
         return elapsed, usage.ru_maxrss * 1024, out.read().decode()  # Linux reports KiB
 
 
+def size_floor(site: Path) -> dict[str, float]:
+    """Bytes of a site that no page's content decides: the theme's files, its frame of each plugin page, the downloads.
+
+    The rest (each page's nav and article, the All cookies page, the search index) is what the catalog's pages hold.
+    """
+    measured = site_parts.parts(site)
+    pages = measured["plugin page count"] or 1
+    frame = measured["plugin pages"] - measured["  primary nav"] - measured["  article"]
+    theme = measured["assets/javascripts"] + measured["assets/stylesheets"]
+    return {"theme": theme, "frame": frame, "frame per page": frame / pages, "downloads": measured["downloads"]}
+
+
 def tree_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-# 1. The Open Cookie Database, three ways.
+# 1. The Open Cookie Database, four ways.
 
 
 def write_config(project: Path, settings: dict, **config) -> None:
@@ -114,6 +135,27 @@ def ocd_catalog(work: Path) -> Path:
     if not catalog_dir.exists():
         write_tree(catalog_dir, import_ocd(OCD_CSV).files())
     return catalog_dir
+
+
+def one_line_project(work: Path, settings: dict, catalog_dir: Path) -> Path:
+    """Plain MkDocs, one page of one line a platform of the catalog, filed by initial as the plugin files them.
+
+    What the theme and MkDocs cost for that many pages with nothing in them: a floor under any plugin's build.
+    """
+    from cookie_catalog.catalog.loader import load_catalog
+    from cookie_catalog.sinks.letters import initial, initial_rank, title_key
+
+    project = work / "one-line"
+    (project / "docs" / "cookies").mkdir(parents=True)
+    sections: dict[str, list[str]] = {}
+    for p in sorted(load_catalog(catalog_dir).plugins, key=lambda p: title_key(p.title)):
+        (project / "docs" / "cookies" / f"{p.slug}.md").write_text(
+            f"# {p.title}\n\nThe cookies of {p.title}.\n", encoding="utf-8"
+        )
+        sections.setdefault(initial(p.title), []).append(f"cookies/{p.slug}.md")
+    letters = [{letter: sections[letter]} for letter in sorted(sections, key=initial_rank)]
+    write_config(project, settings, nav=[{"Home": "index.md"}, {"Cookies": letters}], plugins=["search"])
+    return project
 
 
 def ocd_projects(work: Path, settings: dict, catalog_dir: Path) -> dict[str, Path]:
@@ -156,7 +198,12 @@ def ocd_projects(work: Path, settings: dict, catalog_dir: Path) -> dict[str, Pat
                 writer.writerow([c.name, c.purpose, c.duration.text, c.provenance, c.category])
         page = f"# {p.title}\n\n{{{{ read_csv('{p.slug}.csv') }}}}\n"
         (table / "docs" / "cookies" / f"{p.slug}.md").write_text(page, encoding="utf-8")
-    return {"plugin": plugin, "flat": flat, "table-reader": table}
+    return {
+        "plugin": plugin,
+        "flat": flat,
+        "table-reader": table,
+        "one-line": one_line_project(work, settings, catalog_dir),
+    }
 
 
 def bench_ocd(work: Path, rounds: int) -> dict[str, dict[str, dict[str, float]]]:
@@ -193,6 +240,7 @@ def bench_ocd(work: Path, rounds: int) -> dict[str, dict[str, dict[str, float]]]
             "peak": statistics.median(peaks[n]),
             "size": sizes[n],
             "search": (projects[n] / "site/search/search_index.json").stat().st_size,
+            "floor": size_floor(projects[n] / "site"),
         }
     return out
 
@@ -329,20 +377,42 @@ def mark_first_purpose(path: Path, marker: str) -> None:
     path.write_text(_PURPOSE.sub(lambda m: f"{m.group(1)}{m.group(2)}{marker} ", text, count=1), encoding="utf-8")
 
 
-def serve_projects(work: Path) -> dict[str, tuple[Path, Path, str, list[str]]]:
-    """Per run: the mkdocs.yml to serve, the plugin file to edit, its page's path, extra serve options."""
+def mark_one_line(path: Path, marker: str) -> None:
+    """Put ``marker`` (replacing the previous one) at the start of a one-line page's line."""
+    text = re.sub(r"bench\d+ ", "", path.read_text(encoding="utf-8"))
+    path.write_text(text.replace("The cookies of", f"{marker} The cookies of", 1), encoding="utf-8")
+
+
+# Per run: the mkdocs.yml to serve, how to edit it (a marker in), the edited page's path, extra serve options.
+ServeRun = tuple[Path, Callable[[str], None], str, list[str]]
+ONE_LINE_RUN = "MkDocs alone, the OCD's pages one line each"
+
+
+def serve_projects(work: Path) -> dict[str, ServeRun]:
     seed = work / "serve-seed"
     for name in ("docs", "catalog"):
         shutil.copytree(REPO / name, seed / name)
     shutil.copy(REPO / "mkdocs.yml", seed / "mkdocs.yml")
     ocd = work / "serve-ocd"
-    ocd_projects(ocd, project_settings(), shutil.copytree(ocd_catalog(work), work / "serve-ocd-catalog"))
-    plugins = work / "serve-ocd-catalog" / "plugins"
-    ocd_run = (ocd / "plugin" / "mkdocs.yml", plugins / "google-analytics.yml", "cookies/google-analytics/")
+    catalog_dir = shutil.copytree(ocd_catalog(work), work / "serve-ocd-catalog")
+    one_line = ocd_projects(ocd, project_settings(), catalog_dir)["one-line"]
+    plugin_file = catalog_dir / "plugins" / "google-analytics.yml"
+    ocd_run = (ocd / "plugin" / "mkdocs.yml", partial(mark_first_purpose, plugin_file), "cookies/google-analytics/")
     return {
-        "seed": (seed / "mkdocs.yml", seed / "catalog/plugins/console.yml", "cookies/console/", []),
+        "seed": (
+            seed / "mkdocs.yml",
+            partial(mark_first_purpose, seed / "catalog/plugins/console.yml"),
+            "cookies/console/",
+            [],
+        ),
         "ocd": (*ocd_run, []),
         "ocd, `--dirty`": (*ocd_run, ["--dirty"]),
+        ONE_LINE_RUN: (
+            one_line / "mkdocs.yml",
+            partial(mark_one_line, one_line / "docs/cookies/google-analytics.md"),
+            "cookies/google-analytics/",
+            [],
+        ),
     }
 
 
@@ -351,7 +421,7 @@ WATCHER_POLL = 0.5  # seconds between two looks of MkDocs' file watcher (mkdocs.
 
 def bench_serve(work: Path, edits: int) -> dict[str, dict[str, Any]]:
     out = {}
-    for i, (name, (config, plugin_file, page, options)) in enumerate(serve_projects(work).items()):
+    for i, (name, (config, edit, page, options)) in enumerate(serve_projects(work).items()):
         address = f"127.0.0.1:{free_port()}"
         with open(work / f"serve-{i}.log", "w+", encoding="utf-8") as log:
             process = subprocess.Popen(
@@ -368,20 +438,18 @@ def bench_serve(work: Path, edits: int) -> dict[str, dict[str, Any]]:
                     # Each edit at another point of the watcher's polling cycle, evenly over it: a fixed pause ties
                     # every edit to the same point of the cycle (and so to one detection delay, 0 to 0.5 s).
                     time.sleep(1.5 + WATCHER_POLL * i / edits)  # the watcher and the last rebuild settle first
-                    mark_first_purpose(plugin_file, f"bench{i}")
+                    edit(f"bench{i}")
                     latencies.append(poll(url, f"bench{i} "))
             finally:
                 process.terminate()
                 process.wait(timeout=10)
             log.seek(0)
             rewritten = re.findall(r"rendered (\d+) of (\d+) pages", log.read())
-        last = rewritten[-1] if rewritten else ("?", "?")
         out[name] = {
             "latency": statistics.median(latencies),
             "max": max(latencies),
             "edits": len(latencies),
-            "rendered": last[0],
-            "pages": last[1],
+            "rendered": rewritten[-1] if rewritten else None,  # (of ours re-rendered, of ours)
         }
         print(f"  {name}: {', '.join(f'{t:.2f} s' for t in latencies)}", file=sys.stderr)
     return out
@@ -407,6 +475,26 @@ def targets(ocd: dict, gen: dict, zen: dict, serve: dict) -> list[Target]:
     for run in ("ocd", "ocd, `--dirty`"):
         out.append((f"serve ({run}): edit to page, median", serve[run]["latency"] if serve else None, 1.0, " s"))
     return out
+
+
+def report_floors(ocd: dict, serve: dict) -> list[str]:
+    """What MkDocs and the theme cost alone for the OCD's number of pages, under the targets they bound."""
+    lines = []
+    for config, measured in ocd.items():
+        f = measured["plugin"]["floor"]
+        lines.append(
+            f"Floor under the site's size ({config} config), what no page's content decides: Material's scripts "
+            f"and stylesheets {f['theme'] / 1e6:.2f} MB, its frame (head, header, footer) around the plugin pages "
+            f"{f['frame'] / 1e6:.2f} MB ({f['frame per page'] / 1e3:.1f} KB a page), the downloads "
+            f"{f['downloads'] / 1e6:.2f} MB: {(f['theme'] + f['frame'] + f['downloads']) / 1e6:.2f} MB before any "
+            "nav, table, All cookies page or search index."
+        )
+    if serve:
+        lines.append(
+            f"Floor under serve without `--dirty`: {ONE_LINE_RUN} (no plugin), edit to page median "
+            f"{serve[ONE_LINE_RUN]['latency']:.2f} s."
+        )
+    return [line for found in lines for line in (found, "")]
 
 
 def report_targets(rows: list[Target]) -> list[str]:
@@ -485,13 +573,15 @@ def report(ocd: dict, gen: dict, zen: dict, serve: dict) -> str:
             "",
         ]
     for name, m in serve.items():
+        edited = "one page's line" if name == ONE_LINE_RUN else "one cookie's purpose"
+        rendered = f"; generated pages re-rendered: {m['rendered'][0]} of {m['rendered'][1]}" if m["rendered"] else ""
         lines += [
-            f"`mkdocs serve` ({name}), one cookie's purpose edited {m['edits']} times: edit to served page "
-            f"median {m['latency']:.2f} s, worst {m['max']:.2f} s; generated pages re-rendered: "
-            f"{m['rendered']} of {m['pages']}",
+            f"`mkdocs serve` ({name}), {edited} edited {m['edits']} times: edit to served page "
+            f"median {m['latency']:.2f} s, worst {m['max']:.2f} s{rendered}",
             "",
         ]
     lines += report_targets(targets(ocd, gen, zen, serve))
+    lines += report_floors(ocd, serve)
     return "\n".join(lines)
 
 
@@ -512,7 +602,7 @@ def main() -> None:
         zen: dict = {}
         serve: dict = {}
         if "ocd" in only:
-            print("ocd: building the Open Cookie Database three ways, in two configurations...", file=sys.stderr)
+            print("ocd: the Open Cookie Database four ways, in two configurations...", file=sys.stderr)
             ocd = bench_ocd(work / "ocd", args.rounds)
         if "gen" in only:
             print("gen: validate + render of synthetic catalogs...", file=sys.stderr)
