@@ -68,6 +68,11 @@ def _escaped(text: str, i: int, commonmark: bool) -> bool:
         return re.match(r":[\w+-]+:", text[i:]) is not None  # an emoji
     if ch == "@":
         return re.match(r"@[\w-]", text[i:]) is not None  # an e-mail address, a mention
+    around = text[i - 1 : i + 2] if i else ""
+    if re.match(r"\((tm|c|r)\)|\+/-|=/=", text[i:]) or (ch == "/" and around == "c/o"):
+        return True  # smartsymbols: trademark, copyright, registered, plus-minus, not equal, care of
+    if re.fullmatch("[0-9]/[0-9]|[0-9](st|nd|rd|th)", around):
+        return True  # smartsymbols: a fraction's "/", an ordinal's first letter
     return ch in "<{^$'\""  # HTML, attributes, superscript, maths, smart quotes
 
 
@@ -101,7 +106,7 @@ def reference(text: str, commonmark: bool) -> str:
 @settings(max_examples=2000, deadline=None)
 @given(
     st.lists(
-        st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_"])
+        st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_", "st"])
         | st.text(max_size=4),
         max_size=12,
     ).map("".join),

@@ -29,6 +29,13 @@ EXTENSIONS = [
     "pymdownx.inlinehilite",
     "pymdownx.arithmatex",
     "pymdownx.escapeall",
+    "pymdownx.critic",
+    "pymdownx.details",
+    "pymdownx.highlight",
+    "pymdownx.smartsymbols",
+    "pymdownx.snippets",
+    "pymdownx.tabbed",
+    "pymdownx.tasklist",
 ]
 
 

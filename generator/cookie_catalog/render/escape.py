@@ -25,7 +25,9 @@ why (tests/test_escape.py states the same rules slowly):
   links even when escaped: an empty HTML comment before the ``@`` splits the word for it;
 - Python-Markdown: ``<``, ``{`` (attr_list), ``^``, ``$``, ``'``, ``"``; runs of ``=``, ``+``, ``-``,
   ``.``, ``>`` (mark, keys, smart dashes and ellipses, angle quotes); ``:`` opening ``:emoji:``;
-  ``@`` before a word (magiclink's e-mail addresses and mentions).
+  ``@`` before a word (magiclink's e-mail addresses and mentions); what pymdownx.smartsymbols turns into
+  symbols: the ``(`` of ``(tm)``, ``(c)``, ``(r)``, the ``+`` of ``+/-``, the ``=`` of ``=/=``, the ``/`` of
+  ``c/o`` and of a digit's fraction, the first letter of an ordinal's ``st``, ``nd``, ``rd``, ``th``.
 
 Line breaks become ``<br>``; control characters (invalid in HTML) U+FFFD, as browsers show them.
 
@@ -102,7 +104,16 @@ def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
         if not in_link:
             rules.append(("at", "@", r"(?<=[A-Za-z0-9._+-]@)(?=[A-Za-z0-9._-])"))
     else:
-        rules += [("all", "[<{^$'\"]", ""), ("all", ":", r"(?=[\w+-]+:)")]
+        rules += [
+            ("all", "[<{^$'\"]", ""),
+            ("all", ":", r"(?=[\w+-]+:)"),
+            # pymdownx.smartsymbols: (tm) (c) (r), +/-, =/=, c/o, fractions, ordinals (1st: the "s" escaped)
+            ("all", r"\(", r"(?=(?:tm|c|r)\))"),
+            ("all", r"\+", "(?=/-)"),
+            ("all", "=", "(?=/=)"),
+            ("all", "/", "(?<=c/)(?=o)|(?<=[0-9]/)(?=[0-9])"),
+            ("last", "[0-9]", "[0-9]*(?:s(?=t)|n(?=d)|r(?=d)|t(?=h))"),
+        ]
         if not in_link:
             rules.append(("all", "@", r"(?=[\w-])"))
     # The class of every first character: the classes' insides (a "-" in them escaped), white space for _SPACE.
@@ -189,8 +200,11 @@ def md_line(text: str, *, commonmark: bool = False) -> str:
 #   (md_tables) reads only rows without one;
 # - "&#": Python-Markdown's code spans end a numeric reference written without its ";" with one ("&#0" shows
 #   "&#0;");
+# - "{++", "{--", "{==", "{>>", "{~~": pymdownx.critic reads its marks in the page's source, code spans included;
 # - nothing at all: an empty span is no span.
-_NOT_IN_CODE_SPAN = re.compile(rf"[|\\\t{LINE_BREAKS}\x00-\x08\x0e-\x1f\x7f]|&#|^\s|\s$|^#!|^:::|^$")
+_NOT_IN_CODE_SPAN = re.compile(
+    rf"[|\\\t{LINE_BREAKS}\x00-\x08\x0e-\x1f\x7f]|&#|^\s|\s$|^#!|^:::|^$|\{{(?:\+\+|--|==|>>|~~)"
+)
 _BACKTICK_RUNS = re.compile(r"`+")
 
 
