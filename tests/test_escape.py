@@ -23,10 +23,10 @@ from cookie_catalog.render.pages import Renderer
 
 from support.inert import seen
 from support.paths import CATALOG
-from support.rendered import EXTENSIONS, parse
+from support.rendered import parse, site_markdown
 from support.strategies import METACHARACTERS
 
-_MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
+_MARKDOWN = site_markdown()
 BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 # Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS) but "]" (arithmatex reads "\\[x\\]" as
 # maths): every other character is a reference.
@@ -43,19 +43,30 @@ def _underscore_inside_a_word(text: str, i: int) -> bool:
     return start > 0 and end < len(text) - 1 and text[start - 1].isalnum() and text[end + 1].isalnum()
 
 
+def _commit_at(text: str, i: int) -> bool:
+    """Whether a commit hash starts at ``i``: a run of exactly 40 lowercase hex digits."""
+    hex_digits = "0123456789abcdef"
+    run = len(text[i:]) - len(text[i:].lstrip(hex_digits))
+    return run == 40 and (i == 0 or text[i - 1] not in hex_digits)
+
+
 def _escaped(text: str, i: int, commonmark: bool) -> bool:
     """Whether character ``i`` can start markup where it is, and why."""
     ch, before, after = text[i], text[i - 1 : i], text[i + 1 : i + 2]
+    if not commonmark and _commit_at(text, i):
+        return True  # magiclink: a commit hash (its first digit escaped)
     if i == 0 and ch in string.punctuation:
         return True  # any block marker: a heading, a quote, a list, a rule, an admonition, a definition...
     if ch in "\\`*[]|~\t":
         return True  # escapes, code, emphasis, links, table cells, strikethrough/subscript, expanded tabs
     if ch == "_":
-        return not _underscore_inside_a_word(text, i)  # emphasis, except inside a word
-    if ch == "#":
-        return text[i:].strip("#") == ""  # a heading's closing sequence
+        return not commonmark or not _underscore_inside_a_word(text, i)  # emphasis (intraword: legacy_em, betterem)
+    if ch == "#" and text[i:].strip("#") == "":
+        return True  # a heading's closing sequence
     if ch in ".)" and text[:i].isdigit() and text[:i].isascii():
-        return ch == "." or commonmark  # a list number (Python-Markdown's lists take only ".")
+        return commonmark or not _commit_at(text, 0)  # a list number (a commit hash's escape already ends it)
+    if ch in ".)" and not commonmark and after == " " and re.fullmatch("[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+", text[:i]):
+        return not _commit_at(text, 0)  # fancylists: a list letter or roman number
     if ch == "&":
         return re.match(r"&(#|[A-Za-z0-9]+;)", text[i:]) is not None  # a character reference
     if (ch == "." and text[max(0, i - 3) : i].lower() == "www") or (ch == ":" and text[i + 1 : i + 3] == "//"):
@@ -64,6 +75,10 @@ def _escaped(text: str, i: int, commonmark: bool) -> bool:
         return ch == "<" and after != "" and not after.isspace()  # HTML, an autolink
     if ch in "=+-.>" and ch in (before, after):
         return True  # mark, keys, smart dashes and ellipses, angle quotes
+    if ch == ">" and BREAKS.fullmatch(before):
+        return True  # smarty's angle quotes, with the ">" of the "<br>" before it
+    if ch in "#!?" and after in set("123456789"):
+        return True  # magiclink: an issue, a pull request, a discussion (#1, !1, ?1, user/repo#1)
     if ch == ":":
         return re.match(r":[\w+-]+:", text[i:]) is not None  # an emoji
     if ch == "@":
@@ -106,7 +121,7 @@ def reference(text: str, commonmark: bool) -> str:
 @settings(max_examples=2000, deadline=None)
 @given(
     st.lists(
-        st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_", "st"])
+        st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_", "st", ")", "c"])
         | st.text(max_size=4),
         max_size=12,
     ).map("".join),
@@ -150,7 +165,7 @@ def test_templates_escape_identifiers_the_validator_would_refuse():
     categories = (*catalog.categories, Category(key, "Label", "Description"))
     catalog = dataclasses.replace(catalog, categories=categories, plugins=(plugin,))
     renderer = Renderer(catalog)
-    md = markdown.Markdown(extensions=EXTENSIONS)
+    md = site_markdown()
     overview = parse(md.reset().convert(renderer.overview()))
     page = parse(md.reset().convert(renderer.plugin_page(plugin)))
     fragment = parse(renderer.fragments()[f"{plugin.slug}.html"])
@@ -225,7 +240,7 @@ def test_cookie_name_is_verbatim_inline_code_in_every_parser(name):
 
     code = md_code(name)
     renderers = [
-        markdown.Markdown(extensions=EXTENSIONS).convert,
+        site_markdown().convert,
         MarkdownIt("commonmark", {"html": True}).enable("table").render,
         lambda text: cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE),
     ]
@@ -255,9 +270,11 @@ def _renderers() -> dict[str, tuple[bool, object]]:
     from markdown_it import MarkdownIt
 
     site = markdown.Markdown(extensions=["admonition", "attr_list", "tables", "toc"])
+    legacy = markdown.Markdown(extensions=["tables", "legacy_em"])  # betterem's emphasis replaces legacy_em's
     return {
         "python-markdown, every extension": (False, lambda t: _MARKDOWN.reset().convert(t)),
         "python-markdown, the site's extensions": (False, lambda t: site.reset().convert(t)),
+        "python-markdown, legacy_em": (False, lambda t: legacy.reset().convert(t)),
         "markdown-it": (True, MarkdownIt("commonmark", {"html": True}).enable("table").render),
         "cmark-gfm": (True, lambda t: cmarkgfm.github_flavored_markdown_to_html(t, options=Options.CMARK_OPT_UNSAFE)),
     }
@@ -292,6 +309,8 @@ URL_CASES = [
     ("https://u@x.y/:a: https://x.y/++k++==m==~~d~~--e", ["https://u@x.y/:a", "https://x.y/++k++==m==~~d~~--e"]),
     ("<https://x.y> [t](https://x.y)", ["https://x.y", "https://x.y"]),
     ("[https://] \\(x\\) [a]", []),  # arithmatex's \[...\] and \(...\)
+    # magiclink's shorteners show "u/r#1" and "@u" for a link whose text is its target
+    ("https://github.com/u/r/issues/1 https://x.com/u", ["https://github.com/u/r/issues/1", "https://x.com/u"]),
 ]
 
 
@@ -302,6 +321,28 @@ def test_urls_in_text_are_links_to_themselves(renderer, text, urls):
     for links, blocks, tags in _shown(text, commonmark, render):
         assert links == [(url, url) for url in urls]
         assert blocks == [seen(text)] and tags == set()
+
+
+# Text the extensions of real sites read as markup: magiclink's references and commit hashes (repo_url_shorthand,
+# as Material's own site has it), fancylists' letters and roman numbers, underscores inside words (legacy_em,
+# betterem without smart underscores), smarty's angle quotes with the ">" of a line break's "<br>".
+EXTENSION_CASES = [
+    "see #1, !2 and ?3, repo#4, u/r#5, github:u/r!6 and x&#35;7",
+    "0123456789abcdef0123456789abcdef01234567 and " + "a" * 40,
+    "a. first",
+    "iv) fourth",
+    "B)  second",
+    "snake_case_name and a__b__c",
+    "a\n> b",
+]
+
+
+@pytest.mark.parametrize("text", EXTENSION_CASES)
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_text_the_extensions_read_as_markup_is_verbatim(renderer, text):
+    commonmark, render = RENDERERS[renderer]
+    for links, blocks, tags in _shown(text, commonmark, render):
+        assert (links, blocks, tags) == ([], [seen(text)], set())
 
 
 _URL_TEXT = st.lists(

@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 import jinja2
-import markdown
 import pytest
 from babel.messages.plurals import get_plural
 from hypothesis import HealthCheck, given, settings
@@ -33,7 +32,7 @@ from support import messages
 from support.catalogs import write_catalog
 from support.inert import seen
 from support.paths import CATALOG
-from support.rendered import EXTENSIONS, parse
+from support.rendered import parse, site_markdown
 from support.strategies import catalogs, markup_nonblank, write, yaml_quote
 
 EU_LANGUAGES = [
@@ -508,7 +507,7 @@ def test_german_facts(tmp_path: Path):
         "Übermittlung in ein Drittland (IN): keine Garantie angegeben"
     )
     renderer = Renderer(catalog, lang="de")
-    page = markdown.Markdown(extensions=EXTENSIONS).convert(renderer.pages()["p.md"])
+    page = site_markdown().convert(renderer.pages()["p.md"])
     assert facts_cells(page, "de") == [expected]
     assert facts_cells(renderer.fragments()["p.html"], "de") == [expected]
     assert facts_cells(policy_html(renderer, policy_markdown(renderer)), "de") == [expected]
@@ -539,7 +538,7 @@ def test_catalog_text_inside_translated_facts_stays_text(categories, lang):
         ]
     )
     renderer = Renderer(catalog, lang=lang)
-    page = markdown.Markdown(extensions=EXTENSIONS).convert(renderer.pages()["p.md"])
+    page = site_markdown().convert(renderer.pages()["p.md"])
     for html in (page, renderer.fragments()["p.html"]):
         assert facts_cells(html, lang) == [expected]
 

@@ -39,7 +39,7 @@ from cookie_catalog.sinks.mkdocs import tables
 from cookie_catalog.sinks.mkdocs.tables import TablesExtension
 
 from support.inert import seen
-from support.rendered import EXTENSIONS, expected_cells
+from support.rendered import expected_cells, mkdocs_extensions
 from support.sitebuild import project_copy
 from support.strategies import catalogs, write
 
@@ -99,7 +99,7 @@ def recorded() -> Iterator[list[str | None]]:
 def mkdocs_config(tmp: Path) -> MkDocsConfig:
     (tmp / "docs").mkdir(exist_ok=True)
     config = MkDocsConfig()
-    config.load_dict({"site_name": "t", "docs_dir": str(tmp / "docs"), "markdown_extensions": EXTENSIONS})
+    config.load_dict({"site_name": "t", "docs_dir": str(tmp / "docs"), "markdown_extensions": mkdocs_extensions()})
     errors, _ = config.validate()
     assert not errors
     return config

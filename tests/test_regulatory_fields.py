@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 
 import cmarkgfm
-import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,7 +24,7 @@ from support.catalogs import write_catalog
 from support.inert import seen
 from support.jsparse import parse_js
 from support.readback import read_csv, unguard
-from support.rendered import EXTENSIONS, parse
+from support.rendered import parse, site_markdown
 from support.strategies import markup_nonblank, yaml_quote
 
 FACTS = """    legal_basis: consent
@@ -113,7 +112,7 @@ def test_facts_verbatim_and_inert_on_pages_fragments_and_policy(categories):
         catalog = load_catalog(catalog_with(Path(tmp) / "cat", categories))
     expected = [facts_cell(categories)]
     renderer = Renderer(catalog)
-    page = markdown.Markdown(extensions=EXTENSIONS).convert(renderer.pages()["p.md"])
+    page = site_markdown().convert(renderer.pages()["p.md"])
     assert provenance_cells(page, r"index\.md#category-analytics|downloads/cookie-policy\.\w+") == expected
     assert provenance_cells(renderer.fragments()["p.html"]) == expected
     files = policy_files(catalog)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import cmarkgfm
-import markdown
 import pytest
 from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, example, given, settings
@@ -30,7 +29,7 @@ from cookie_catalog.sinks.downloads import policy_files
 
 from support.inert import seen, seen_line
 from support.readback import read_csv, unguard
-from support.rendered import EXTENSIONS, Blocks, expected_cells, parse
+from support.rendered import Blocks, expected_cells, parse, site_markdown
 from support.strategies import catalogs, title, write
 
 ALLOWED_TAGS = {
@@ -99,7 +98,7 @@ def check_facts(data: dict, parsed: Blocks) -> None:
 
 def check_site_pages(data: dict, catalog) -> None:
     pages = Renderer(catalog, downloads_href="../downloads").pages()
-    md = markdown.Markdown(extensions=EXTENSIONS)
+    md = site_markdown()
     overview = parse(md.reset().convert(pages["index.md"]))
     assert_inert(overview, re.compile(r"[a-z0-9-]+\.md"))
     assert ("h1", seen_line(title(data))) in overview.blocks

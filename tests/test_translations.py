@@ -333,10 +333,8 @@ def _write_po(root: Path, entries: dict[str, tuple[str, str]]) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(translation=markup_nonblank.filter(lambda t: not placeholders(t) and t.strip() == t and "\x00" not in t))
 def test_a_hostile_translation_renders_verbatim_and_inert(tmp_path_factory, translation):
-    import markdown
-
     from support.inert import seen
-    from support.rendered import EXTENSIONS, parse
+    from support.rendered import parse, site_markdown
 
     root = catalog(tmp_path_factory.mktemp("t"), cookies=(("a", "Keeps the chat open."), ("b", "Counts visits.")))
     _write_po(root, {PURPOSE_KEY: ("Keeps the chat open.", translation)})
@@ -344,7 +342,7 @@ def test_a_hostile_translation_renders_verbatim_and_inert(tmp_path_factory, tran
     from mkdocs.utils.meta import get_data
 
     page, _ = get_data(Renderer(german).plugin_page(german.plugins[0]))  # front matter, as MkDocs reads it
-    html = markdown.Markdown(extensions=EXTENSIONS).convert(page)
+    html = site_markdown().convert(page)
     parsed = parse(html)
     cells = [text for tag, text in parsed.blocks if tag == "td"]
     assert seen(translation) in cells, (translation, cells)

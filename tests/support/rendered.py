@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from typing import ClassVar
+from typing import Any, ClassVar
+
+import markdown
+from material.extensions.emoji import to_svg, twemoji
 
 from support.inert import seen
 
@@ -36,7 +39,43 @@ EXTENSIONS = [
     "pymdownx.snippets",
     "pymdownx.tabbed",
     "pymdownx.tasklist",
+    "pymdownx.fancylists",
+    "pymdownx.progressbar",
+    "pymdownx.quotes",
+    "pymdownx.striphtml",
+    "pymdownx.saneheaders",
+    "pymdownx.blocks.caption",
+    "pymdownx.blocks.definition",
+    "pymdownx.blocks.html",
+    "legacy_attrs",
+    "wikilinks",
 ]
+# Their riskiest settings, as real sites have them: magiclink's shorthand references, commit hashes and link
+# shorteners (Material's own configuration), emphasis inside words, angle quotes, Material's emoji.
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "pymdownx.magiclink": {
+        "repo_url_shorthand": True,
+        "social_url_shorthand": True,
+        "repo_url_shortener": True,
+        "social_url_shortener": True,
+        "hide_protocol": True,
+        "user": "squidfunk",
+        "repo": "mkdocs-material",
+    },
+    "pymdownx.betterem": {"smart_enable": "none"},
+    "smarty": {"smart_angled_quotes": True},
+    "pymdownx.emoji": {"emoji_index": twemoji, "emoji_generator": to_svg},
+}
+
+
+def mkdocs_extensions() -> list[str | dict[str, dict[str, Any]]]:
+    """The same for MkDocs' markdown_extensions setting (a new list each time: MkDocs empties its dictionaries)."""
+    return [{name: dict(EXTENSION_CONFIGS[name])} if name in EXTENSION_CONFIGS else name for name in EXTENSIONS]
+
+
+def site_markdown() -> markdown.Markdown:
+    """Python-Markdown with every extension of EXTENSIONS, set up as EXTENSION_CONFIGS says."""
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
 
 
 class Blocks(HTMLParser):

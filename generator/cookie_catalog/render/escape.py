@@ -19,19 +19,28 @@ why (tests/test_escape.py states the same rules slowly):
 - everywhere: white space at either end (parsers strip it), tabs, the first character when it is ASCII
   punctuation (any block marker: ``#``, ``>``, ``-``, ``+``, ``=``, ``!!!``, ``:``...), the ``.`` or ``)``
   of a leading number (a list), a run of ``#`` ending the text (a heading's closing sequence), ``&`` before
-  something entity-shaped, ``\\``, `````, ``*``, ``[``, ``]``, ``|``, ``~``, ``_`` unless between letters
-  or digits (intraword, never emphasis), ``www.`` and ``://`` (autolinks);
+  something entity-shaped, ``\\``, `````, ``*``, ``[``, ``]``, ``|``, ``~``, ``_``, ``www.`` and ``://``
+  (autolinks);
 - CommonMark: ``<`` unless followed by white space, and ``@`` inside an e-mail-like word, which cmark-gfm
-  links even when escaped: an empty HTML comment before the ``@`` splits the word for it;
+  links even when escaped: an empty HTML comment before the ``@`` splits the word for it; but ``_`` between
+  letters or digits (intraword, never emphasis there);
 - Python-Markdown: ``<``, ``{`` (attr_list), ``^``, ``$``, ``'``, ``"``; runs of ``=``, ``+``, ``-``,
   ``.``, ``>`` (mark, keys, smart dashes and ellipses, angle quotes); ``:`` opening ``:emoji:``;
   ``@`` before a word (magiclink's e-mail addresses and mentions); what pymdownx.smartsymbols turns into
   symbols: the ``(`` of ``(tm)``, ``(c)``, ``(r)``, the ``+`` of ``+/-``, the ``=`` of ``=/=``, the ``/`` of
-  ``c/o`` and of a digit's fraction, the first letter of an ordinal's ``st``, ``nd``, ``rd``, ``th``.
+  ``c/o`` and of a digit's fraction, the first letter of an ordinal's ``st``, ``nd``, ``rd``, ``th``; what
+  pymdownx.magiclink links with its shorthand references on (as Material's own site has them): ``#``, ``!``,
+  ``?`` before a digit (an issue, a pull request, a discussion: ``#1``, ``repo!2``, ``user/repo?3``) and the
+  first character of a commit hash (a run of exactly 40 lowercase hex digits); the ``.`` or ``)`` after a leading
+  letter or roman number and before a space (pymdownx.fancylists' lists); ``_`` between letters too
+  (legacy_em and pymdownx.betterem without smart underscores take two for emphasis); a ``>`` after a line
+  break (smarty's angle quotes would read ``>>`` with the ``>`` of its ``<br>``).
 
 Line breaks become ``<br>``; control characters (invalid in HTML) U+FFFD, as browsers show them.
 
-http and https URLs in text become links, ``[url](url)``, the text escaped as above, the target as written.
+http and https URLs in text become links, ``[url](url)``, the text escaped as above, the target as written
+(in Python-Markdown the ``:`` of the text's ``://`` too: magiclink's shorteners rewrite a link's text that is its
+target, ``https://github.com/u/r/issues/1`` to ``u/r#1``).
 A URL is ``http://`` or ``https://`` (any case, not glued to a word before it), an ASCII letter or digit,
 then the characters of RFC 3986 but ``'``, ``$``, ``[`` and ``]`` (``\\``, ``|``, ``<``, ``>``, ``"``,
 `````, white space and anything non-ASCII end it). It also ends before a ``%`` not followed by two hex
@@ -72,32 +81,52 @@ _PM_BACKSLASH = frozenset("\\`*_{}[()>#+-.!")
 _PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 _AT_START = r"(?<![\s\S]{2})"  # after a rule's first character: that character is the text's first
 _SPACE = f"[^\\S{LINE_BREAKS}]"  # white space but line breaks
+# pymdownx.magiclink links a commit hash (40 lowercase hex digits, a run of its own) to the repository's commit,
+# showing 7 of them; pymdownx.fancylists takes a letter or a roman number then "." or ")" and a space for a list.
+_COMMIT = ("all", "[0-9a-f]", r"(?<![0-9a-f]{2})(?=[0-9a-f]{39}(?![0-9a-f]))")
+_LIST_LETTER = ("last", "[A-Za-z]", rf"{_AT_START}(?:(?<=[ivxlcdm])[ivxlcdm]*|(?<=[IVXLCDM])[IVXLCDM]*)?[.)](?= )")
+# The texts those two rules may concern: those starting with letters then "." or ")", or holding 40 hex digits.
+_LETTERS_FIRST = re.compile(r"[A-Za-z]+[.)] ")
+_HEX_RUN = re.compile("[0-9a-f]{40}")
 # After a rule's first character: the same character comes right before or after it.
 _IN_RUN = "|".join(rf"(?<={c})(?:(?<={c}{c})|(?={c}))" for c in (r"=", r"\+", r"\.", r">", r"-"))
 
 
-def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
+def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> re.Pattern:
     """One pattern for one flavour: each alternative is text that needs escaping there (see the module doc).
 
     A rule is (how its text is written, its first character, what follows): ``url`` as a link, ``br`` as
     ``<br>``, ``keep`` as it is, ``at`` behind an empty comment, ``last`` with its last character escaped,
     ``all`` with every character escaped. The pattern is one character class of every first character, then
     the rules, each checking its own first character by looking back: so the regex engine skips every other
-    character at C speed (an alternation of rules would try each at every character). Earlier rules win.
+    character at C speed (an alternation of rules would try each at every character). Earlier rules win. The
+    rules starting with a letter come first, and the others are tried only after a character that is not one
+    of those letters: a letter costs one check, not one for each rule. ``rare`` adds Python-Markdown's rules
+    that start with any of many letters (a commit hash, a list's letter): they would slow every text by half,
+    so they are in a pattern of their own, for the few texts they may concern (``_Escaper.__call__``).
     """
+    letter_rules: list[tuple[str, str, str]] = [
+        *([("url", "[hH]", _URL_AFTER_H)] if links else []),
+        *([_COMMIT, _LIST_LETTER] if rare else []),
+    ]
     rules: list[tuple[str, str, str]] = [
-        *([("url", "[hH]", _URL_AFTER_H), ("all", "!", r"(?=[hH][tT][tT][pP])")] if links else []),  # no image
+        *([("all", "!", r"(?=[hH][tT][tT][pP])")] if links else []),  # no image
         ("br", f"[{LINE_BREAKS}]", r"(?:(?<=\r)\n)?"),
         ("all", _SPACE, f"{_AT_START}{_SPACE}*|{_SPACE}*\\Z"),  # white space at either end
         ("all", "#", "#*\\Z"),  # a heading's closing sequence
         ("last", "[0-9]", f"{_AT_START}[0-9]*[.)]"),  # a list number
-        ("keep", "_", r"(?<=[^\W_]_)_*(?=[^\W_])"),  # intraword: never emphasis
-        # Python-Markdown's runs (mark, keys, smart dashes and ellipses, angle quotes), whole, even at the start
-        *([] if commonmark else [("all", r"[=+.>\-]", _IN_RUN)]),
+        # intraword: never emphasis in CommonMark (Python-Markdown's legacy_em and pymdownx.betterem without its
+        # smart underscore take any two "_" for emphasis)
+        *([("keep", "_", r"(?<=[^\W_]_)_*(?=[^\W_])")] if commonmark else []),
+        # Python-Markdown's runs (mark, keys, smart dashes and ellipses, angle quotes), whole, even at the start;
+        # and a ">" after a line break, which smarty's angle quotes would read with the ">" of the "<br>"
+        *([] if commonmark else [("all", r"[=+.>\-]", _IN_RUN), ("all", ">", f"(?<=[{LINE_BREAKS}]>)")]),
         ("all", r"[!-/:-@\[-`{-~]", _AT_START),  # a block marker
         ("all", "&", rf"(?={_ENTITY_SHAPED})"),
         ("all", r"[\t\\`*_\[\]|~]", ""),
-        *([] if in_link else [("all", r"\.", r"(?<=[wW]{3}\.)"), ("all", ":", "(?=//)")]),  # autolinks
+        *([] if in_link else [("all", r"\.", r"(?<=[wW]{3}\.)")]),  # an autolink
+        # an autolink; and in a link's text, pymdownx.magiclink's shorteners rewrite a text equal to its target
+        *([] if in_link and commonmark else [("all", ":", "(?=//)")]),
     ]
     if commonmark:
         rules.append(("all", "<", r"(?!\s|\Z)"))
@@ -113,13 +142,19 @@ def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
             ("all", "=", "(?=/=)"),
             ("all", "/", "(?<=c/)(?=o)|(?<=[0-9]/)(?=[0-9])"),
             ("last", "[0-9]", "[0-9]*(?:s(?=t)|n(?=d)|r(?=d)|t(?=h))"),
+            # pymdownx.magiclink's references to an issue, a pull request, a discussion: #1, !1, ?1, repo#1
+            ("all", "[#!?]", "(?=[1-9])"),
         ]
         if not in_link:
             rules.append(("all", "@", r"(?=[\w-])"))
+    every = [*letter_rules, *rules]
     # The class of every first character: the classes' insides (a "-" in them escaped), white space for _SPACE.
-    firsts = "".join("\\s" if first == _SPACE else first.removeprefix("[").removesuffix("]") for _, first, _ in rules)
-    alternatives = "|".join(f"(?<={first})(?:{rest})(?P<{kind}{i}>)" for i, (kind, first, rest) in enumerate(rules))
-    return re.compile(f"[{firsts}](?:{alternatives})")
+    firsts = "".join("\\s" if first == _SPACE else first.removeprefix("[").removesuffix("]") for _, first, _ in every)
+    alternatives = [f"(?<={first})(?:{rest})(?P<{kind}{i}>)" for i, (kind, first, rest) in enumerate(every)]
+    letters = "".join(first.strip("[]").replace("0-9", "") for _, first, _ in letter_rules)
+    others = "|".join(alternatives[len(letter_rules) :])
+    gated = f"(?<![{letters}])(?:{others})" if letters else others
+    return re.compile(f"[{firsts}](?:{'|'.join([*alternatives[: len(letter_rules)], gated])})")
 
 
 def _escape_char(ch: str, commonmark: bool) -> str:
@@ -136,14 +171,20 @@ class _Escaper:
     def __init__(self, commonmark: bool, links: bool, in_link: bool = False) -> None:
         self.commonmark = commonmark
         self.pattern = _rules(commonmark, links, in_link)
+        self.rare = None if commonmark else _rules(commonmark, links, in_link, rare=True)
         self.link_text = _Escaper(commonmark, links=False, in_link=True) if links else None
         # Called once a match, the hottest code of a render: each rule's kind by its group's name, and each
         # character escaped once.
-        self._kinds = {name: name.rstrip("0123456789") for name in self.pattern.groupindex}
+        names = [*self.pattern.groupindex, *(self.rare.groupindex if self.rare else ())]
+        self._kinds = {name: name.rstrip("0123456789") for name in names}
         self._escaped: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        return self.pattern.sub(self._replace, _CONTROL.sub("\ufffd", text))
+        # A text the rare rules may concern gets the slower pattern that has them (each check stops early).
+        text = _CONTROL.sub("\ufffd", text)
+        if self.rare and (_LETTERS_FIRST.match(text) or (len(text) >= 40 and _HEX_RUN.search(text))):
+            return self.rare.sub(self._replace, text)
+        return self.pattern.sub(self._replace, text)
 
     def _char(self, ch: str) -> str:
         out = self._escaped.get(ch)
