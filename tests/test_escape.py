@@ -67,6 +67,8 @@ def _escaped(text: str, i: int, commonmark: bool) -> bool:
         return commonmark or not _commit_at(text, 0)  # a list number (a commit hash's escape already ends it)
     if ch in ".)" and not commonmark and after == " " and re.fullmatch("[A-Za-z]|[ivxlcdm]+|[IVXLCDM]+", text[:i]):
         return not _commit_at(text, 0)  # fancylists: a list letter or roman number
+    if ch == ":" and not commonmark and after == " " and re.fullmatch("[A-Z]{2,}", text[:i]):
+        return True  # markdown-callouts: an admonition ("NOTE: ...")
     if ch == "&":
         return re.match(r"&(#|[A-Za-z0-9]+;)", text[i:]) is not None  # a character reference
     if (ch == "." and text[max(0, i - 3) : i].lower() == "www") or (ch == ":" and text[i + 1 : i + 3] == "//"):
@@ -121,7 +123,9 @@ def reference(text: str, commonmark: bool) -> str:
 @settings(max_examples=2000, deadline=None)
 @given(
     st.lists(
-        st.sampled_from([*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_", "st", ")", "c"])
+        st.sampled_from(
+            [*METACHARACTERS, ".", "-", ":", "www", "WwW", "1", "١", " ", "x", "_", "a_", "st", ")", "c", "AB:"]
+        )
         | st.text(max_size=4),
         max_size=12,
     ).map("".join),
@@ -332,6 +336,7 @@ EXTENSION_CASES = [
     "a. first",
     "iv) fourth",
     "B)  second",
+    "GDPR: consent first",
     "snake_case_name and a__b__c",
     "a\n> b",
 ]

@@ -49,6 +49,8 @@ EXTENSIONS = [
     "pymdownx.blocks.html",
     "legacy_attrs",
     "wikilinks",
+    "callouts",
+    "github-callouts",
 ]
 # Their riskiest settings, as real sites have them: magiclink's shorthand references, commit hashes and link
 # shorteners (Material's own configuration), emphasis inside words, angle quotes, Material's emoji.

@@ -69,7 +69,8 @@ METACHARACTERS = [
     "=== ",
     "[ ] ",
     # pymdownx.magiclink's references (repo_url_shorthand), commit hashes and shortened links; pymdownx.fancylists'
-    # letters; underscores in a word (legacy_em, pymdownx.betterem without smart underscores); smarty's angle quotes
+    # letters; markdown-callouts' admonitions; underscores in a word (legacy_em, pymdownx.betterem without smart
+    # underscores); smarty's angle quotes
     "#1",
     "!2",
     "?3",
@@ -80,6 +81,7 @@ METACHARACTERS = [
     "https://github.com/u/r/issues/6",
     "a) ",
     "iv. ",
+    "NOTE: ",
     "x_y_z",
     "\n>",
     "\n",

@@ -32,7 +32,8 @@ why (tests/test_escape.py states the same rules slowly):
   pymdownx.magiclink links with its shorthand references on (as Material's own site has them): ``#``, ``!``,
   ``?`` before a digit (an issue, a pull request, a discussion: ``#1``, ``repo!2``, ``user/repo?3``) and the
   first character of a commit hash (a run of exactly 40 lowercase hex digits); the ``.`` or ``)`` after a leading
-  letter or roman number and before a space (pymdownx.fancylists' lists); ``_`` between letters too
+  letter or roman number and before a space (pymdownx.fancylists' lists), the ``:`` after leading capitals and
+  before a space (markdown-callouts' admonitions, ``NOTE: ...``); ``_`` between letters too
   (legacy_em and pymdownx.betterem without smart underscores take two for emphasis); a ``>`` after a line
   break (smarty's angle quotes would read ``>>`` with the ``>`` of its ``<br>``).
 
@@ -82,11 +83,13 @@ _PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 _AT_START = r"(?<![\s\S]{2})"  # after a rule's first character: that character is the text's first
 _SPACE = f"[^\\S{LINE_BREAKS}]"  # white space but line breaks
 # pymdownx.magiclink links a commit hash (40 lowercase hex digits, a run of its own) to the repository's commit,
-# showing 7 of them; pymdownx.fancylists takes a letter or a roman number then "." or ")" and a space for a list.
+# showing 7 of them; pymdownx.fancylists takes a letter or a roman number then "." or ")" and a space for a list;
+# markdown-callouts, capitals then ":" and a space for an admonition ("NOTE: ...").
 _COMMIT = ("all", "[0-9a-f]", r"(?<![0-9a-f]{2})(?=[0-9a-f]{39}(?![0-9a-f]))")
 _LIST_LETTER = ("last", "[A-Za-z]", rf"{_AT_START}(?:(?<=[ivxlcdm])[ivxlcdm]*|(?<=[IVXLCDM])[IVXLCDM]*)?[.)](?= )")
-# The texts those two rules may concern: those starting with letters then "." or ")", or holding 40 hex digits.
-_LETTERS_FIRST = re.compile(r"[A-Za-z]+[.)] ")
+_CALLOUT = ("last", "[A-Z]", rf"{_AT_START}[A-Z]+:(?= )")
+# The texts those rules may concern: those starting with letters then ".", ")" or ":", or holding 40 hex digits.
+_LETTERS_FIRST = re.compile(r"[A-Za-z]+[.):] ")
 _HEX_RUN = re.compile("[0-9a-f]{40}")
 # After a rule's first character: the same character comes right before or after it.
 _IN_RUN = "|".join(rf"(?<={c})(?:(?<={c}{c})|(?={c}))" for c in (r"=", r"\+", r"\.", r">", r"-"))
@@ -102,12 +105,12 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
     character at C speed (an alternation of rules would try each at every character). Earlier rules win. The
     rules starting with a letter come first, and the others are tried only after a character that is not one
     of those letters: a letter costs one check, not one for each rule. ``rare`` adds Python-Markdown's rules
-    that start with any of many letters (a commit hash, a list's letter): they would slow every text by half,
-    so they are in a pattern of their own, for the few texts they may concern (``_Escaper.__call__``).
+    that start with any of many letters (a commit hash, a list's letter, a callout): they would slow every text
+    by half, so they are in a pattern of their own, for the few texts they may concern (``_Escaper.__call__``).
     """
     letter_rules: list[tuple[str, str, str]] = [
         *([("url", "[hH]", _URL_AFTER_H)] if links else []),
-        *([_COMMIT, _LIST_LETTER] if rare else []),
+        *([_COMMIT, _LIST_LETTER, _CALLOUT] if rare else []),
     ]
     rules: list[tuple[str, str, str]] = [
         *([("all", "!", r"(?=[hH][tT][tT][pP])")] if links else []),  # no image
