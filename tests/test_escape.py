@@ -44,17 +44,19 @@ def _underscore_inside_a_word(text: str, i: int) -> bool:
 
 
 def _commit_at(text: str, i: int) -> bool:
-    """Whether a commit hash starts at ``i``: a run of exactly 40 lowercase hex digits."""
-    hex_digits = "0123456789abcdef"
-    run = len(text[i:]) - len(text[i:].lstrip(hex_digits))
-    return run == 40 and (i == 0 or text[i - 1] not in hex_digits)
+    """Whether a commit hash starts at ``i``: 40 lowercase hex digits, no letter or digit on either side."""
+    return (
+        re.fullmatch("[0-9a-f]{40}", text[i : i + 40]) is not None
+        and not text[i - 1 : i].isalnum()
+        and not text[i + 40 : i + 41].isalnum()
+    )
 
 
 def _escaped(text: str, i: int, commonmark: bool) -> bool:
     """Whether character ``i`` can start markup where it is, and why."""
     ch, before, after = text[i], text[i - 1 : i], text[i + 1 : i + 2]
     if not commonmark and _commit_at(text, i):
-        return True  # magiclink: a commit hash (its first digit escaped)
+        return True  # magiclink: a commit hash (its first character escaped)
     if i == 0 and ch in string.punctuation:
         return True  # any block marker: a heading, a quote, a list, a rule, an admonition, a definition...
     if ch in "\\`*[]|~\t":

@@ -53,6 +53,7 @@ an unbalanced ``(``. So the link's target and text are exactly the URL, and noth
 from __future__ import annotations
 
 import re
+import string
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -82,15 +83,24 @@ _PM_BACKSLASH = frozenset("\\`*_{}[()>#+-.!")
 _PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 _AT_START = r"(?<![\s\S]{2})"  # after a rule's first character: that character is the text's first
 _SPACE = f"[^\\S{LINE_BREAKS}]"  # white space but line breaks
-# pymdownx.magiclink links a commit hash (40 lowercase hex digits, a run of its own) to the repository's commit,
-# showing 7 of them; pymdownx.fancylists takes a letter or a roman number then "." or ")" and a space for a list;
-# markdown-callouts, capitals then ":" and a space for an admonition ("NOTE: ...").
-_COMMIT = ("all", "[0-9a-f]", r"(?<![0-9a-f]{2})(?=[0-9a-f]{39}(?![0-9a-f]))")
+# pymdownx.magiclink links a commit hash (40 lowercase hex digits between non-word characters, "_" being one as
+# it is escaped) to the repository's commit, showing 7 of them; pymdownx.fancylists takes a letter or a roman
+# number then "." or ")" and a space for a list; markdown-callouts, capitals, ":" and a space for an admonition.
+_COMMIT = ("all", "[0-9a-f]", r"(?<![^\W_][0-9a-f])(?=[0-9a-f]{39}(?![^\W_]))")
 _LIST_LETTER = ("last", "[A-Za-z]", rf"{_AT_START}(?:(?<=[ivxlcdm])[ivxlcdm]*|(?<=[IVXLCDM])[IVXLCDM]*)?[.)](?= )")
 _CALLOUT = ("last", "[A-Z]", rf"{_AT_START}[A-Z]+:(?= )")
-# The texts those rules may concern: those starting with letters then ".", ")" or ":", or holding 40 hex digits.
-_LETTERS_FIRST = re.compile(r"[A-Za-z]+[.):] ")
-_HEX_RUN = re.compile("[0-9a-f]{40}")
+# Where those rules may apply: a text starting with their letters, or with a commit hash that is a list number
+# (one match of the other pattern); a text ending with a commit hash; and (the "rare" rule of the other pattern)
+# a character right after a commit hash.
+_RARE_FIRST = re.compile(r"[A-Za-z]+[.):] |[0-9]{40}[.)]")
+_COMMIT_LAST = re.compile(r"(?<![^\W_])[0-9a-f]{40}\Z")
+_AFTER_COMMIT = ("rare", r"[\W_]", r"(?<=[0-9a-f]{40}[\s\S])(?<![^\W_][0-9a-f]{40}[\s\S])")
+# The rules are tried in three groups, by their first character's kind: a letter, white space, anything else.
+_GROUPS = [
+    ("(?<=[A-Za-z])", string.ascii_letters),
+    ("(?<=\\s)", f" \t\u00a0\u3000{LINE_BREAKS}"),
+    ("(?<![A-Za-z\\s])", f"{string.digits}{string.punctuation}\u2014\u00e9\ufffd"),
+]
 # After a rule's first character: the same character comes right before or after it.
 _IN_RUN = "|".join(rf"(?<={c})(?:(?<={c}{c})|(?={c}))" for c in (r"=", r"\+", r"\.", r">", r"-"))
 
@@ -100,19 +110,19 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
 
     A rule is (how its text is written, its first character, what follows): ``url`` as a link, ``br`` as
     ``<br>``, ``keep`` as it is, ``at`` behind an empty comment, ``last`` with its last character escaped,
-    ``all`` with every character escaped. The pattern is one character class of every first character, then
-    the rules, each checking its own first character by looking back: so the regex engine skips every other
-    character at C speed (an alternation of rules would try each at every character). Earlier rules win. The
-    rules starting with a letter come first, and the others are tried only after a character that is not one
-    of those letters: a letter costs one check, not one for each rule. ``rare`` adds Python-Markdown's rules
-    that start with any of many letters (a commit hash, a list's letter, a callout): they would slow every text
-    by half, so they are in a pattern of their own, for the few texts they may concern (``_Escaper.__call__``).
+    ``all`` with every character escaped, ``rare`` not at all (the text needs the rare rules). The pattern is
+    one character class of every first character, then the rules, each checking its own first character by
+    looking back: so the regex engine skips every other character at C speed (an alternation of rules would
+    try each at every character). Earlier rules win. A character tries only the rules for its kind (a letter,
+    white space, anything else; ``_GROUPS``): a space inside the text costs a few failed checks, not one for
+    each rule. ``rare`` makes the pattern with Python-Markdown's rules that start with any of many letters (a
+    commit hash, a list's letter, a callout), which would slow every text by half: the few texts they may
+    concern get it (``_Escaper.__call__``).
     """
-    letter_rules: list[tuple[str, str, str]] = [
+    rules: list[tuple[str, str, str]] = [
         *([("url", "[hH]", _URL_AFTER_H)] if links else []),
         *([_COMMIT, _LIST_LETTER, _CALLOUT] if rare else []),
-    ]
-    rules: list[tuple[str, str, str]] = [
+        *([] if commonmark or rare else [_AFTER_COMMIT]),
         *([("all", "!", r"(?=[hH][tT][tT][pP])")] if links else []),  # no image
         ("br", f"[{LINE_BREAKS}]", r"(?:(?<=\r)\n)?"),
         ("all", _SPACE, f"{_AT_START}{_SPACE}*|{_SPACE}*\\Z"),  # white space at either end
@@ -127,9 +137,7 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
         ("all", r"[!-/:-@\[-`{-~]", _AT_START),  # a block marker
         ("all", "&", rf"(?={_ENTITY_SHAPED})"),
         ("all", r"[\t\\`*_\[\]|~]", ""),
-        *([] if in_link else [("all", r"\.", r"(?<=[wW]{3}\.)")]),  # an autolink
-        # an autolink; and in a link's text, pymdownx.magiclink's shorteners rewrite a text equal to its target
-        *([] if in_link and commonmark else [("all", ":", "(?=//)")]),
+        *([] if in_link else [("all", r"\.", r"(?<=[wW]{3}\.)"), ("all", ":", "(?=//)")]),  # autolinks
     ]
     if commonmark:
         rules.append(("all", "<", r"(?!\s|\Z)"))
@@ -150,14 +158,16 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
         ]
         if not in_link:
             rules.append(("all", "@", r"(?=[\w-])"))
-    every = [*letter_rules, *rules]
     # The class of every first character: the classes' insides (a "-" in them escaped), white space for _SPACE.
-    firsts = "".join("\\s" if first == _SPACE else first.removeprefix("[").removesuffix("]") for _, first, _ in every)
-    alternatives = [f"(?<={first})(?:{rest})(?P<{kind}{i}>)" for i, (kind, first, rest) in enumerate(every)]
-    letters = "".join(first.strip("[]").replace("0-9", "") for _, first, _ in letter_rules)
-    others = "|".join(alternatives[len(letter_rules) :])
-    gated = f"(?<![{letters}])(?:{others})" if letters else others
-    return re.compile(f"[{firsts}](?:{'|'.join([*alternatives[: len(letter_rules)], gated])})")
+    firsts = "".join("\\s" if first == _SPACE else first.removeprefix("[").removesuffix("]") for _, first, _ in rules)
+    alternatives: list[str] = []
+    for gate, probe in _GROUPS:
+        group = [rule for rule in rules if any(re.fullmatch(rule[1], ch) for ch in probe)]
+        named = [
+            f"(?<={first})(?:{rest})(?P<{kind}{len(alternatives)}_{i}>)" for i, (kind, first, rest) in enumerate(group)
+        ]
+        alternatives.append(f"{gate}(?:{'|'.join(named)})")
+    return re.compile(f"[{firsts}](?:{'|'.join(alternatives)})")
 
 
 def _escape_char(ch: str, commonmark: bool) -> str:
@@ -166,6 +176,10 @@ def _escape_char(ch: str, commonmark: bool) -> str:
     if commonmark or ch in _PM_BACKSLASH:
         return "\\" + ch
     return _PM_NAMED.get(ch, f"&#{ord(ch)};")
+
+
+class _RareText(Exception):
+    """A text that needs the rare rules, found by the pattern without them."""
 
 
 class _Escaper:
@@ -179,15 +193,21 @@ class _Escaper:
         # Called once a match, the hottest code of a render: each rule's kind by its group's name, and each
         # character escaped once.
         names = [*self.pattern.groupindex, *(self.rare.groupindex if self.rare else ())]
-        self._kinds = {name: name.rstrip("0123456789") for name in names}
+        self._kinds = {name: name.rstrip("0123456789_") for name in names}
         self._escaped: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        # A text the rare rules may concern gets the slower pattern that has them (each check stops early).
         text = _CONTROL.sub("\ufffd", text)
-        if self.rare and (_LETTERS_FIRST.match(text) or (len(text) >= 40 and _HEX_RUN.search(text))):
-            return self.rare.sub(self._replace, text)
-        return self.pattern.sub(self._replace, text)
+        if self.rare is None:
+            return self.pattern.sub(self._replace, text)
+        # A text the rare rules may concern gets the slower pattern that has them: one that starts with their
+        # letters, ends with a commit hash, or holds one (the first pattern's "rare" rule).
+        if not _RARE_FIRST.match(text) and (len(text) < 40 or not _COMMIT_LAST.match(text, len(text) - 40)):
+            try:
+                return self.pattern.sub(self._replace, text)
+            except _RareText:
+                pass
+        return self.rare.sub(self._replace, text)
 
     def _char(self, ch: str) -> str:
         out = self._escaped.get(ch)
@@ -201,11 +221,16 @@ class _Escaper:
             return self._char(found) if len(found) == 1 else "".join(map(self._char, found))
         if kind == "url":
             assert self.link_text is not None, "the url rule is made only with links"
-            return f"[{self.link_text(found)}]({found})"
+            text = self.link_text(found)
+            # pymdownx.magiclink's shorteners rewrite a link whose text is its target (to "u/r#1" for
+            # https://github.com/u/r/issues/1): in Python-Markdown the scheme's ":" is a reference, so it never is
+            return f"[{text if self.commonmark else text.replace(':', '&#58;', 1)}]({found})"
         if kind == "br":
             return "<br>"
         if kind == "keep":
             return found
+        if kind == "rare":
+            raise _RareText
         if kind == "at":  # cmark-gfm links e-mail addresses in the text it decoded: split the word for it
             return "<!-- -->@"
         return found[:-1] + self._char(found[-1])  # "last"
