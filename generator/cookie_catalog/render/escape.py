@@ -74,6 +74,10 @@ _AT_START = r"(?<![\s\S]{2})"  # after a rule's first character: that character 
 _SPACE = f"[^\\S{LINE_BREAKS}]"  # white space but line breaks
 # After a rule's first character: the same character comes right before or after it.
 _IN_RUN = "|".join(rf"(?<={c})(?:(?<={c}{c})|(?={c}))" for c in (r"=", r"\+", r"\.", r">", r"-"))
+# After a rule's first character: what pymdownx.smartsymbols makes a symbol of, (tm) (c) (r), +/-, =/=, c/o and
+# a fraction, starts here (or, for c/o and fractions, has its "/" here); an ordinal's digits and first letter.
+_SMART_SYMBOLS = r"(?<=\()(?=(?:tm|c|r)\))|(?<=\+)(?=/-)|(?<==)(?=/=)|(?<=c/)(?=o)|(?<=[0-9]/)(?=[0-9])"
+_ORDINAL = "[0-9]*(?:s(?=t)|n(?=d)|r(?=d)|t(?=h))"
 
 
 def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
@@ -90,10 +94,13 @@ def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
         ("br", f"[{LINE_BREAKS}]", r"(?:(?<=\r)\n)?"),
         ("all", _SPACE, f"{_AT_START}{_SPACE}*|{_SPACE}*\\Z"),  # white space at either end
         ("all", "#", "#*\\Z"),  # a heading's closing sequence
-        ("last", "[0-9]", f"{_AT_START}[0-9]*[.)]"),  # a list number
+        # a list number; in Python-Markdown, an ordinal too (smartsymbols: "1st", its "s" escaped)
+        ("last", "[0-9]", f"{_AT_START}[0-9]*[.)]" + ("" if commonmark else f"|{_ORDINAL}")),
         ("keep", "_", r"(?<=[^\W_]_)_*(?=[^\W_])"),  # intraword: never emphasis
-        # Python-Markdown's runs (mark, keys, smart dashes and ellipses, angle quotes), whole, even at the start
-        *([] if commonmark else [("all", r"[=+.>\-]", _IN_RUN)]),
+        # Python-Markdown's runs (mark, keys, smart dashes and ellipses, angle quotes), whole, even at the start,
+        # and what smartsymbols turns into a symbol. (Each rule is tried at every character of the pattern's
+        # class, so they are one rule.)
+        *([] if commonmark else [("all", r"[=+.>\-(/]", f"{_IN_RUN}|{_SMART_SYMBOLS}")]),
         ("all", r"[!-/:-@\[-`{-~]", _AT_START),  # a block marker
         ("all", "&", rf"(?={_ENTITY_SHAPED})"),
         ("all", r"[\t\\`*_\[\]|~]", ""),
@@ -107,12 +114,6 @@ def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
         rules += [
             ("all", "[<{^$'\"]", ""),
             ("all", ":", r"(?=[\w+-]+:)"),
-            # pymdownx.smartsymbols: (tm) (c) (r), +/-, =/=, c/o, fractions, ordinals (1st: the "s" escaped)
-            ("all", r"\(", r"(?=(?:tm|c|r)\))"),
-            ("all", r"\+", "(?=/-)"),
-            ("all", "=", "(?=/=)"),
-            ("all", "/", "(?<=c/)(?=o)|(?<=[0-9]/)(?=[0-9])"),
-            ("last", "[0-9]", "[0-9]*(?:s(?=t)|n(?=d)|r(?=d)|t(?=h))"),
         ]
         if not in_link:
             rules.append(("all", "@", r"(?=[\w-])"))
