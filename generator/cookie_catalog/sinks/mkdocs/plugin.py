@@ -482,7 +482,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self.tree = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        self.downloads.watch(server)
+        self.downloads.watch(server, config.site_dir)
         server.set_app(whole_files(server.get_app()))  # the downloads are replaced while requests are served
         server.watch(self.config.catalog)
         if self.config.templates:
