@@ -111,10 +111,7 @@ def _rules(commonmark: bool, links: bool, in_link: bool) -> re.Pattern:
         if not in_link:
             rules.append(("at", "@", r"(?<=[A-Za-z0-9._+-]@)(?=[A-Za-z0-9._-])"))
     else:
-        rules += [
-            ("all", "[<{^$'\"]", ""),
-            ("all", ":", r"(?=[\w+-]+:)"),
-        ]
+        rules += [("all", "[<{^$'\"]", ""), ("all", ":", r"(?=[\w+-]+:)")]
         if not in_link:
             rules.append(("all", "@", r"(?=[\w-])"))
     # The class of every first character: the classes' insides (a "-" in them escaped), white space for _SPACE.
