@@ -86,3 +86,28 @@ def test_a_download_replaced_while_mkdocs_serves_it_is_sent_whole(tmp_path: Path
         server.server_close()
     assert body == b"a" * 1000 and dict(started[0])["Content-Length"] == "1000"
     assert place.read_bytes() == b"b" * new_size
+
+
+def test_the_folder_a_failed_thread_nudges_is_hidden_in_the_served_site(tmp_path: Path):
+    """No folder of ours outside the site directory serve made (which MkDocs removes on Ctrl-C, and a killed
+    serve leaves behind anyway); a clean of the site before a rebuild keeps it, as MkDocs keeps hidden entries."""
+    from mkdocs.utils import clean_directory
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server, downloads = Server(), Downloads()
+    downloads.watch(server, str(tmp_path))
+    [watched] = [Path(p) for p in server.watched]
+    assert watched.parent == tmp_path and watched.name.startswith(".") and watched.is_dir()
+    (tmp_path / "index.html").write_text("page", encoding="utf-8")
+    clean_directory(str(tmp_path))
+    assert watched.is_dir() and not (tmp_path / "index.html").exists()
+    downloads._failed(RuntimeError("the disk is full"), downloads.generation)
+    assert [p.name for p in watched.iterdir()] == ["failed"]  # what starts the rebuild
+    downloads.close()
+    assert not watched.exists()

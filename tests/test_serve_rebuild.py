@@ -20,6 +20,7 @@ from markdown.extensions.abbr import AbbrExtension
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 
 from cookie_catalog.render.pages import bundled_templates
@@ -442,6 +443,28 @@ def test_a_large_catalog_served_without_dirty_says_once_what_dirty_saves(project
     expected = "cookie_catalog: 3 plugin pages: each edit rebuilds all 7 pages of the site in each of its 2 languages; "
     expected += "`mkdocs serve --dirty` rebuilds only the pages the edit changes"
     assert hints == ([] if dirty else [expected])
+
+
+def test_a_strict_site_is_told_no_strict_with_dirty(project, monkeypatch, caplog):
+    """MkDocs aborts a strict --dirty build on its own warning about it: the hint names --no-strict."""
+    monkeypatch.setattr(plugin_module, "DIRTY_HINT_OVER", len(PLUGINS) - 1, raising=False)
+    with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
+        config.write("strict: true\n")
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        serving(project)()
+    hints = [r.getMessage() for r in caplog.records if "--dirty" in r.getMessage()]
+    assert len(hints) == 1 and hints[0].endswith(
+        "`mkdocs serve --dirty --no-strict` rebuilds only the pages the edit changes"
+    )
+    _forget_plugins()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs"), pytest.raises(Abort):
+        serving(project, dirty=True)()
+    hints = [r.getMessage() for r in caplog.records if "--dirty" in r.getMessage()]
+    assert hints == [
+        "cookie_catalog: strict mode aborts a --dirty build on MkDocs' own warning about it: "
+        "`mkdocs serve --dirty --no-strict`"
+    ]
 
 
 def test_no_dirty_hint_for_a_catalog_of_the_usual_size(project, caplog):

@@ -103,6 +103,10 @@ _GROUPS = [
 ]
 # After a rule's first character: the same character comes right before or after it.
 _IN_RUN = "|".join(rf"(?<={c})(?:(?<={c}{c})|(?={c}))" for c in (r"=", r"\+", r"\.", r">", r"-"))
+# After a rule's first character: what pymdownx.smartsymbols makes a symbol of, (tm) (c) (r), +/-, =/=, c/o and
+# a fraction, starts here (or, for c/o and fractions, has its "/" here); an ordinal's digits and first letter.
+_SMART_SYMBOLS = r"(?<=\()(?=(?:tm|c|r)\))|(?<=\+)(?=/-)|(?<==)(?=/=)|(?<=c/)(?=o)|(?<=[0-9]/)(?=[0-9])"
+_ORDINAL = "[0-9]*(?:s(?=t)|n(?=d)|r(?=d)|t(?=h))"
 
 
 def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> re.Pattern:
@@ -127,13 +131,15 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
         ("br", f"[{LINE_BREAKS}]", r"(?:(?<=\r)\n)?"),
         ("all", _SPACE, f"{_AT_START}{_SPACE}*|{_SPACE}*\\Z"),  # white space at either end
         ("all", "#", "#*\\Z"),  # a heading's closing sequence
-        ("last", "[0-9]", f"{_AT_START}[0-9]*[.)]"),  # a list number
+        # a list number; in Python-Markdown, an ordinal too (smartsymbols: "1st", its "s" escaped)
+        ("last", "[0-9]", f"{_AT_START}[0-9]*[.)]" + ("" if commonmark else f"|{_ORDINAL}")),
         # intraword: never emphasis in CommonMark (Python-Markdown's legacy_em and pymdownx.betterem without its
         # smart underscore take any two "_" for emphasis)
         *([("keep", "_", r"(?<=[^\W_]_)_*(?=[^\W_])")] if commonmark else []),
-        # Python-Markdown's runs (mark, keys, smart dashes and ellipses, angle quotes), whole, even at the start;
-        # and a ">" after a line break, which smarty's angle quotes would read with the ">" of the "<br>"
-        *([] if commonmark else [("all", r"[=+.>\-]", _IN_RUN), ("all", ">", f"(?<=[{LINE_BREAKS}]>)")]),
+        # Python-Markdown's runs (mark, keys, smart dashes and ellipses, angle quotes), whole, even at the start,
+        # what smartsymbols turns into a symbol, and a ">" after a line break (smarty's angle quotes would read
+        # it with the ">" of the "<br>"). (Each rule is tried at every character of its group, so they are one.)
+        *([] if commonmark else [("all", r"[=+.>\-(/]", f"{_IN_RUN}|{_SMART_SYMBOLS}|(?<=[{LINE_BREAKS}]>)")]),
         ("all", r"[!-/:-@\[-`{-~]", _AT_START),  # a block marker
         ("all", "&", rf"(?={_ENTITY_SHAPED})"),
         ("all", r"[\t\\`*_\[\]|~]", ""),
@@ -147,12 +153,6 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
         rules += [
             ("all", "[<{^$'\"]", ""),
             ("all", ":", r"(?=[\w+-]+:)"),
-            # pymdownx.smartsymbols: (tm) (c) (r), +/-, =/=, c/o, fractions, ordinals (1st: the "s" escaped)
-            ("all", r"\(", r"(?=(?:tm|c|r)\))"),
-            ("all", r"\+", "(?=/-)"),
-            ("all", "=", "(?=/=)"),
-            ("all", "/", "(?<=c/)(?=o)|(?<=[0-9]/)(?=[0-9])"),
-            ("last", "[0-9]", "[0-9]*(?:s(?=t)|n(?=d)|r(?=d)|t(?=h))"),
             # pymdownx.magiclink's references to an issue, a pull request, a discussion: #1, !1, ?1, repo#1
             ("all", "[#!?]", "(?=[1-9])"),
         ]

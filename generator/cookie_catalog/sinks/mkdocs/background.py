@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import threading
 import wsgiref.util
 from collections.abc import Callable, Iterable
@@ -42,6 +41,7 @@ from cookie_catalog.sinks.mkdocs.serve_errors import Broken, report
 
 Make = Callable[[], dict[str, bytes]]
 FAILED = "The downloads keep their previous bytes; a rebuild makes them again and shows the problem on the pages."
+NUDGES = ".cookie-catalog-downloads"  # in the served site directory: a file written there starts a rebuild
 
 
 class Downloads:
@@ -55,9 +55,15 @@ class Downloads:
         self._thread: threading.Thread | None = None
         self._nudges: Path | None = None  # a folder the server watches: a file written there starts a rebuild
 
-    def watch(self, server: Any) -> None:
-        """Have ``server`` (MkDocs' LiveReloadServer) rebuild the site when a thread fails (``_run``)."""
-        self._nudges = Path(tempfile.mkdtemp(prefix="cookie-catalog-downloads-"))
+    def watch(self, server: Any, site_dir: str) -> None:
+        """Have ``server`` (MkDocs' LiveReloadServer) rebuild the site when a thread fails (``_run``).
+
+        The folder it watches is a hidden one in the site directory serve made: MkDocs' clean keeps hidden
+        entries, and the site directory goes when serve stops, or stays behind with ours in it when serve is
+        killed (MkDocs removes it only on Ctrl-C), so there is no folder of ours to leave anywhere else.
+        """
+        self._nudges = Path(site_dir) / NUDGES
+        self._nudges.mkdir(exist_ok=True)
         server.watch(str(self._nudges))
 
     def close(self) -> None:

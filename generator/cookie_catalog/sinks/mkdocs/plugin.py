@@ -200,19 +200,26 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             _rebuild_embedding_pages(files)
         name_the_site(config, self.last_title, self.built.catalog.product.product)
         generated_files.add_assets(files, config, site_assets.asset_files())
-        self._hint_dirty(files)
+        self._hint_dirty(files, config)
         return files
 
-    def _hint_dirty(self, files: Files) -> None:
+    def _hint_dirty(self, files: Files, config: MkDocsConfig) -> None:
         """Once a serve, on a large catalog without ``--dirty``: the option MkDocs has for large sites.
 
         Without it MkDocs empties the site and puts every page through the theme again on every edit
         (about 2 s for the Open Cookie Database's 354 plugins on two cores); with it, the plugin tells
-        MkDocs which of its pages an edit changed, and only those are built again.
+        MkDocs which of its pages an edit changed, and only those are built again. In strict mode MkDocs
+        counts its own warning about a dirty build and aborts it, so a strict site is told ``--no-strict`` too,
+        whether served with ``--dirty`` already (its first build is about to abort) or told to.
         """
-        if not self.serving or self.dirty_indexes is not None or self.tree is not None or self.hinted:
+        if not self.serving or self.tree is not None or self.hinted:
             return
         self.hinted = True
+        option = "--dirty --no-strict" if config.strict else "--dirty"
+        if self.dirty_indexes is not None:
+            if config.strict:
+                log.info(f"strict mode aborts a --dirty build on MkDocs' own warning about it: `mkdocs serve {option}`")
+            return
         assert self.built is not None
         plugin_pages = len(self.built.plugin_pages(self.placement))
         if plugin_pages > DIRTY_HINT_OVER:
@@ -220,7 +227,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             trees = f" in each of its {len(self.languages)} languages" if len(self.languages) > 1 else ""
             log.info(
                 f"{plugin_pages} plugin pages: each edit rebuilds all {pages} pages of the site{trees}; "
-                "`mkdocs serve --dirty` rebuilds only the pages the edit changes"
+                f"`mkdocs serve {option}` rebuilds only the pages the edit changes"
             )
 
     def _options(self) -> generated_files.Options:
@@ -475,7 +482,7 @@ class CookieCatalogPlugin(BasePlugin[CookieCatalogConfig]):
             self.tree = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        self.downloads.watch(server)
+        self.downloads.watch(server, config.site_dir)
         server.set_app(whole_files(server.get_app()))  # the downloads are replaced while requests are served
         server.watch(self.config.catalog)
         if self.config.templates:
