@@ -18,7 +18,17 @@ from pydantic import ValidationError
 from cookie_catalog.catalog.loader import load_catalog
 from cookie_catalog.catalog.model import LINE_BREAKS, Category, Cookie, CookieEntry, PluginFile
 from cookie_catalog.interop.catalog_writer import dump_model
-from cookie_catalog.render.escape import URL, html_attr, html_content, html_text, md_code, md_line, md_text, url_part
+from cookie_catalog.render.escape import (
+    URL,
+    html_attr,
+    html_content,
+    html_text,
+    md_code,
+    md_code_html,
+    md_line,
+    md_text,
+    url_part,
+)
 from cookie_catalog.render.pages import Renderer
 
 from support.inert import seen
@@ -28,9 +38,9 @@ from support.strategies import METACHARACTERS
 
 _MARKDOWN = site_markdown()
 BREAKS = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
-# Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS) but "]" (arithmatex reads "\\[x\\]" as
-# maths): every other character is a reference.
-PM_BACKSLASH = set("\\`*_{}[()>#+-.!")
+# Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS) but "]" and ")" (arithmatex reads "\\[x\\]"
+# and "\\(x\\)" as maths): every other character is a reference.
+PM_BACKSLASH = set("\\`*_{}[(>#+-.!")
 PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 
 
@@ -261,6 +271,15 @@ def test_cookie_name_is_verbatim_inline_code_in_every_parser(name):
             ] == ["code"], (render, html)
             visible = re.search(r"<code>(.*?)</code>", html, re.S)
             assert visible and unescape(visible.group(1).replace("<br>", "\n")) == seen(name), (render, html)
+
+
+@pytest.mark.parametrize(("first", "second"), [("({++", ")"), ("(x", ")"), ("[x", "]")])
+def test_texts_sharing_a_cell_make_no_maths_between_them(first, second):
+    """A name written as a ``<code>`` element and a domain, in one cell: arithmatex's ``\\(...\\)`` and
+    ``\\[...\\]`` must find no pair in their escapes (hypothesis found ``({++`` and ``)``)."""
+    cell = f"{md_code_html(first)}<br><small>{md_text(second)}</small>"
+    html = _MARKDOWN.reset().convert(f"| A |\n| --- |\n| {cell} |\n")
+    assert "arithmatex" not in html and parse(html).blocks[-1] == ("td", f"{first}\n{second}"), html
 
 
 def test_names_a_code_span_can_hold_are_written_as_code_spans():

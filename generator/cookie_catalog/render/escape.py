@@ -13,7 +13,8 @@ legible: a character is escaped only where it can start markup in the position i
 where every parser of the family honours one, with a character reference where not. CommonMark honours a
 backslash before any ASCII punctuation; Python-Markdown only before ``\\`*_{}[]()>#+-.!`` (and ``|`` with
 tables, which a page without tables may lack), so ``<``, ``'``, ``"``, ``~``, ``^``, ``$``, ``:`` and ``@``
-become references there, and so does ``]`` (arithmatex takes ``\\[...\\]`` for maths). What is escaped, and
+become references there, and so do ``]`` and ``)`` (arithmatex takes ``\\[...\\]`` and ``\\(...\\)`` for maths,
+even across two texts of one table cell). What is escaped, and
 why (tests/test_escape.py states the same rules slowly):
 
 - everywhere: white space at either end (parsers strip it), tabs, the first character when it is ASCII
@@ -77,9 +78,9 @@ _URL_AFTER_H = (
     rf"(?<![A-Za-z0-9+.-][hH])(?i:ttps?)://[A-Za-z0-9](?:(?:{_URL_CHAR}|{_URL_GROUP})*(?:{_URL_LAST}|{_URL_GROUP}))?"
 )
 URL = re.compile(f"[hH]{_URL_AFTER_H}")  # not glued to a word before it
-# Python-Markdown takes a backslash escape only before these (its ESCAPED_CHARS, but "]": arithmatex reads
-# "\\[...\\]" as maths); every other character is written as a reference there.
-_PM_BACKSLASH = frozenset("\\`*_{}[()>#+-.!")
+# Python-Markdown takes a backslash escape only before these (its ESCAPED_CHARS, but "]" and ")": arithmatex reads
+# "\\[...\\]" and "\\(...\\)" as maths); every other character is written as a reference there.
+_PM_BACKSLASH = frozenset("\\`*_{}[(>#+-.!")
 _PM_NAMED = {"<": "&lt;", "&": "&amp;", '"': "&quot;"}
 _AT_START = r"(?<![\s\S]{2})"  # after a rule's first character: that character is the text's first
 _SPACE = f"[^\\S{LINE_BREAKS}]"  # white space but line breaks
@@ -89,12 +90,9 @@ _SPACE = f"[^\\S{LINE_BREAKS}]"  # white space but line breaks
 _COMMIT = ("all", "[0-9a-f]", r"(?<![^\W_][0-9a-f])(?=[0-9a-f]{39}(?![^\W_]))")
 _LIST_LETTER = ("last", "[A-Za-z]", rf"{_AT_START}(?:(?<=[ivxlcdm])[ivxlcdm]*|(?<=[IVXLCDM])[IVXLCDM]*)?[.)](?= )")
 _CALLOUT = ("last", "[A-Z]", rf"{_AT_START}[A-Z]+:(?= )")
-# Where those rules may apply: a text starting with their letters, or with a commit hash that is a list number
-# (one match of the other pattern); a text ending with a commit hash; and (the "rare" rule of the other pattern)
-# a character right after a commit hash.
-_RARE_FIRST = re.compile(r"[A-Za-z]+[.):] |[0-9]{40}[.)]")
-_COMMIT_LAST = re.compile(r"(?<![^\W_])[0-9a-f]{40}\Z")
-_AFTER_COMMIT = ("rare", r"[\W_]", r"(?<=[0-9a-f]{40}[\s\S])(?<![^\W_][0-9a-f]{40}[\s\S])")
+# Where those rules may apply: a text starting with their letters, or holding 40 hex digits in a row.
+_RARE_FIRST = re.compile(r"[A-Za-z]+[.):] ")
+_HEX_RUN = re.compile("[0-9a-f]{40}")
 # The rules are tried in three groups, by their first character's kind: a letter, white space, anything else.
 _GROUPS = [
     ("(?<=[A-Za-z])", string.ascii_letters),
@@ -114,7 +112,7 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
 
     A rule is (how its text is written, its first character, what follows): ``url`` as a link, ``br`` as
     ``<br>``, ``keep`` as it is, ``at`` behind an empty comment, ``last`` with its last character escaped,
-    ``all`` with every character escaped, ``rare`` not at all (the text needs the rare rules). The pattern is
+    ``all`` with every character escaped. The pattern is
     one character class of every first character, then the rules, each checking its own first character by
     looking back: so the regex engine skips every other character at C speed (an alternation of rules would
     try each at every character). Earlier rules win. A character tries only the rules for its kind (a letter,
@@ -126,7 +124,6 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
     rules: list[tuple[str, str, str]] = [
         *([("url", "[hH]", _URL_AFTER_H)] if links else []),
         *([_COMMIT, _LIST_LETTER, _CALLOUT] if rare else []),
-        *([] if commonmark or rare else [_AFTER_COMMIT]),
         *([("all", "!", r"(?=[hH][tT][tT][pP])")] if links else []),  # no image
         ("br", f"[{LINE_BREAKS}]", r"(?:(?<=\r)\n)?"),
         ("all", _SPACE, f"{_AT_START}{_SPACE}*|{_SPACE}*\\Z"),  # white space at either end
@@ -178,10 +175,6 @@ def _escape_char(ch: str, commonmark: bool) -> str:
     return _PM_NAMED.get(ch, f"&#{ord(ch)};")
 
 
-class _RareText(Exception):
-    """A text that needs the rare rules, found by the pattern without them."""
-
-
 class _Escaper:
     """Inline Markdown showing text exactly, for one flavour (CommonMark or Python-Markdown)."""
 
@@ -201,13 +194,10 @@ class _Escaper:
         if self.rare is None:
             return self.pattern.sub(self._replace, text)
         # A text the rare rules may concern gets the slower pattern that has them: one that starts with their
-        # letters, ends with a commit hash, or holds one (the first pattern's "rare" rule).
-        if not _RARE_FIRST.match(text) and (len(text) < 40 or not _COMMIT_LAST.match(text, len(text) - 40)):
-            try:
-                return self.pattern.sub(self._replace, text)
-            except _RareText:
-                pass
-        return self.rare.sub(self._replace, text)
+        # letters, or holds 40 hex digits in a row (both checks at C speed).
+        if _RARE_FIRST.match(text) or (len(text) >= 40 and _HEX_RUN.search(text)):
+            return self.rare.sub(self._replace, text)
+        return self.pattern.sub(self._replace, text)
 
     def _char(self, ch: str) -> str:
         out = self._escaped.get(ch)
@@ -229,8 +219,6 @@ class _Escaper:
             return "<br>"
         if kind == "keep":
             return found
-        if kind == "rare":
-            raise _RareText
         if kind == "at":  # cmark-gfm links e-mail addresses in the text it decoded: split the word for it
             return "<!-- -->@"
         return found[:-1] + self._char(found[-1])  # "last"
