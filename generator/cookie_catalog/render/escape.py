@@ -112,14 +112,13 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
 
     A rule is (how its text is written, its first character, what follows): ``url`` as a link, ``br`` as
     ``<br>``, ``keep`` as it is, ``at`` behind an empty comment, ``last`` with its last character escaped,
-    ``all`` with every character escaped. The pattern is
-    one character class of every first character, then the rules, each checking its own first character by
-    looking back: so the regex engine skips every other character at C speed (an alternation of rules would
-    try each at every character). Earlier rules win. A character tries only the rules for its kind (a letter,
-    white space, anything else; ``_GROUPS``): a space inside the text costs a few failed checks, not one for
-    each rule. ``rare`` makes the pattern with Python-Markdown's rules that start with any of many letters (a
-    commit hash, a list's letter, a callout), which would slow every text by half: the few texts they may
-    concern get it (``_Escaper.__call__``).
+    ``all`` with every character escaped. The pattern is one character class of every first character, then
+    the rules, each checking its own first character by looking back: so the regex engine skips every other
+    character at C speed (an alternation of rules would try each at every character). Earlier rules win. A
+    character tries only the rules for its kind (a letter, white space, anything else; ``_GROUPS``): a space
+    inside the text costs a few failed checks, not one for each rule. ``rare`` makes the pattern with
+    Python-Markdown's rules that start with any of many letters (a commit hash, a list's letter, a callout),
+    which would slow every text by half: the few texts they may concern get it (``_Escaper.__call__``).
     """
     rules: list[tuple[str, str, str]] = [
         *([("url", "[hH]", _URL_AFTER_H)] if links else []),
@@ -158,12 +157,16 @@ def _rules(commonmark: bool, links: bool, in_link: bool, rare: bool = False) -> 
     # The class of every first character: the classes' insides (a "-" in them escaped), white space for _SPACE.
     firsts = "".join("\\s" if first == _SPACE else first.removeprefix("[").removesuffix("]") for _, first, _ in rules)
     alternatives: list[str] = []
+    grouped: set[int] = set()
     for gate, probe in _GROUPS:
         group = [rule for rule in rules if any(re.fullmatch(rule[1], ch) for ch in probe)]
+        grouped.update(id(rule) for rule in group)
         named = [
             f"(?<={first})(?:{rest})(?P<{kind}{len(alternatives)}_{i}>)" for i, (kind, first, rest) in enumerate(group)
         ]
         alternatives.append(f"{gate}(?:{'|'.join(named)})")
+    # a rule whose first characters no group's probe holds would be silently left out
+    assert all(id(rule) in grouped for rule in rules), [rule for rule in rules if id(rule) not in grouped]
     return re.compile(f"[{firsts}](?:{'|'.join(alternatives)})")
 
 
